@@ -1,0 +1,51 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "tenantc",
+    products: [
+        .executable(name: "tenantc", targets: ["tenantc"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // libyaml, linked from the system (Debian: libyaml-dev).
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        // Source files, spans, the diagnostic model and its renderers.
+        .target(name: "TenantDiagnostics"),
+        // The value model shared by the evaluator and the backends: values, quantities, resolved tenants.
+        .target(name: "TenantModel"),
+        // Tokens, lexer, AST, parser.
+        .target(name: "TenantSyntax", dependencies: ["TenantDiagnostics", "TenantModel"]),
+        // Tier graph, schema, layers, types, evaluation, checks.
+        .target(name: "TenantSemantics", dependencies: ["TenantSyntax", "TenantDiagnostics", "TenantModel"]),
+        // Backend protocol, registry, YAML (libyaml) and JSON.
+        .target(name: "TenantBackends", dependencies: ["TenantModel", "CYAML"]),
+        // The driver shared by the CLI and editor integrations: load, resolve, check, emit.
+        .target(
+            name: "TenantCompiler",
+            dependencies: ["TenantSyntax", "TenantSemantics", "TenantDiagnostics", "TenantModel", "TenantBackends"]
+        ),
+        // The command-line interface.
+        .executableTarget(
+            name: "tenantc",
+            dependencies: [
+                "TenantCompiler", "TenantDiagnostics", "TenantBackends",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "TenantSyntaxTests", dependencies: ["TenantSyntax", "TenantDiagnostics", "TenantModel"]),
+        .testTarget(name: "TenantSemanticsTests", dependencies: ["TenantSemantics", "TenantSyntax", "TenantDiagnostics", "TenantModel"]),
+        .testTarget(name: "TenantBackendsTests", dependencies: ["TenantBackends", "TenantModel", "CYAML"]),
+        .testTarget(name: "TenantDiagnosticsTests", dependencies: ["TenantDiagnostics"]),
+        .testTarget(
+            name: "TenantCompilerTests",
+            dependencies: ["TenantCompiler", "TenantSemantics", "TenantSyntax", "TenantDiagnostics", "TenantModel", "TenantBackends", "CYAML"]
+        ),
+    ]
+)

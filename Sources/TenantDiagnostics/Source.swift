@@ -1,0 +1,138 @@
+import Synchronization
+
+/// Identifies a source file within one compilation (an index into its `SourceMap`).
+public struct FileID: Hashable, Sendable, Comparable {
+    public let raw: UInt32
+    public init(raw: UInt32) { self.raw = raw }
+    public static func < (a: FileID, b: FileID) -> Bool { a.raw < b.raw }
+}
+
+/// A half-open byte range `[start, end)` in one source file.
+public struct Span: Hashable, Sendable {
+    public var file: FileID
+    public var start: UInt32
+    public var end: UInt32
+
+    public init(file: FileID, start: UInt32, end: UInt32) {
+        self.file = file
+        self.start = start
+        self.end = max(start, end)
+    }
+
+    public init(file: FileID, start: Int, end: Int) {
+        self.init(file: file, start: UInt32(clamping: start), end: UInt32(clamping: end))
+    }
+
+    /// The smallest span covering both (same file assumed; else `self`).
+    public func union(_ other: Span) -> Span {
+        guard other.file == file else { return self }
+        return Span(file: file, start: min(start, other.start), end: max(end, other.end))
+    }
+
+    public var isEmpty: Bool { start == end }
+}
+
+/// A 1-based line and column. Columns count Unicode scalar values.
+public struct SourcePosition: Hashable, Sendable {
+    public var line: Int
+    public var column: Int
+    /// 0-based byte offset in the file.
+    public var byte: Int
+
+    public init(line: Int, column: Int, byte: Int) {
+        self.line = line
+        self.column = column
+        self.byte = byte
+    }
+}
+
+/// One source file's bytes, with a line table for positions.
+public final class SourceFile: Sendable {
+    public let id: FileID
+    /// The path as the user gave it (or as discovered); shown in diagnostics.
+    public let path: String
+    public let bytes: [UInt8]
+    /// Byte offset of the first byte of each line.
+    public let lineStarts: [Int]
+
+    public init(id: FileID, path: String, bytes: [UInt8]) {
+        self.id = id
+        self.path = path
+        self.bytes = bytes
+        var starts = [0]
+        bytes.withUnsafeBufferPointer { buf in
+            for i in 0..<buf.count where buf[i] == 0x0A { starts.append(i + 1) }
+        }
+        self.lineStarts = starts
+    }
+
+    /// The 0-based index of the line holding `offset`.
+    public func lineIndex(ofByte offset: Int) -> Int {
+        let o = min(max(offset, 0), bytes.count)
+        var lo = 0
+        var hi = lineStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if lineStarts[mid] <= o { lo = mid } else { hi = mid - 1 }
+        }
+        return lo
+    }
+
+    /// Line and column (1-based; the column counts Unicode scalars, a UTF-8 BOM counts for nothing).
+    public func position(ofByte offset: Int) -> SourcePosition {
+        let o = min(max(offset, 0), bytes.count)
+        let li = lineIndex(ofByte: o)
+        var start = lineStarts[li]
+        if li == 0, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF, o >= 3 { start = 3 }
+        var col = 1
+        var i = start
+        while i < o {
+            if bytes[i] & 0xC0 != 0x80 { col += 1 }
+            i += 1
+        }
+        return SourcePosition(line: li + 1, column: col, byte: o)
+    }
+
+    /// The bytes of line `index` (0-based) without its line terminator (`\n` or `\r\n`).
+    public func lineBytes(_ index: Int) -> ArraySlice<UInt8> {
+        guard index >= 0, index < lineStarts.count else { return [] }
+        let start = lineStarts[index]
+        var end = index + 1 < lineStarts.count ? lineStarts[index + 1] - 1 : bytes.count
+        if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+        return bytes[start..<max(start, end)]
+    }
+
+    public func text(_ span: Span) -> String {
+        let s = min(Int(span.start), bytes.count)
+        let e = min(Int(span.end), bytes.count)
+        return String(decoding: bytes[s..<max(s, e)], as: UTF8.self)
+    }
+}
+
+/// The files of one compilation. Adding is serialised; reading is safe from any thread.
+public final class SourceMap: Sendable {
+    private let files = Mutex<[SourceFile]>([])
+
+    public init() {}
+
+    /// Registers a file and returns it with its new id.
+    @discardableResult
+    public func add(path: String, bytes: [UInt8]) -> SourceFile {
+        files.withLock { list in
+            let file = SourceFile(id: FileID(raw: UInt32(list.count)), path: path, bytes: bytes)
+            list.append(file)
+            return file
+        }
+    }
+
+    public func file(_ id: FileID) -> SourceFile? {
+        files.withLock { list in Int(id.raw) < list.count ? list[Int(id.raw)] : nil }
+    }
+
+    public var all: [SourceFile] { files.withLock { $0 } }
+
+    public func position(_ span: Span) -> (file: SourceFile, start: SourcePosition, end: SourcePosition)? {
+        guard let f = file(span.file) else { return nil }
+        return (f, f.position(ofByte: Int(span.start)), f.position(ofByte: Int(span.end)))
+    }
+}

@@ -1,0 +1,98 @@
+/// A fully evaluated configuration value: what the evaluator produces and the backends render.
+///
+/// Quantities are exact integers in their base unit (bytes, milliseconds, millicores,
+/// micro-percent); floating point only appears for `float` values.
+public enum Value: Sendable, Equatable {
+    case bool(Bool)
+    case int(Int64)
+    case float(Double)
+    case string(String)
+    case size(Size)
+    case duration(TimeSpan)
+    case cpu(CPU)
+    case percent(Percent)
+    case unlimited
+    case list([Value])
+    case record(Record)
+    /// An encrypted literal: the token inside `secret("…")`. Never decrypted by the model.
+    case secret(String)
+
+    /// The name of this value's kind as users see it in diagnostics (`size`, `list`, …).
+    public var kindName: String {
+        switch self {
+        case .bool: "bool"
+        case .int: "int"
+        case .float: "float"
+        case .string: "string"
+        case .size: "size"
+        case .duration: "duration"
+        case .cpu: "cpu"
+        case .percent: "percent"
+        case .unlimited: "unlimited"
+        case .list: "list"
+        case .record: "record"
+        case .secret: "secret"
+        }
+    }
+}
+
+/// An ordered record: keys keep the order of first declaration along the tier chain.
+public struct Record: Sendable, Equatable {
+    public var keys: [String]
+    public var values: [Value]
+
+    public init() {
+        keys = []
+        values = []
+    }
+
+    public init(keys: [String], values: [Value]) {
+        precondition(keys.count == values.count, "Record keys and values must pair up")
+        self.keys = keys
+        self.values = values
+    }
+
+    public init(_ pairs: KeyValuePairs<String, Value>) {
+        keys = pairs.map(\.key)
+        values = pairs.map(\.value)
+    }
+
+    public var count: Int { keys.count }
+    public var isEmpty: Bool { keys.isEmpty }
+
+    /// Linear lookup: records are small (tens of keys) and keep declaration order.
+    public subscript(key: String) -> Value? {
+        guard let i = keys.firstIndex(of: key) else { return nil }
+        return values[i]
+    }
+
+    public mutating func append(_ key: String, _ value: Value) {
+        keys.append(key)
+        values.append(value)
+    }
+
+    /// Equality ignores key order, as records are compared by content (`==`, `in`).
+    public static func == (a: Record, b: Record) -> Bool {
+        guard a.keys.count == b.keys.count else { return false }
+        if a.keys == b.keys { return a.values == b.values }
+        for (k, v) in zip(a.keys, a.values) {
+            guard let w = b[k], w == v else { return false }
+        }
+        return true
+    }
+}
+
+/// A resolved tenant: the unit a backend renders.
+public struct ResolvedTenant: Sendable {
+    public let id: String
+    public let tier: String
+    public let environment: String
+    public let config: Record
+
+    public init(id: String, tier: String, environment: String, config: Record) {
+        self.id = id
+        self.tier = tier
+        self.environment = environment
+        self.config = config
+    }
+}
