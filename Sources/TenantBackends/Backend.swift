@@ -1,0 +1,56 @@
+import TenantModel
+
+/// How quantities are written: as canonical unit strings, or as plain numbers in base units
+/// (`--units base`) for consumers that cannot parse `512MiB`.
+public enum UnitsMode: String, Sendable {
+    case canonical, base
+}
+
+/// Options shared by every backend for one build.
+public struct RenderOptions: Sendable {
+    public var units: UnitsMode
+
+    public init(units: UnitsMode = .canonical) {
+        self.units = units
+    }
+}
+
+/// Where the artifact goes, which decides framing: one file per tenant, or one stream for
+/// every tenant (`-o -`: YAML documents concatenated, JSON Lines).
+public enum RenderLayout: Sendable {
+    case file, stream
+}
+
+/// Turns one resolved tenant into one artifact. Backends are values so the driver can render
+/// tenants concurrently without sharing state.
+public protocol Backend: Sendable {
+    /// The name used with `--emit` (`yaml`, `json`).
+    var name: String { get }
+    /// The extension of the files written with `-o DIR` (no dot).
+    var fileExtension: String { get }
+    /// Appends the artifact for one tenant to `out`.
+    func render(_ tenant: ResolvedTenant, options: RenderOptions, layout: RenderLayout, into out: inout [UInt8]) throws
+}
+
+/// A failure to render an artifact; the message is shown to the user as is.
+public struct BackendError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// The built-in backends. Names not found here are external plugins (`tenantc-gen-NAME`),
+/// which the driver decides to run with `ExternalBackend`.
+public enum BackendRegistry {
+    public static let builtins: [any Backend] = [YAMLBackend(), JSONBackend()]
+
+    public static func backend(named name: String) -> (any Backend)? {
+        builtins.first { $0.name == name }
+    }
+
+    public static var names: [String] { builtins.map(\.name) }
+}

@@ -1,0 +1,182 @@
+import CYAML
+import TenantModel
+
+/// YAML through the system libyaml emitter: block style, 2-space indent, UTF-8, an explicit
+/// `---` start and an implicit end.
+///
+/// Every document starts with `---`, so `.file` and `.stream` render the same bytes and
+/// concatenating tenants yields a valid multi-document stream. libyaml only guarantees syntax;
+/// choosing a scalar style that keeps every string a string is done here (see
+/// `plainScalarIsAmbiguous`).
+public struct YAMLBackend: Backend {
+    public var name: String { "yaml" }
+    public var fileExtension: String { "yaml" }
+
+    public init() {}
+
+    public func render(_ tenant: ResolvedTenant, options: RenderOptions, layout: RenderLayout, into out: inout [UInt8]) throws {
+        let start = out.count
+        do {
+            try withUnsafeMutablePointer(to: &out) { sink in
+                let emitter = try YAMLEmitter(sink: sink, units: options.units)
+                defer { emitter.close() }
+                try emitter.document(tenant.config)
+            }
+        } catch {
+            // A failed render leaves the buffer as it was.
+            out.removeSubrange(start...)
+            throw error
+        }
+    }
+}
+
+/// One libyaml emitter writing into a `[UInt8]`, for the duration of one render call.
+private struct YAMLEmitter {
+    let emitter: UnsafeMutablePointer<yaml_emitter_t>
+    let units: UnitsMode
+
+    /// `sink` must stay valid until `close()`: libyaml calls back into it when it flushes.
+    init(sink: UnsafeMutablePointer<[UInt8]>, units: UnitsMode) throws {
+        // libyaml keeps pointers into the emitter struct, so it needs a stable address.
+        emitter = .allocate(capacity: 1)
+        guard yaml_emitter_initialize(emitter) == 1 else {
+            emitter.deallocate()
+            throw BackendError("libyaml: cannot initialize the emitter (out of memory)")
+        }
+        self.units = units
+        yaml_emitter_set_unicode(emitter, 1)  // otherwise non-ASCII is escaped
+        yaml_emitter_set_width(emitter, -1)  // otherwise long strings are folded
+        yaml_emitter_set_indent(emitter, 2)
+        yaml_emitter_set_break(emitter, YAML_LN_BREAK)
+        yaml_emitter_set_output(
+            emitter,
+            { data, buffer, size in
+                guard let data, let buffer else { return 1 }
+                data.assumingMemoryBound(to: [UInt8].self).pointee
+                    .append(contentsOf: UnsafeBufferPointer(start: buffer, count: size))
+                return 1
+            },
+            UnsafeMutableRawPointer(sink))
+    }
+
+    func close() {
+        yaml_emitter_delete(emitter)
+        emitter.deallocate()
+    }
+
+    func document(_ config: Record) throws {
+        var ev = yaml_event_t()
+        try emit(&ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING))
+        try emit(&ev, yaml_document_start_event_initialize(&ev, nil, nil, nil, 0))
+        try record(config)
+        try emit(&ev, yaml_document_end_event_initialize(&ev, 1))
+        try emit(&ev, yaml_stream_end_event_initialize(&ev))  // flushes into the sink
+    }
+
+    /// `initialized` is the result of the `yaml_*_event_initialize` call that filled `ev`.
+    /// The emitter takes ownership of the event whether or not it succeeds.
+    @inline(__always)
+    private func emit(_ ev: inout yaml_event_t, _ initialized: Int32) throws {
+        guard initialized == 1 else { throw BackendError("libyaml: cannot create an event (out of memory)") }
+        guard yaml_emitter_emit(emitter, &ev) == 1 else {
+            let problem = emitter.pointee.problem.map { String(cString: $0) } ?? "unknown error"
+            throw BackendError("libyaml emitter: \(problem)")
+        }
+    }
+
+    private func value(_ v: Value) throws {
+        switch v {
+        case .record(let r): try record(r)
+        case .list(let items):
+            var ev = yaml_event_t()
+            let style = items.isEmpty ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE
+            try emit(&ev, yaml_sequence_start_event_initialize(&ev, nil, nil, 1, style))
+            for item in items { try value(item) }
+            try emit(&ev, yaml_sequence_end_event_initialize(&ev))
+        default:
+            switch v.scalar(units: units)! {
+            case .bool(let b): try plain(b ? "true" : "false")
+            case .int(let i): try withDecimalDigits(i) { try scalar($0, YAML_PLAIN_SCALAR_STYLE) }
+            // formatFloat always writes a `.` and a signed exponent, and `.inf`/`.nan` for the
+            // rest, so YAML 1.1 and 1.2 readers both read a float.
+            case .float(let d): try plain(formatFloat(d))
+            case .number(let s): try plain(s)
+            case .string(let s): try string(s)
+            }
+        }
+    }
+
+    private func record(_ r: Record) throws {
+        var ev = yaml_event_t()
+        let style = r.isEmpty ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE
+        try emit(&ev, yaml_mapping_start_event_initialize(&ev, nil, nil, 1, style))
+        for i in r.keys.indices {
+            try string(r.keys[i])  // keys need the same quoting: `on:` would be a bool key
+            try value(r.values[i])
+        }
+        try emit(&ev, yaml_mapping_end_event_initialize(&ev))
+    }
+
+    @inline(__always)
+    private func plain(_ s: String) throws {
+        try withUTF8Bytes(s) { try scalar($0, YAML_PLAIN_SCALAR_STYLE) }
+    }
+
+    @inline(__always)
+    private func plain(_ s: StaticString) throws {
+        try scalar(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount), YAML_PLAIN_SCALAR_STYLE)
+    }
+
+    private func string(_ s: String) throws {
+        try withUTF8Bytes(s) { try scalar($0, stringStyle($0)) }
+    }
+
+    private func scalar(_ bytes: UnsafeBufferPointer<UInt8>, _ style: yaml_scalar_style_t) throws {
+        guard let length = Int32(exactly: bytes.count) else {
+            throw BackendError("a string of \(bytes.count) bytes is too long for libyaml")
+        }
+        var ev = yaml_event_t()
+        if let base = bytes.baseAddress {
+            // libyaml copies the value; it never writes through the pointer.
+            try emit(&ev, yaml_scalar_event_initialize(&ev, nil, nil, UnsafeMutablePointer(mutating: base), length, 1, 1, style))
+        } else {
+            // libyaml asserts a non-NULL value even for an empty one.
+            var zero: UInt8 = 0
+            let ok = yaml_scalar_event_initialize(&ev, nil, nil, &zero, 0, 1, 1, style)
+            try emit(&ev, ok)
+        }
+    }
+}
+
+/// The style requested for a string. libyaml itself moves plain to single quotes, and single
+/// quotes or `|` to double quotes, when the requested style cannot carry the string; what it
+/// cannot know is which plain scalars a reader would take for a non-string.
+@inline(__always)
+func stringStyle(_ s: UnsafeBufferPointer<UInt8>) -> yaml_scalar_style_t {
+    if plainScalarIsAmbiguous(s) { return YAML_SINGLE_QUOTED_SCALAR_STYLE }
+    var newline = false
+    let n = s.count
+    var i = 0
+    while i < n {
+        switch s[i] {
+        case 0x0A:
+            newline = true
+        // NEL (C2 85), LS (E2 80 A8) and PS (E2 80 A9) are line breaks in YAML 1.1 but not in
+        // 1.2; only an escape in double quotes reads the same in both.
+        case 0xC2:
+            if i + 1 < n, s[i + 1] == 0x85 { return YAML_DOUBLE_QUOTED_SCALAR_STYLE }
+        case 0xE2:
+            if i + 2 < n, s[i + 1] == 0x80, s[i + 2] == 0xA8 || s[i + 2] == 0xA9 {
+                return YAML_DOUBLE_QUOTED_SCALAR_STYLE
+            }
+        default:
+            break
+        }
+        i += 1
+    }
+    guard newline else { return YAML_PLAIN_SCALAR_STYLE }
+    // Trailing blank lines need a keep-chomping `|+` block, after which libyaml ends the
+    // document with `...`; double quotes keep every document ending the same way.
+    if s[n - 1] == 0x0A, n == 1 || s[n - 2] == 0x0A { return YAML_DOUBLE_QUOTED_SCALAR_STYLE }
+    return YAML_LITERAL_SCALAR_STYLE
+}

@@ -1,0 +1,136 @@
+import Foundation
+import TenantDiagnostics
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A failed read or write, with the OS reason.
+public struct IOFailure: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): \(reason)" }
+
+    init(_ path: String, errno code: Int32) {
+        self.path = path
+        self.reason = String(cString: strerror(code))
+    }
+
+    init(_ path: String, _ reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+}
+
+/// Small POSIX file helpers: the driver reads thousands of files and writes thousands of
+/// artifacts, so it avoids Foundation's bridging on that path.
+enum FileSystem {
+    /// Largest source file accepted (DESIGN §15: no input may exhaust memory).
+    static let maxSourceBytes = 16 << 20
+
+    static func readFile(_ path: String, limit: Int = maxSourceBytes) throws(IOFailure) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw IOFailure(path, errno: errno) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw IOFailure(path, errno: errno) }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw IOFailure(path, "is a directory") }
+        var out: [UInt8] = []
+        out.reserveCapacity(st.st_size > 0 ? min(Int(st.st_size), limit + 1) : 4096)
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw IOFailure(path, errno: errno)
+            }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<n])
+            if out.count > limit { throw IOFailure(path, "larger than \(limit >> 20) MiB") }
+        }
+        return out
+    }
+
+    static func readStandardInput(limit: Int = maxSourceBytes) throws(IOFailure) -> [UInt8] {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw IOFailure("<stdin>", errno: errno)
+            }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<n])
+            if out.count > limit { throw IOFailure("<stdin>", "larger than \(limit >> 20) MiB") }
+        }
+        return out
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// The absolute, `.`/`..`-free form of a path.
+    static func absolute(_ path: String) -> String {
+        let base = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var parts: [Substring] = []
+        for p in base.split(separator: "/", omittingEmptySubsequences: true) {
+            if p == "." { continue }
+            if p == ".." {
+                _ = parts.popLast()
+                continue
+            }
+            parts.append(p)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// `path` relative to the current directory when it lies under it, for display.
+    static func display(_ absolutePath: String) -> String {
+        let cwd = absolute(".")
+        if absolutePath == cwd { return "." }
+        let prefix = cwd == "/" ? "/" : cwd + "/"
+        return absolutePath.hasPrefix(prefix) ? String(absolutePath.dropFirst(prefix.count)) : absolutePath
+    }
+
+    static func parent(_ absolutePath: String) -> String {
+        guard let slash = absolutePath.lastIndex(of: "/"), slash != absolutePath.startIndex else { return "/" }
+        return String(absolutePath[..<slash])
+    }
+
+    /// The nearest `tiers/` directory at or above `directory`.
+    static func nearestTiersDirectory(above directory: String) -> String? {
+        var dir = absolute(directory)
+        while true {
+            let candidate = dir == "/" ? "/tiers" : dir + "/tiers"
+            if isDirectory(candidate) { return candidate }
+            if dir == "/" { return nil }
+            dir = parent(dir)
+        }
+    }
+
+    /// The `*.tenant` files of a directory, sorted by name (not recursive).
+    static func tenantFiles(in directory: String) throws(IOFailure) -> [String] {
+        guard let dir = opendir(directory) else { throw IOFailure(directory, errno: errno) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name.hasSuffix(".tenant"), !name.hasPrefix(".") { names.append(name) }
+        }
+        return names.sorted().map { directory + "/" + $0 }
+    }
+}
+
+/// Reads all of stdin (an editor's unsaved buffer), up to the source size limit.
+public func readStandardInput() throws(IOFailure) -> [UInt8] {
+    try FileSystem.readStandardInput()
+}

@@ -1,0 +1,407 @@
+import TenantDiagnostics
+import TenantModel
+import TenantSyntax
+
+/// Why evaluation of a value stopped.
+enum EvalFailure: Error {
+    /// A diagnostic has been recorded; dependants stay quiet.
+    case reported
+    /// The value depends on a required field nobody set (tier self-check: skip, do not report).
+    case pending
+}
+
+/// What a tenant (or a tier on its own) is evaluated as.
+public struct EvaluationSubject: Sendable {
+    public var tenantID: String
+    public var tierName: String
+    public var environment: String
+    /// The tenant's (or tier's) header: where problems of the whole config point.
+    public var headerSpan: Span
+    /// A tier evaluated on its own: unset required fields are not errors.
+    public var isTierSelfCheck: Bool
+    public var origin: LayerOrigin
+}
+
+/// A comprehension variable: a plain value, or a record of the config tree (kept as a slot so
+/// that `db.resources.cpu` reads the field itself and rules know which line set it).
+enum LocalBinding {
+    case value(Value)
+    case slot(Int32)
+}
+
+/// Evaluates one config: every field's final value, lazily and at most once, with late binding.
+final class Evaluator {
+    let schema: Schema
+    let defs: [[Definition]]
+    let subject: EvaluationSubject
+    private(set) var diagnostics: [Diagnostic] = []
+
+    private enum State: UInt8 { case fresh, running, done, failed, pending }
+    private var state: [State]
+    private var memo: [Value?]
+    /// Slots being evaluated, innermost last: for cycle reports.
+    private var stack: [Int32] = []
+    private var locals: [LocalBinding] = []
+    private var reportedMissing: Set<Int32> = []
+    /// When set, every field a rule reads directly is recorded here.
+    var readLog: [Int32]?
+
+    init(schema: Schema, defs: [[Definition]], subject: EvaluationSubject) {
+        self.schema = schema
+        self.defs = defs
+        self.subject = subject
+        state = Array(repeating: .fresh, count: schema.count)
+        memo = Array(repeating: nil, count: schema.count)
+    }
+
+    func report(_ d: Diagnostic) { diagnostics.append(d) }
+
+    private func fail(_ error: OperationError, at span: Span) -> EvalFailure {
+        diagnostics.append(.error(error.code, error.message, at: span, help: error.help))
+        return .reported
+    }
+
+    // MARK: - Fields
+
+    /// The final value of a field; nil for an unset optional field.
+    func value(_ slot: Int32) throws(EvalFailure) -> Value? {
+        let i = Int(slot)
+        switch state[i] {
+        case .done: return memo[i]
+        case .failed: throw .reported
+        case .pending: throw .pending
+        case .running: throw reportCycle(at: slot)
+        case .fresh: break
+        }
+        guard stack.count < EvaluationLimits.maxReferenceDepth else {
+            diagnostics.append(.error(.evaluationLimit, "references nest deeper than \(EvaluationLimits.maxReferenceDepth) fields",
+                                      at: defs[i].last?.span ?? subject.headerSpan,
+                                      help: ["a formula reads a field whose formula reads another field, and so on, too deeply"]))
+            throw .reported
+        }
+        state[i] = .running
+        stack.append(slot)
+        defer { stack.removeLast() }
+        do {
+            let v = try compute(slot)
+            memo[i] = v
+            state[i] = .done
+            return v
+        } catch .pending {
+            state[i] = .pending
+            throw .pending
+        } catch {
+            state[i] = .failed
+            throw .reported
+        }
+    }
+
+    private func compute(_ slot: Int32) throws(EvalFailure) -> Value? {
+        let field = schema[slot]
+        if field.isRecord {
+            var r = Record()
+            r.keys.reserveCapacity(field.children.count)
+            r.values.reserveCapacity(field.children.count)
+            for c in field.children {
+                if let v = try value(c) { r.append(schema[c].name, v) }
+            }
+            return .record(r)
+        }
+        let d = defs[Int(slot)]
+        if d.isEmpty {
+            if field.isOptional { return nil }
+            throw missing(slot)
+        }
+        let v = try evaluateDefinition(slot, d.count - 1)
+        if field.type == .any { return v }
+        switch field.type.conform(v) {
+        case .success(let cv): return cv
+        case .failure(let m):
+            diagnostics.append(mismatchDiagnostic(m, field: field, at: d[d.count - 1].span))
+            throw .reported
+        }
+    }
+
+    /// A required field with no value: pending in a tier self-check, an error for a tenant.
+    private func missing(_ slot: Int32) -> EvalFailure {
+        if subject.isTierSelfCheck { return .pending }
+        if reportedMissing.insert(slot).inserted {
+            let f = schema[slot]
+            diagnostics.append(.error(.missingRequired, "tenant `\(subject.tenantID)` does not set the required field `\(f.path)`",
+                                      at: subject.headerSpan, label: "missing `\(f.path)`",
+                                      related: [DiagnosticLabel(f.declaredAt, "declared without a default in \(f.declaredBy.description)")],
+                                      help: ["add `\(f.path) = …` (\(f.type.example)) to the tenant"]))
+        }
+        return .reported
+    }
+
+    /// Reports every required field left unset (even those nothing reads).
+    func checkRequired() {
+        guard !subject.isTierSelfCheck else { return }
+        for i in 0..<schema.count {
+            let s = Int32(i)
+            let f = schema[s]
+            if !f.isRecord, !f.isOptional, defs[i].isEmpty { _ = missing(s) }
+        }
+    }
+
+    /// The value of the `index`-th definition of a field (`super` reads the one below).
+    private func evaluateDefinition(_ slot: Int32, _ index: Int) throws(EvalFailure) -> Value {
+        let def = defs[Int(slot)][index]
+        switch def.kind {
+        case .value(let expr):
+            if let c = expr.constantValue { return c }
+            return try eval(expr, frame: Frame(slot: slot, below: index - 1))
+        case .scale(let factor):
+            guard index > 0 else { return try eval(factor, frame: Frame(slot: slot, below: -1)) }
+            let lower = try evaluateDefinition(slot, index - 1)
+            if case .unlimited = lower { return lower }
+            let f = try eval(factor, frame: Frame(slot: slot, below: -1))
+            do { return try Operators.multiply(lower, f) } catch { throw fail(error, at: def.span) }
+        }
+    }
+
+    private func reportCycle(at slot: Int32) -> EvalFailure {
+        guard let start = stack.lastIndex(of: slot) else { return .reported }
+        var cycle = Array(stack[start...])
+        // Rotate so the same cycle is reported the same way whichever field was evaluated first.
+        if let m = cycle.indices.min(by: { cycle[$0] < cycle[$1] }) { cycle = Array(cycle[m...] + cycle[..<m]) }
+        let names = cycle.map { "`\(schema[$0].path)`" } + ["`\(schema[cycle[0]].path)`"]
+        var related: [DiagnosticLabel] = []
+        for (k, s) in cycle.enumerated() {
+            guard let d = defs[Int(s)].last else { continue }
+            let next = schema[cycle[(k + 1) % cycle.count]].path
+            related.append(DiagnosticLabel(d.span, "`\(schema[s].path)` reads `\(next)`"))
+        }
+        let primary = related.first?.span ?? subject.headerSpan
+        var help: [String] = []
+        if cycle.count == 1 {
+            help.append("to build on the value of the layer below, write `super` instead of `\(schema[cycle[0]].path)`")
+        } else {
+            help.append("break the cycle: one of these fields must not depend on the others")
+        }
+        diagnostics.append(.error(.referenceCycle, "reference cycle: " + names.joined(separator: " → "), at: primary,
+                                  label: related.first?.message ?? "", related: Array(related.dropFirst()), help: help))
+        return .reported
+    }
+
+    // MARK: - Expressions
+
+    struct Frame {
+        /// The field whose definition is being evaluated (-1 for rules).
+        var slot: Int32
+        /// The definition `super` reads (-1: none).
+        var below: Int
+        static let none = Frame(slot: -1, below: -1)
+    }
+
+    private func read(_ slot: Int32, at span: Span) throws(EvalFailure) -> Value {
+        readLog?.append(slot)
+        guard let v = try value(slot) else {
+            diagnostics.append(.error(.missingRequired, "`\(schema[slot].path)` is optional and has no value here", at: span,
+                                      help: ["give `\(schema[slot].path)` a default, or set it before reading it"]))
+            throw .reported
+        }
+        return v
+    }
+
+    func eval(_ e: BoundExpr, frame: Frame) throws(EvalFailure) -> Value {
+        switch e {
+        case .constant(let v):
+            return v
+        case .slot(let s, let span):
+            return try read(s, at: span)
+        case .slotChildren(let s, _):
+            readLog?.append(s)
+            var out: [Value] = []
+            for c in schema[s].children {
+                if let v = try value(c) { out.append(v) }
+            }
+            return .list(out)
+        case .local(let i, _):
+            switch locals[i] {
+            case .value(let v): return v
+            case .slot(let s): return try value(s) ?? .record(Record())
+            }
+        case .localPath(let i, let names, let span):
+            return try localPath(locals[i], names, span)
+        case .member(let base, let name, let span):
+            return try member(try eval(base, frame: frame), name, span)
+        case .children(let base, let span):
+            let v = try eval(base, frame: frame)
+            guard case .record(let r) = v else {
+                diagnostics.append(.error(.notARecord, "`.*` needs a record, found \(describe(v))", at: span))
+                throw .reported
+            }
+            return .list(r.values)
+        case .builtin(let b, _):
+            switch b {
+            case .id: return .string(subject.tenantID)
+            case .tier: return .string(subject.tierName)
+            case .environment: return .string(subject.environment)
+            }
+        case .superValue(let span):
+            guard frame.slot >= 0, frame.below >= 0 else {
+                diagnostics.append(.error(.invalidSuper, frame.slot >= 0 ? "`super` has no value here: nothing below this layer sets `\(schema[frame.slot].path)`"
+                                                                         : "`super` is only meaningful in a field's value",
+                                          at: span, help: ["`super` is the value the layers below gave this field"]))
+                throw .reported
+            }
+            return try evaluateDefinition(frame.slot, frame.below)
+        case .interpolation(let parts, let span):
+            var s = ""
+            for p in parts {
+                switch p {
+                case .text(let t): s += t
+                case .expression(let x):
+                    let v = try eval(x, frame: frame)
+                    do { s += try Operators.interpolated(v) } catch { throw fail(error, at: x.span) }
+                }
+                if s.utf8.count > EvaluationLimits.maxStringBytes { throw fail(Operators.stringTooLong(), at: span) }
+            }
+            return .string(s)
+        case .list(let items, let span):
+            var out: [Value] = []
+            out.reserveCapacity(items.count)
+            for x in items { out.append(try eval(x, frame: frame)) }
+            if out.count > EvaluationLimits.maxListItems { throw fail(Operators.listTooLong(), at: span) }
+            return .list(out)
+        case .record(let keys, let values, _):
+            var r = Record()
+            for (k, x) in zip(keys, values) { r.append(k, try eval(x, frame: frame)) }
+            return .record(r)
+        case .unary(let op, let x, let span):
+            let v = try eval(x, frame: frame)
+            switch op {
+            case .negate:
+                do { return try Operators.negate(v) } catch { throw fail(error, at: span) }
+            case .not:
+                guard case .bool(let b) = v else {
+                    throw fail(OperationError(.operandTypes, "`!` needs a bool, found \(describe(v))"), at: span)
+                }
+                return .bool(!b)
+            }
+        case .binary(let op, let l, let r, let span):
+            return try binary(op, l, r, span, frame)
+        case .conditional(let c, let t, let f, _):
+            let cv = try eval(c, frame: frame)
+            guard case .bool(let b) = cv else {
+                throw fail(OperationError(.operandTypes, "the condition of `if` must be a bool, found \(describe(cv))"), at: c.span)
+            }
+            return try eval(b ? t : f, frame: frame)
+        case .call(let f, let args, let span):
+            var values: [Value] = []
+            values.reserveCapacity(args.count)
+            for a in args { values.append(try eval(a, frame: frame)) }
+            do { return try Operators.call(f, values) } catch { throw fail(error, at: span) }
+        case .comprehension(let element, let source, let condition, let span):
+            return try comprehension(element, source, condition, span, frame)
+        case .invalid:
+            throw .reported
+        }
+    }
+
+    private func binary(_ op: BinaryOperator, _ l: BoundExpr, _ r: BoundExpr, _ span: Span, _ frame: Frame) throws(EvalFailure) -> Value {
+        switch op {
+        case .and, .or, .implies:
+            let lv = try eval(l, frame: frame)
+            guard case .bool(let a) = lv else {
+                throw fail(OperationError(.operandTypes, "`\(op.rawValue)` needs bools, found \(describe(lv)) on its left"), at: l.span)
+            }
+            if op == .and && !a { return .bool(false) }
+            if op == .or && a { return .bool(true) }
+            if op == .implies && !a { return .bool(true) }
+            let rv = try eval(r, frame: frame)
+            guard case .bool(let b) = rv else {
+                throw fail(OperationError(.operandTypes, "`\(op.rawValue)` needs bools, found \(describe(rv)) on its right"), at: r.span)
+            }
+            return .bool(b)
+        default:
+            let a = try eval(l, frame: frame)
+            let b = try eval(r, frame: frame)
+            do { return try Operators.binary(op, a, b) } catch { throw fail(error, at: span) }
+        }
+    }
+
+    private func comprehension(_ element: BoundExpr, _ source: BoundExpr, _ condition: BoundExpr?, _ span: Span,
+                               _ frame: Frame) throws(EvalFailure) -> Value {
+        var bindings: [LocalBinding] = []
+        if case .slotChildren(let s, _) = source {
+            for c in schema[s].children {
+                if schema[c].isRecord {
+                    bindings.append(.slot(c))
+                } else if let v = try value(c) {
+                    readLog?.append(c)
+                    bindings.append(.value(v))
+                }
+            }
+        } else {
+            let sv = try eval(source, frame: frame)
+            switch sv {
+            case .list(let items): bindings = items.map { .value($0) }
+            case .record(let r): bindings = r.values.map { .value($0) }
+            default:
+                throw fail(OperationError(.operandTypes, "`for … in` needs a list or a record, found \(describe(sv))"), at: source.span)
+            }
+        }
+        var out: [Value] = []
+        for b in bindings {
+            locals.append(b)
+            defer { locals.removeLast() }
+            if let condition {
+                let cv = try eval(condition, frame: frame)
+                guard case .bool(let keep) = cv else {
+                    throw fail(OperationError(.operandTypes, "the `if` of a comprehension must be a bool, found \(describe(cv))"), at: condition.span)
+                }
+                if !keep { continue }
+            }
+            out.append(try eval(element, frame: frame))
+            if out.count > EvaluationLimits.maxListItems { throw fail(Operators.listTooLong(), at: span) }
+        }
+        return .list(out)
+    }
+
+    private func localPath(_ start: LocalBinding, _ names: [String], _ span: Span) throws(EvalFailure) -> Value {
+        var binding = start
+        for (k, name) in names.enumerated() {
+            switch binding {
+            case .slot(let s):
+                guard let c = schema.child(s, name) else {
+                    var help: [String] = []
+                    if let sug = suggestion(for: name, among: schema[s].children.map { schema[$0].name }) { help.append("did you mean `\(sug)`?") }
+                    diagnostics.append(.error(.noSuchMember, "`\(schema[s].path)` has no field `\(name)`", at: span, help: help))
+                    throw .reported
+                }
+                if schema[c].isRecord {
+                    binding = .slot(c)
+                } else {
+                    let v = try read(c, at: span)
+                    if k == names.count - 1 { return v }
+                    binding = .value(v)
+                }
+            case .value(let v):
+                binding = .value(try member(v, name, span))
+            }
+        }
+        switch binding {
+        case .value(let v): return v
+        case .slot(let s):
+            readLog?.append(s)
+            return try value(s) ?? .record(Record())
+        }
+    }
+
+    private func member(_ v: Value, _ name: String, _ span: Span) throws(EvalFailure) -> Value {
+        guard case .record(let r) = v else {
+            diagnostics.append(.error(.noSuchMember, "cannot read `.\(name)` of \(describe(v))", at: span))
+            throw .reported
+        }
+        guard let m = r[name] else {
+            var help: [String] = []
+            if let sug = suggestion(for: name, among: r.keys) { help.append("did you mean `\(sug)`?") }
+            diagnostics.append(.error(.noSuchMember, "the record has no field `\(name)`", at: span, help: help))
+            throw .reported
+        }
+        return m
+    }
+}

@@ -1,0 +1,652 @@
+import TenantDiagnostics
+import TenantModel
+import TenantSyntax
+
+/// What one layer does to a config's definitions, in statement order.
+public enum LayerOp: Sendable {
+    /// Push a definition on a leaf.
+    case define(Int32, Definition)
+    /// A record literal replaces a record: drop every lower definition under it.
+    case clear(Int32)
+    /// `scale … by …`: push the same scaling definition on each leaf.
+    case scale([Int32], Definition)
+}
+
+/// An `env NAME { … }` block, kept until a tenant's environment is known.
+public struct EnvBlock: Sendable {
+    public var name: Name
+    public var body: [Statement]
+    /// The record the block was written in.
+    public var base: Int32
+    public var origin: LayerOrigin
+}
+
+/// The path of the field that holds a tenant's environment (the seed's place for it).
+public let environmentFieldPath = ["tenant_info", "environment"]
+
+/// Applies one layer's statements to a schema: declares fields, binds expressions, and
+/// produces the ops, rules and `env` blocks of the layer. One builder per layer.
+struct LayerBuilder {
+    var schema: Schema
+    var diagnostics: [Diagnostic] = []
+    var ops: [LayerOp] = []
+    var rules: [Rule] = []
+    var envBlocks: [EnvBlock] = []
+
+    let origin: LayerOrigin
+    /// A root tier: every `=` outside `env` declares.
+    let isRoot: Bool
+    /// A tenant: may not lock or set locked fields.
+    let isTenant: Bool
+    /// Known environment names (for `env NAME` checks); empty when free-form.
+    let environments: [String]
+    /// The environment this builder applies an overlay for; nil outside `env` blocks.
+    let overlayEnvironment: String?
+
+    private enum Pending {
+        case assign(targets: [Int32], Expr, Statement)
+        case rule(RuleSeverity, Expr, Expr?, Statement)
+    }
+    private var pending: [Pending] = []
+    /// Root-tier fields whose type comes from their value.
+    private var inferredDefaults: [Int32: BoundExpr] = [:]
+
+    init(schema: Schema, origin: LayerOrigin, isRoot: Bool, isTenant: Bool, environments: [String], overlayEnvironment: String? = nil) {
+        self.schema = schema
+        self.origin = origin
+        self.isRoot = isRoot
+        self.isTenant = isTenant
+        self.environments = environments
+        self.overlayEnvironment = overlayEnvironment
+    }
+
+    private var inEnv: Bool { overlayEnvironment != nil }
+
+    private mutating func error(_ code: DiagnosticCode, _ message: String, _ span: Span, label: String = "",
+                                related: [DiagnosticLabel] = [], help: [String] = [], fixes: [FixIt] = []) {
+        diagnostics.append(.error(code, message, at: span, label: label, related: related, help: help, fixes: fixes))
+    }
+
+    // MARK: - Entry point
+
+    /// Applies a body: declarations first (so order does not matter), then values, then rules.
+    mutating func apply(_ body: [Statement]) {
+        applyOverlay(body, base: Schema.root)
+    }
+
+    /// Applies a body written inside the record `base` (an `env` block nested in a record).
+    mutating func applyOverlay(_ body: [Statement], base: Int32) {
+        walk(body, base: base, declaring: isRoot && !inEnv)
+        inferTypes()
+        for p in pending {
+            switch p {
+            case .assign(let targets, let expr, let stmt):
+                for t in targets { assign(t, expr, stmt, declaring: false) }
+            case .rule(let severity, let cond, let message, let stmt):
+                bindRule(severity, cond, message, stmt)
+            }
+        }
+    }
+
+    // MARK: - Phase 1: declarations
+
+    private mutating func walk(_ body: [Statement], base: Int32, declaring: Bool) {
+        for stmt in body {
+            switch stmt.kind {
+            case .assign(let path, let value):
+                if stmt.locked, !checkLockAllowed(stmt) { continue }
+                if declaring {
+                    guard let slot = declarePath(path, base: base, leafValue: value, stmt: stmt) else { continue }
+                    if stmt.locked { schema.lock(slot) }
+                    if let doc = stmt.doc { schema[slot].doc = doc }
+                } else {
+                    let targets = resolve(path, base: base, stmt: stmt)
+                    guard !targets.isEmpty else { continue }
+                    if stmt.locked {
+                        for t in targets { schema.lock(t) }
+                    }
+                    pending.append(.assign(targets: targets, value, stmt))
+                }
+            case .declare(let path, let type, let value):
+                if inEnv {
+                    error(.misplacedStatement, "fields cannot be declared inside `env`", stmt.span,
+                          help: ["declare `\(path.text)` outside the `env` block and set it here with `=`"])
+                    continue
+                }
+                if stmt.locked, !checkLockAllowed(stmt) { continue }
+                declareTyped(path, type, value, stmt: stmt, base: base)
+            case .block(let path, let inner):
+                if stmt.locked, !checkLockAllowed(stmt) { continue }
+                let slot: Int32?
+                if declaring {
+                    slot = declareRecordPath(path, base: base, stmt: stmt)
+                } else {
+                    let targets = resolve(path, base: base, stmt: stmt)
+                    if targets.count > 1 {
+                        for t in targets where schema[t].isRecord { walk(inner, base: t, declaring: false) }
+                        continue
+                    }
+                    slot = targets.first
+                    if let s = slot, !schema[s].isRecord {
+                        error(.notARecord, "`\(schema[s].path)` is a \(schema[s].type.description), not a record", path.span,
+                              help: ["set it with `\(path.text) = …`"])
+                        continue
+                    }
+                }
+                guard let s = slot else { continue }
+                if let doc = stmt.doc { schema[s].doc = doc }
+                walk(inner, base: s, declaring: declaring)
+                if stmt.locked { schema.lock(s) }
+            case .rule(let severity, let cond, let message):
+                pending.append(.rule(severity, cond, message, stmt))
+            case .env(let name, let inner):
+                if inEnv {
+                    error(.misplacedStatement, "`env` blocks cannot be nested", stmt.span)
+                    continue
+                }
+                if !environments.isEmpty, !environments.contains(name.text) {
+                    var help = ["the environments are \(environments.map { "`\($0)`" }.joined(separator: ", "))"]
+                    var fixes: [FixIt] = []
+                    if let s = suggestion(for: name.text, among: environments) {
+                        help.insert("did you mean `\(s)`?", at: 0)
+                        fixes.append(FixIt(name.span, s))
+                    }
+                    error(.unknownEnvironment, "unknown environment `\(name.text)`", name.span, help: help, fixes: fixes)
+                    continue
+                }
+                envBlocks.append(EnvBlock(name: name, body: inner, base: base, origin: origin))
+            case .scale(let pattern, let factor):
+                guard inEnv else {
+                    error(.misplacedStatement, "`scale` is only allowed inside an `env` block", stmt.span,
+                          help: ["scaling depends on the environment: put it in `env development { … }`"])
+                    continue
+                }
+                applyScale(pattern, factor, base: base, stmt: stmt)
+            }
+        }
+    }
+
+    private mutating func checkLockAllowed(_ stmt: Statement) -> Bool {
+        if isTenant {
+            error(.misplacedStatement, "only tiers can lock fields", stmt.lockedSpan ?? stmt.span,
+                  help: ["remove `locked`: a tenant's values are final for that tenant"])
+            return false
+        }
+        if inEnv {
+            error(.misplacedStatement, "`locked` is not allowed inside `env`", stmt.lockedSpan ?? stmt.span)
+            return false
+        }
+        return true
+    }
+
+    /// Resolves an existing path (wildcards expand over existing children); reports unknown fields.
+    private mutating func resolve(_ path: Path, base: Int32, stmt: Statement) -> [Int32] {
+        var current: [Int32] = [base]
+        for (i, seg) in path.segments.enumerated() {
+            var next: [Int32] = []
+            switch seg {
+            case .wildcard(let sp):
+                for c in current {
+                    guard schema[c].isRecord else {
+                        error(.notARecord, "`\(schema[c].path).*` needs a record", sp)
+                        return []
+                    }
+                    next.append(contentsOf: schema[c].children)
+                }
+            case .name(let n):
+                let single = current.count == 1
+                for c in current {
+                    if schema[c].isRecord, let child = schema.child(c, n.text) {
+                        next.append(child)
+                    } else if single {
+                        reportUnknown(n, in: c, path: path, index: i, stmt: stmt)
+                        return []
+                    }
+                }
+            }
+            current = next
+            if current.isEmpty {
+                error(.unknownField, "`\(path.text)` matches no field", path.span)
+                return []
+            }
+        }
+        return current
+    }
+
+    private mutating func reportUnknown(_ n: Name, in parent: Int32, path: Path, index: Int, stmt: Statement) {
+        let p = schema[parent]
+        if !p.isRecord {
+            error(.notARecord, "`\(p.path)` is a \(p.type.description), not a record, so it has no field `\(n.text)`", n.span)
+            return
+        }
+        let siblings = p.children.map { schema[$0].name }
+        var help: [String] = []
+        var fixes: [FixIt] = []
+        if let s = suggestion(for: n.text, among: siblings) {
+            help.append("did you mean `\(s)`?")
+            fixes.append(FixIt(n.span, s))
+        }
+        let where_ = p.path.isEmpty ? "the config" : "`\(p.path)`"
+        if case .assign = stmt.kind, index == path.segments.count - 1 {
+            help.append("to add a new field, declare it with a type: `\(path.text): Type = …`")
+        }
+        error(.unknownField, "unknown field `\(n.text)` in \(where_)", n.span, label: "not a field of \(where_)", help: help, fixes: fixes)
+    }
+
+    /// Root-style `a.b.c = value`: creates missing records on the way and the leaf (or record,
+    /// for a record literal) at the end.
+    private mutating func declarePath(_ path: Path, base: Int32, leafValue: Expr, stmt: Statement) -> Int32? {
+        guard let names = path.names else {
+            error(.misplacedStatement, "a declaration cannot use `*`", path.span)
+            return nil
+        }
+        guard let parent = ensureRecords(names.dropLast(), base: base, stmt: stmt), let last = names.last else { return nil }
+        if let existing = schema.child(parent, last.text) {
+            let first = schema[existing]
+            error(.duplicateField, "`\(first.path)` is declared twice", last.span, label: "declared again here",
+                  related: [DiagnosticLabel(first.declaredAt, "first declared here")],
+                  help: ["remove one of the two declarations"])
+            return nil
+        }
+        if case .record(let entries) = leafValue.kind {
+            let slot = schema.add(name: last.text, parent: parent, isRecord: true, type: .any, locked: false, doc: stmt.doc,
+                                  declaredAt: last.span, declaredBy: origin, inferred: false)
+            declareRecordLiteral(entries, in: slot, stmt: stmt)
+            return slot
+        }
+        let slot = schema.add(name: last.text, parent: parent, isRecord: false, type: .any, locked: false, doc: stmt.doc,
+                              declaredAt: last.span, declaredBy: origin, inferred: true)
+        pending.append(.assign(targets: [slot], leafValue, stmt))
+        return slot
+    }
+
+    /// Fields of a record literal written where a root tier declares.
+    private mutating func declareRecordLiteral(_ entries: [RecordEntry], in record: Int32, stmt: Statement) {
+        for entry in entries {
+            let path = Path(entry.path.map { .name($0) })
+            _ = declarePath(path, base: record, leafValue: entry.value, stmt: Statement(.assign(path, entry.value), span: entry.value.span.union(path.span)))
+        }
+    }
+
+    /// Creates (or opens) the records along `names` under `base`.
+    private mutating func ensureRecords(_ names: ArraySlice<Name>, base: Int32, stmt: Statement) -> Int32? {
+        var cur = base
+        for n in names {
+            if let c = schema.child(cur, n.text) {
+                guard schema[c].isRecord else {
+                    error(.notARecord, "`\(schema[c].path)` is a \(schema[c].type.description), not a record", n.span,
+                          related: [DiagnosticLabel(schema[c].declaredAt, "declared here")])
+                    return nil
+                }
+                cur = c
+            } else {
+                cur = schema.add(name: n.text, parent: cur, isRecord: true, type: .any, locked: false, doc: nil,
+                                 declaredAt: n.span, declaredBy: origin, inferred: false)
+            }
+        }
+        return cur
+    }
+
+    private mutating func declareRecordPath(_ path: Path, base: Int32, stmt: Statement) -> Int32? {
+        guard let names = path.names else {
+            error(.misplacedStatement, "a declaration cannot use `*`", path.span)
+            return nil
+        }
+        return ensureRecords(names[...], base: base, stmt: stmt)
+    }
+
+    /// `path: Type [= value]` — a new field anywhere.
+    private mutating func declareTyped(_ path: Path, _ type: TypeExpr, _ value: Expr?, stmt: Statement, base: Int32) {
+        guard let names = path.names, let last = names.last else {
+            error(.misplacedStatement, "a declaration cannot use `*`", path.span)
+            return
+        }
+        guard let parent = ensureRecords(names.dropLast(), base: base, stmt: stmt) else { return }
+        if let existing = schema.child(parent, last.text) {
+            let first = schema[existing]
+            var help = ["remove the type to set the existing field: `\(path.text) = …`"]
+            if first.declaredBy != origin { help = ["`\(path.text)` already exists (from \(first.declaredBy.description)): set it with `\(path.text) = …`"] }
+            error(.duplicateField, "`\(first.path)` is already declared", last.span, label: "declared again here",
+                  related: [DiagnosticLabel(first.declaredAt, "first declared here")], help: help)
+            return
+        }
+        if case .record(let body) = type.kind {
+            let slot = schema.add(name: last.text, parent: parent, isRecord: true, type: .any, locked: stmt.locked, doc: stmt.doc,
+                                  declaredAt: last.span, declaredBy: origin, inferred: false)
+            walk(body, base: slot, declaring: true)
+            if let value { pending.append(.assign(targets: [slot], value, stmt)) }
+            return
+        }
+        if case .optional(let inner) = type.kind, case .record = inner.kind {
+            error(.invalidType, "a record field cannot be optional", type.span,
+                  help: ["declare its fields optional instead, or give them defaults"])
+            return
+        }
+        let resolved = resolveType(type)
+        let slot = schema.add(name: last.text, parent: parent, isRecord: false, type: resolved, locked: stmt.locked, doc: stmt.doc,
+                              declaredAt: last.span, declaredBy: origin, inferred: false)
+        if let value { pending.append(.assign(targets: [slot], value, stmt)) }
+    }
+
+    // MARK: - Types
+
+    static let namedTypes: [String: FieldType] = [
+        "bool": .bool, "int": .int, "float": .float, "string": .string, "size": .size, "duration": .duration,
+        "cpu": .cpu, "percent": .percent, "cron": .cron, "cidr": .cidr, "email": .email, "secret": .secret, "any": .any,
+    ]
+
+    mutating func resolveType(_ t: TypeExpr) -> FieldType {
+        switch t.kind {
+        case .invalid: return .any
+        case .named(let n):
+            if let ft = LayerBuilder.namedTypes[n.text] { return ft }
+            var help = ["the types are bool int float string size duration cpu percent cron cidr email secret"]
+            var fixes: [FixIt] = []
+            if let s = suggestion(for: n.text, among: LayerBuilder.namedTypes.keys.sorted()) {
+                help.insert("did you mean `\(s)`?", at: 0)
+                fixes.append(FixIt(n.span, s))
+            }
+            error(.invalidType, "unknown type `\(n.text)`", n.span, help: help, fixes: fixes)
+            return .any
+        case .stringLiteral(let s):
+            return .enumeration([s])
+        case .unlimited:
+            return .orUnlimited(.any)
+        case .union(let members):
+            var strings: [String] = []
+            var others: [TypeExpr] = []
+            var hasUnlimited = false
+            for m in members {
+                switch m.kind {
+                case .stringLiteral(let s): if !strings.contains(s) { strings.append(s) }
+                case .unlimited: hasUnlimited = true
+                default: others.append(m)
+                }
+            }
+            if others.isEmpty, !strings.isEmpty {
+                return hasUnlimited ? .orUnlimited(.enumeration(strings)) : .enumeration(strings)
+            }
+            if others.count == 1, strings.isEmpty, hasUnlimited { return .orUnlimited(resolveType(others[0])) }
+            error(.invalidType, "a union is either string literals (`\"a\" | \"b\"`) or a type with `unlimited` (`int | unlimited`)", t.span)
+            return .any
+        case .list(let e):
+            return .list(resolveType(e))
+        case .optional(let inner):
+            return .optional(resolveType(inner))
+        case .record(let body):
+            return .record(recordShape(body))
+        case .bounded(let base, let lower, let upper):
+            let bt = resolveType(base)
+            func bound(_ e: Expr?) -> Value? {
+                guard let e else { return nil }
+                var binder = Binder(schema: Schema(rootSpan: e.span, origin: origin))
+                let b = binder.bind(e)
+                guard let v = b.constantValue else {
+                    error(.invalidType, "a bound must be a constant like `1` or `10TiB`", e.span)
+                    return nil
+                }
+                if case .failure = bt.conform(v) {
+                    error(.invalidType, "bound \(v.sourceText) is not a \(bt.description)", e.span)
+                    return nil
+                }
+                return v
+            }
+            return .bounded(bt, lower: bound(lower), upper: bound(upper))
+        }
+    }
+
+    /// The shape of a record type used inside a list: `name: Type [= constant]` fields.
+    private mutating func recordShape(_ body: [Statement]) -> RecordShape {
+        var fields: [RecordShape.Field] = []
+        for stmt in body {
+            switch stmt.kind {
+            case .declare(let path, let type, let value):
+                guard let names = path.names, names.count == 1 else {
+                    error(.invalidType, "fields of a record type are single names", path.span)
+                    continue
+                }
+                var def: Value?
+                let ft = resolveType(type)
+                if let value {
+                    var binder = Binder(schema: Schema(rootSpan: value.span, origin: origin))
+                    let b = binder.bind(value)
+                    if let v = b.constantValue {
+                        switch ft.conform(v) {
+                        case .success(let cv): def = cv
+                        case .failure(let m): error(.typeMismatch, m.message, value.span, help: m.help)
+                        }
+                    } else {
+                        error(.invalidType, "defaults inside a record type must be constants", value.span)
+                    }
+                }
+                fields.append(.init(name: names[0].text, type: ft, defaultValue: def))
+            case .assign(let path, let value):
+                guard let names = path.names, names.count == 1 else {
+                    error(.invalidType, "fields of a record type are single names", path.span)
+                    continue
+                }
+                var binder = Binder(schema: Schema(rootSpan: value.span, origin: origin))
+                let b = binder.bind(value)
+                guard let v = b.constantValue else {
+                    error(.invalidType, "defaults inside a record type must be constants", value.span)
+                    continue
+                }
+                fields.append(.init(name: names[0].text, type: Binder.type(of: v), defaultValue: v))
+            default:
+                error(.invalidType, "a record type holds field declarations only", stmt.span)
+            }
+        }
+        return RecordShape(fields: fields)
+    }
+
+    // MARK: - Phase 2: values
+
+    private mutating func bind(_ e: Expr) -> BoundExpr {
+        var binder = Binder(schema: schema)
+        let b = binder.bind(e)
+        diagnostics.append(contentsOf: binder.diagnostics)
+        return b
+    }
+
+    private mutating func assign(_ slot: Int32, _ expr: Expr, _ stmt: Statement, declaring: Bool) {
+        let field = schema[slot]
+        if isTenant, field.locked {
+            let lockSite = lockSite(of: slot)
+            error(.lockedField, "`\(field.path)` is locked by its tier; a tenant cannot set it", stmt.span,
+                  label: "set here", related: [DiagnosticLabel(lockSite.span, "locked in \(lockSite.origin.description)")],
+                  help: ["the tier table is fixed per tier: move the tenant to another tier (`tenantc plan`), or define a custom tier that extends it"])
+            return
+        }
+        if inEnv, schema.lookup(environmentFieldPath) == slot {
+            error(.environmentOverride, "an `env` overlay cannot change the environment", stmt.span,
+                  help: ["the environment selects the overlay; set `\(environmentFieldPath.joined(separator: "."))` in the tenant, or pass `--env`"])
+            return
+        }
+        if field.isRecord {
+            guard case .record(let entries) = expr.kind else {
+                let b = bind(expr)
+                if case .invalid = b { return }
+                error(.notARecord, "`\(field.path)` is a record; replace it with a record literal `{ … }` or change its fields with `\(field.path) { … }`",
+                      expr.span)
+                return
+            }
+            if !isRoot || inEnv { ops.append(.clear(slot)) }
+            for entry in entries {
+                var cur = slot
+                var ok = true
+                for n in entry.path.dropLast() {
+                    guard let c = schema.child(cur, n.text), schema[c].isRecord else {
+                        reportUnknown(n, in: cur, path: Path(entry.path.map { .name($0) }), index: 0, stmt: stmt)
+                        ok = false
+                        break
+                    }
+                    cur = c
+                }
+                guard ok, let last = entry.path.last else { continue }
+                guard let target = schema.child(cur, last.text) else {
+                    reportUnknown(last, in: cur, path: Path(entry.path.map { .name($0) }), index: 0, stmt: stmt)
+                    continue
+                }
+                assign(target, entry.value, Statement(.assign(Path(entry.path.map { .name($0) }), entry.value), span: stmt.span), declaring: declaring)
+            }
+            return
+        }
+        let bound = bind(expr)
+        if case .invalid = bound { return }
+        if field.inferred, inferredDefaults[slot] == nil, isRoot, !inEnv {
+            inferredDefaults[slot] = bound
+            if let v = bound.constantValue { schema[slot].type = Binder.type(of: v) }
+        }
+        // Constants are checked here, once, so a wrong value is reported even if a later layer hides it.
+        if let v = bound.constantValue, !field.inferred || !isRoot {
+            if case .failure(let m) = schema[slot].type.conform(v) {
+                diagnostics.append(typeMismatchDiagnostic(m, slot: slot, at: expr.span))
+            }
+        }
+        ops.append(.define(slot, Definition(kind: .value(bound), span: expr.span, statementSpan: stmt.span, origin: origin)))
+    }
+
+    func typeMismatchDiagnostic(_ m: TypeMismatch, slot: Int32, at span: Span) -> Diagnostic {
+        mismatchDiagnostic(m, field: schema[slot], at: span)
+    }
+
+    /// Where the field's lock comes from: the nearest locked declaration on its path.
+    private func lockSite(of slot: Int32) -> (span: Span, origin: LayerOrigin) {
+        var s = slot
+        while schema[s].parent >= 0, schema[schema[s].parent].locked { s = schema[s].parent }
+        return (schema[s].declaredAt, schema[s].declaredBy)
+    }
+
+    // MARK: - Phase 3: inferred types
+
+    private mutating func inferTypes() {
+        // Only root-tier fields declared by `=` whose value is not a constant need this.
+        // Values are bound in `apply`, after this pass for constants; formulas are inferred lazily here.
+        var visiting: Set<Int32> = []
+        var done: [Int32: FieldType] = [:]
+        var formulas: [Int32: Expr] = [:]
+        for p in pending {
+            if case .assign(let targets, let expr, _) = p, targets.count == 1, schema[targets[0]].inferred, !schema[targets[0]].isRecord {
+                formulas[targets[0]] = expr
+            }
+        }
+        guard !formulas.isEmpty else { return }
+        let frozen = schema
+        var bound: [Int32: BoundExpr] = [:]
+        for (slot, expr) in formulas {
+            var binder = Binder(schema: frozen)
+            bound[slot] = binder.bind(expr)  // diagnostics come from the real binding pass
+        }
+        func typeOf(_ slot: Int32) -> FieldType {
+            if let t = done[slot] { return t }
+            guard let b = bound[slot] else { return frozen[slot].type }
+            if visiting.contains(slot) { return .any }
+            visiting.insert(slot)
+            let binder = Binder(schema: frozen)
+            let t = binder.inferType(b, slotType: { typeOf($0) })
+            visiting.remove(slot)
+            done[slot] = t
+            return t
+        }
+        for slot in formulas.keys.sorted() { schema[slot].type = typeOf(slot) }
+    }
+
+    // MARK: - Rules and scaling
+
+    private mutating func bindRule(_ severity: RuleSeverity, _ cond: Expr, _ message: Expr?, _ stmt: Statement) {
+        let c = bind(cond)
+        let m = message.map { bind($0) }
+        var probes: [RuleProbe] = []
+        collectProbes(cond, into: &probes)
+        rules.append(Rule(severity: severity == .check ? .error : .warning, condition: c, message: m, span: stmt.span,
+                          conditionSpan: cond.span, origin: origin, environment: overlayEnvironment,
+                          text: fileText(cond.span) ?? "condition", probes: probes))
+    }
+
+    /// The operands worth showing when a rule fails: both sides of comparisons, the parts of
+    /// logical operators, and references or calls standing alone.
+    private mutating func collectProbes(_ e: Expr, into probes: inout [RuleProbe]) {
+        guard probes.count < 8 else { return }
+        switch e.kind {
+        case .binary(let op, let l, let r):
+            switch op {
+            case .and, .or, .implies:
+                collectProbes(l, into: &probes)
+                collectProbes(r, into: &probes)
+            default:
+                for side in [l, r] where !isLiteral(side) { addProbe(side, into: &probes) }
+            }
+        case .unary(.not, let x):
+            collectProbes(x, into: &probes)
+        case .literal:
+            break
+        default:
+            addProbe(e, into: &probes)
+        }
+    }
+
+    private func isLiteral(_ e: Expr) -> Bool {
+        if case .literal = e.kind { return true }
+        return false
+    }
+
+    private mutating func addProbe(_ e: Expr, into probes: inout [RuleProbe]) {
+        guard let file = fileText(e.span) else { return }
+        var binder = Binder(schema: schema)
+        let b = binder.bind(e)
+        if b.constantValue != nil { return }
+        probes.append(RuleProbe(text: file, expr: b))
+    }
+
+    /// The files, for the source text of rules.
+    var sources: SourceMap?
+
+    private func fileText(_ span: Span) -> String? { sources?.file(span.file)?.text(span) }
+
+    /// `scale databases.*.resources by 50%`: every unlocked cpu and size leaf under the matches.
+    private mutating func applyScale(_ pattern: Path, _ factor: Expr, base: Int32, stmt: Statement) {
+        let roots = resolve(pattern, base: base, stmt: stmt)
+        guard !roots.isEmpty else { return }
+        var leaves: [Int32] = []
+        for r in roots {
+            for s in schema.subtree(r) where !schema[s].isRecord && !schema[s].locked && schema[s].type.isScalable {
+                leaves.append(s)
+            }
+        }
+        let f = bind(factor)
+        if case .invalid = f { return }
+        if let v = f.constantValue {
+            switch v {
+            case .int, .float, .percent: break
+            default:
+                error(.typeMismatch, "`scale … by` needs a number or a percent, found \(describe(v))", factor.span)
+                return
+            }
+        }
+        ops.append(.scale(leaves, Definition(kind: .scale(f), span: stmt.span, statementSpan: stmt.span, origin: origin)))
+    }
+}
+
+/// A type mismatch as a diagnostic at the value that caused it.
+func mismatchDiagnostic(_ m: TypeMismatch, field: Slot, at span: Span) -> Diagnostic {
+    let code: DiagnosticCode
+    switch m.kind {
+    case .type, .unknownField, .missingField: code = .typeMismatch
+    case .bounds: code = .outOfBounds
+    case .enumMember: code = .invalidEnumMember
+    case .format: code = .invalidFormat
+    }
+    var help = m.help
+    var fixes: [FixIt] = []
+    if m.kind == .enumMember, let v = m.enumValue {
+        if let s = suggestion(for: v, among: m.enumMembers) {
+            help.insert("did you mean \(quoteForSource(s))?", at: 0)
+            fixes.append(FixIt(span, quoteForSource(s)))
+        } else {
+            help.append("the members are \(m.enumMembers.map { quoteForSource($0) }.joined(separator: ", "))")
+        }
+    }
+    return .error(code, "`\(field.path)`: \(m.message)", at: span, label: "this value",
+                  related: [DiagnosticLabel(field.declaredAt, "`\(field.path)` is declared as \(field.type.description) here")],
+                  help: help, fixes: fixes)
+}

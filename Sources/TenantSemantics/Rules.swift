@@ -1,0 +1,93 @@
+import TenantDiagnostics
+import TenantModel
+
+/// Suggests a tier whose limit would let a failing rule pass: (locked field, its value) → help text.
+typealias UpgradeHint = (Int32, Value) -> String?
+
+extension Evaluator {
+    /// Evaluates rules; a failed one becomes a diagnostic showing the values it compared and
+    /// the lines that set them (DESIGN §9, §14).
+    func run(_ rules: [Rule], upgradeHint: UpgradeHint?) {
+        for rule in rules {
+            let result: Value
+            do { result = try eval(rule.condition, frame: .none) } catch { continue }  // reported, or pending
+            guard case .bool(let ok) = result else {
+                report(.error(.checkNotBool, "a rule's condition must be a bool, found \(describe(result))", at: rule.conditionSpan,
+                              help: ["write a comparison, like `x <= limits.cpu`"]))
+                continue
+            }
+            if !ok { reportFailure(rule, upgradeHint: upgradeHint) }
+        }
+    }
+
+    private func isOwn(_ origin: LayerOrigin) -> Bool {
+        switch (origin, subject.origin) {
+        case (.tenant(let a), .tenant(let b)), (.tenantEnv(let a, _), .tenant(let b)): a == b
+        case (.tier(let a), .tier(let b)), (.tierEnv(let a, _), .tier(let b)): a == b
+        default: false
+        }
+    }
+
+    private func reportFailure(_ rule: Rule, upgradeHint: UpgradeHint?) {
+        // Evaluate again, recording the fields the rule reads (values are memoised: this is cheap).
+        readLog = []
+        _ = try? eval(rule.condition, frame: .none)
+        var notes: [String] = []
+        for p in rule.probes {
+            if let v = try? eval(p.expr, frame: .none) { notes.append("\(p.text) = \(v.sourceText)") }
+        }
+        var reads: [Int32] = []
+        var seen: Set<Int32> = []
+        for s in readLog ?? [] where seen.insert(s).inserted { reads.append(s) }
+        readLog = nil
+
+        var message = "rule failed: \(rule.text)"
+        if let m = rule.message, let v = try? eval(m, frame: .none) {
+            if case .string(let s) = v { message = s } else { message = v.sourceText }
+        }
+
+        var primary: (Span, String)?
+        var related: [DiagnosticLabel] = []
+        var help: [String] = []
+        var ownShown = 0
+        var others: [DiagnosticLabel] = []
+        for s in reads {
+            guard let d = defs[Int(s)].last else { continue }
+            let field = schema[s]
+            if isOwn(d.origin) {
+                if primary == nil {
+                    primary = (d.span, "`\(field.path)` set here")
+                } else if ownShown < 3 {
+                    related.append(DiagnosticLabel(d.span, "`\(field.path)` set here"))
+                    ownShown += 1
+                }
+            } else if field.locked, let tier = d.origin.tierName {
+                related.append(DiagnosticLabel(d.span, "limit of tier `\(tier)`"))
+                if let v = try? value(s), let hint = upgradeHint?(s, v) { help.append(hint) }
+            } else if others.count < 3 {
+                others.append(DiagnosticLabel(d.span, "`\(field.path)` set by \(d.origin.description)"))
+            }
+        }
+        // Values set elsewhere only help when nothing closer explains the failure.
+        if primary == nil, related.isEmpty { related = others }
+        let ruleLabel = "rule defined in \(rule.origin.description)"
+        let (span, label): (Span, String)
+        if let primary {
+            (span, label) = primary
+            related.append(DiagnosticLabel(rule.span, ruleLabel))
+        } else if subject.isTierSelfCheck {
+            (span, label) = (rule.span, "this rule fails for tier `\(subject.tierName)`")
+        } else {
+            (span, label) = (subject.headerSpan, "tenant `\(subject.tenantID)` breaks this rule")
+            related.append(DiagnosticLabel(rule.span, ruleLabel))
+        }
+        if subject.isTierSelfCheck {
+            notes.append("tier `\(subject.tierName)` checked on its own (as if a tenant set nothing), in environment `\(subject.environment)`")
+        } else if subject.environment != "production" {
+            notes.append("tenant `\(subject.tenantID)` in environment `\(subject.environment)`")
+        }
+        let code: DiagnosticCode = rule.severity == .error ? .checkFailed : .warnFailed
+        report(Diagnostic(rule.severity == .error ? .error : .warning, code, message, at: span, label: label,
+                          related: related, notes: notes, help: help))
+    }
+}

@@ -1,0 +1,108 @@
+import TenantDiagnostics
+import TenantModel
+import TenantSyntax
+
+/// The outcome of compiling one tenant: its resolved config when it has no errors.
+public struct TenantResult: Sendable {
+    public var id: String
+    public var environment: String
+    public var tenant: ResolvedTenant?
+    public var diagnostics: [Diagnostic]
+    /// True when the tenant could not be built (its own errors, or its tier's).
+    public var failed: Bool { tenant == nil }
+}
+
+/// Tenant ids become file names, SQL identifiers and key prefixes: `[a-z][a-z0-9_]{0,62}`.
+public func isValidTenantID(_ id: String) -> Bool {
+    let b = Array(id.utf8)
+    guard let first = b.first, b.count <= 63, first >= 0x61 && first <= 0x7A else { return false }
+    return b.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
+}
+
+extension TierSet {
+    /// Compiles one tenant (DESIGN §8): tier chain, tenant body, environment overlays, then every
+    /// field and rule. `environment` is `--env` when given.
+    public func resolve(_ decl: Declaration, environment: String? = nil, tenantNames: Set<String> = []) -> TenantResult {
+        let id = decl.name.text
+        var diagnostics: [Diagnostic] = []
+        if !isValidTenantID(id) {
+            diagnostics.append(invalidTenantID(decl.name))
+        }
+        guard let parentName = decl.parent else {
+            return TenantResult(id: id, environment: environment ?? "production", tenant: nil, diagnostics: diagnostics)
+        }
+        guard let tier = layout(named: parentName.text) else {
+            if graph.index[parentName.text] == nil {
+                if tenantNames.contains(parentName.text) {
+                    diagnostics.append(.error(.extendsTenant, "tenant `\(id)` extends `\(parentName.text)`, which is a tenant", at: parentName.span,
+                                              help: ["a tenant extends a tier; to share settings between tenants, define a tier for them"]))
+                } else {
+                    diagnostics.append(TierGraph.unknownTier(parentName, among: graph.tiers.map(\.name)))
+                }
+            }
+            return TenantResult(id: id, environment: environment ?? "production", tenant: nil, diagnostics: diagnostics)
+        }
+
+        // Layer 2: the tenant's body.
+        let origin = LayerOrigin.tenant(id)
+        var builder = LayerBuilder(schema: tier.schema, origin: origin, isRoot: false, isTenant: true, environments: tier.environments)
+        builder.sources = sources
+        builder.apply(decl.body)
+        diagnostics += builder.diagnostics
+        let schema = builder.schema
+        var defs = tier.defs
+        execute(builder.ops, on: &defs, schema: schema)
+
+        // The environment: --env, else the tenant's `tenant_info.environment` before overlays.
+        let envSlot = schema.lookup(environmentFieldPath)
+        var env = environment ?? "production"
+        if let environment {
+            if let envSlot {
+                defs[Int(envSlot)].append(Definition(kind: .value(.constant(.string(environment))), span: decl.headerSpan,
+                                                     statementSpan: decl.headerSpan, origin: .commandLine))
+            }
+        } else if let envSlot, let top = defs[Int(envSlot)].last {
+            if case .value(let e) = top.kind, case .string(let s)? = e.constantValue {
+                env = s
+            } else {
+                let probe = Evaluator(schema: schema, defs: defs, subject: EvaluationSubject(
+                    tenantID: id, tierName: tier.name, environment: env, headerSpan: decl.headerSpan, isTierSelfCheck: false, origin: origin))
+                if case .string(let s)? = try? probe.value(envSlot) { env = s }
+            }
+        }
+
+        // Layer 3: overlays of the tiers (root first), then the tenant's own.
+        let tierOverlay = tier.overlay(env, schema: schema, sources: sources)
+        execute(tierOverlay.ops, on: &defs, schema: schema)
+        let ownOverlay = TierLayout.overlay(env, blocks: builder.envBlocks, schema: schema, environments: tier.environments, sources: sources)
+        diagnostics += ownOverlay.diagnostics
+        execute(ownOverlay.ops, on: &defs, schema: schema)
+
+        let subject = EvaluationSubject(tenantID: id, tierName: tier.name, environment: env, headerSpan: decl.headerSpan,
+                                        isTierSelfCheck: false, origin: origin)
+        let evaluator = Evaluator(schema: schema, defs: defs, subject: subject)
+        for i in 0..<schema.count where !schema.slots[i].isRecord { _ = try? evaluator.value(Int32(i)) }
+        evaluator.checkRequired()
+        let rules = (tier.rules + tierOverlay.rules + builder.rules + ownOverlay.rules).filter { $0.environment == nil || $0.environment == env }
+        evaluator.run(rules, upgradeHint: upgradeHint(from: tier, env: env))
+        diagnostics += evaluator.diagnostics
+
+        var tenant: ResolvedTenant?
+        if !tier.hasErrors, !diagnostics.contains(where: { $0.severity == .error }),
+           case .record(let config)? = try? evaluator.value(Schema.root) {
+            tenant = ResolvedTenant(id: id, tier: tier.name, environment: env, config: config)
+        }
+        return TenantResult(id: id, environment: env, tenant: tenant, diagnostics: diagnostics)
+    }
+
+    private func invalidTenantID(_ name: Name) -> Diagnostic {
+        var fixed = String(name.text.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }.filter { $0.isASCII })
+        if let f = fixed.first, !f.isLetter { fixed = "t_" + fixed }
+        if fixed.isEmpty { fixed = "tenant" }
+        fixed = String(fixed.prefix(63))
+        return .error(.invalidTenantID, "invalid tenant id `\(name.text)`", at: name.span,
+                      label: "ids are lower-case letters, digits and `_`, starting with a letter, at most 63 characters",
+                      help: ["tenant ids become file names, SQL identifiers and key prefixes; try `\(fixed)`"],
+                      fixes: [FixIt(name.span, fixed)])
+    }
+}

@@ -1,0 +1,206 @@
+import TenantDiagnostics
+import TenantModel
+import TenantSyntax
+
+/// Ops and rules an environment's overlays add, for one tier chain.
+struct Overlay: Sendable {
+    var ops: [LayerOp] = []
+    var rules: [Rule] = []
+    var diagnostics: [Diagnostic] = []
+}
+
+/// One tier, resolved once per run: the schema of its chain, the definitions of every layer
+/// from the root down to it, its rules, and its environment overlays.
+public final class TierLayout: Sendable {
+    public let name: String
+    public let index: Int
+    public let schema: Schema
+    let defs: [[Definition]]
+    let rules: [Rule]
+    let envBlocks: [EnvBlock]
+    /// Valid environment names (the root's `tenant_info.environment` enum); empty when free-form.
+    public let environments: [String]
+    /// The environments a self-check covers.
+    public let checkedEnvironments: [String]
+    /// True when this tier or one above it has errors: its tenants cannot be built.
+    public let hasErrors: Bool
+    /// Overlays for each checked environment, computed once.
+    let overlays: [String: Overlay]
+    public let headerSpan: Span
+
+    init(name: String, index: Int, schema: Schema, defs: [[Definition]], rules: [Rule], envBlocks: [EnvBlock],
+         environments: [String], hasErrors: Bool, headerSpan: Span, sources: SourceMap) {
+        self.name = name
+        self.index = index
+        self.schema = schema
+        self.defs = defs
+        self.rules = rules
+        self.envBlocks = envBlocks
+        self.environments = environments
+        self.hasErrors = hasErrors
+        self.headerSpan = headerSpan
+        var checked = environments
+        if checked.isEmpty {
+            checked = ["production"]
+            for b in envBlocks where !checked.contains(b.name.text) { checked.append(b.name.text) }
+        }
+        checkedEnvironments = checked
+        var overlays: [String: Overlay] = [:]
+        for env in checked {
+            overlays[env] = TierLayout.overlay(env, blocks: envBlocks, schema: schema, environments: environments, sources: sources)
+        }
+        self.overlays = overlays
+    }
+
+    /// Applies the `env` blocks of the chain (root first) for `env`, against `schema`.
+    static func overlay(_ env: String, blocks: [EnvBlock], schema: Schema, environments: [String], sources: SourceMap) -> Overlay {
+        var out = Overlay()
+        for block in blocks where block.name.text == env {
+            let origin: LayerOrigin
+            switch block.origin {
+            case .tier(let t): origin = .tierEnv(tier: t, env: env)
+            case .tenant(let t): origin = .tenantEnv(tenant: t, env: env)
+            default: origin = block.origin
+            }
+            var builder = LayerBuilder(schema: schema, origin: origin, isRoot: false, isTenant: block.origin.isTenant,
+                                       environments: environments, overlayEnvironment: env)
+            builder.sources = sources
+            builder.applyOverlay(block.body, base: block.base)
+            out.ops += builder.ops
+            out.rules += builder.rules
+            out.diagnostics += builder.diagnostics
+        }
+        return out
+    }
+
+    /// The overlay for `env`: cached for known environments.
+    func overlay(_ env: String, schema tenantSchema: Schema, sources: SourceMap) -> Overlay {
+        if tenantSchema.count == schema.count, let o = overlays[env] { return o }
+        return TierLayout.overlay(env, blocks: envBlocks, schema: tenantSchema, environments: environments, sources: sources)
+    }
+}
+
+/// Applies ops to a definition table.
+func execute(_ ops: [LayerOp], on defs: inout [[Definition]], schema: Schema) {
+    if defs.count < schema.count { defs.append(contentsOf: repeatElement([], count: schema.count - defs.count)) }
+    for op in ops {
+        switch op {
+        case .define(let s, let d):
+            defs[Int(s)].append(d)
+        case .clear(let s):
+            for t in schema.subtree(s) where !schema[t].isRecord { defs[Int(t)].removeAll() }
+        case .scale(let slots, let d):
+            for s in slots { defs[Int(s)].append(d) }
+        }
+    }
+}
+
+/// The valid environments: members of the root's `tenant_info.environment` enum.
+func environmentNames(_ schema: Schema) -> [String] {
+    guard let s = schema.lookup(environmentFieldPath) else { return [] }
+    if case .enumeration(let m) = schema[s].type.nonOptional { return m }
+    return []
+}
+
+/// Every tier of a compilation, each resolved once, with the tier self-checks (DESIGN §9).
+public final class TierSet: Sendable {
+    public let graph: TierGraph
+    public let layouts: [TierLayout?]
+    /// Problems in the tiers themselves: the graph, their bodies, their self-checks.
+    public let diagnostics: [Diagnostic]
+    let sources: SourceMap
+    /// Values of locked fields per tier and environment, for "raise the tenant to …" hints.
+    let lockedValues: [[String: [Int32: Value]]]
+
+    public init(declarations: [Declaration], tenantNames: Set<String>, sources: SourceMap) {
+        self.sources = sources
+        let graph = TierGraph(declarations: declarations, tenantNames: tenantNames)
+        self.graph = graph
+        var diagnostics = graph.diagnostics
+        var layouts = [TierLayout?](repeating: nil, count: graph.tiers.count)
+        for i in graph.topologicalOrder {
+            let tier = graph.tiers[i]
+            let decl = tier.declaration
+            let parent = tier.parent.flatMap { layouts[$0] }
+            if tier.parent != nil && parent == nil { continue }
+            let schema = parent?.schema ?? Schema(rootSpan: decl.headerSpan, origin: .tier(tier.name))
+            var builder = LayerBuilder(schema: schema, origin: .tier(tier.name), isRoot: parent == nil, isTenant: false,
+                                       environments: parent?.environments ?? [])
+            builder.sources = sources
+            builder.apply(decl.body)
+            let envs = parent?.environments ?? environmentNames(builder.schema)
+            if parent == nil, !envs.isEmpty {
+                // The root's environments are only known now: check its own `env` blocks.
+                for b in builder.envBlocks where !envs.contains(b.name.text) {
+                    builder.diagnostics.append(TierSet.unknownEnvironment(b.name, envs))
+                }
+                builder.envBlocks.removeAll { !envs.contains($0.name.text) }
+            }
+            var defs = parent?.defs ?? []
+            execute(builder.ops, on: &defs, schema: builder.schema)
+            let hasErrors = (parent?.hasErrors ?? false) || builder.diagnostics.contains { $0.severity == .error }
+            diagnostics += builder.diagnostics
+            let layout = TierLayout(name: tier.name, index: i, schema: builder.schema, defs: defs,
+                                    rules: (parent?.rules ?? []) + builder.rules,
+                                    envBlocks: (parent?.envBlocks ?? []) + builder.envBlocks,
+                                    environments: envs, hasErrors: hasErrors, headerSpan: decl.headerSpan, sources: sources)
+            for o in layout.overlays.values { diagnostics += o.diagnostics }
+            layouts[i] = layout
+        }
+        self.layouts = layouts
+        // Tier self-checks: every tier, every environment, as if a tenant set nothing.
+        var locked = [[String: [Int32: Value]]](repeating: [:], count: layouts.count)
+        for case let layout? in layouts where !layout.hasErrors {
+            for env in layout.checkedEnvironments {
+                let (evaluator, _) = TierSet.evaluate(layout: layout, env: env, sources: sources)
+                diagnostics += evaluator.diagnostics
+                var values: [Int32: Value] = [:]
+                for i in 0..<layout.schema.count where layout.schema.slots[i].locked && !layout.schema.slots[i].isRecord {
+                    if let v = try? evaluator.value(Int32(i)) { values[Int32(i)] = v }
+                }
+                locked[layout.index][env] = values
+            }
+        }
+        lockedValues = locked
+        self.diagnostics = diagnostics
+    }
+
+    static func unknownEnvironment(_ name: Name, _ envs: [String]) -> Diagnostic {
+        var help = ["the environments are \(envs.map { "`\($0)`" }.joined(separator: ", "))"]
+        var fixes: [FixIt] = []
+        if let s = suggestion(for: name.text, among: envs) {
+            help.insert("did you mean `\(s)`?", at: 0)
+            fixes.append(FixIt(name.span, s))
+        }
+        return .error(.unknownEnvironment, "unknown environment `\(name.text)`", at: name.span, help: help, fixes: fixes)
+    }
+
+    private static func evaluate(layout: TierLayout, env: String, sources: SourceMap) -> (Evaluator, [Rule]) {
+        var defs = layout.defs
+        let overlay = layout.overlays[env] ?? Overlay()
+        execute(overlay.ops, on: &defs, schema: layout.schema)
+        let subject = EvaluationSubject(tenantID: layout.name, tierName: layout.name, environment: env,
+                                        headerSpan: layout.headerSpan, isTierSelfCheck: true, origin: .tier(layout.name))
+        let evaluator = Evaluator(schema: layout.schema, defs: defs, subject: subject)
+        for i in 0..<layout.schema.count where !layout.schema.slots[i].isRecord { _ = try? evaluator.value(Int32(i)) }
+        let rules = layout.rules + overlay.rules
+        evaluator.run(rules.filter { $0.environment == nil || $0.environment == env }, upgradeHint: nil)
+        return (evaluator, rules)
+    }
+
+    public func layout(named name: String) -> TierLayout? {
+        graph.index[name].flatMap { layouts[$0] }
+    }
+
+    /// "raise the tenant to `premium` (limits.cpu = 8cores)" for a locked field a rule read.
+    func upgradeHint(from tier: TierLayout, env: String) -> UpgradeHint {
+        return { [self] slot, current in
+            for d in graph.descendants(of: tier.index) {
+                guard let v = lockedValues[d][env]?[slot] ?? lockedValues[d]["production"]?[slot],
+                      let c = compareForBounds(v, current), c > 0 else { continue }
+                return "raise the tenant to `\(graph.tiers[d].name)` (\(tier.schema[slot].path) = \(v.sourceText)), or lower the value"
+            }
+            return nil
+        }
+    }
+}

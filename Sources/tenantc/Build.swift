@@ -1,0 +1,63 @@
+import ArgumentParser
+import TenantBackends
+import TenantCompiler
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compile .tenant files and write one resolved artifact per tenant.",
+        discussion: """
+            Artifacts go to DIR/<tenant-id>.<ext>, or DIR/<env>/<tenant-id>.<ext> with several --env. \
+            Nothing is written when any tenant has errors, unless --keep-going. Unchanged artifacts are \
+            not rewritten. A backend NAME that is not built in runs `tenantc-gen-NAME` from PATH with the \
+            resolved tenant as JSON on stdin.
+            """
+    )
+
+    @OptionGroup var options: CompileOptions
+
+    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output directory, or `-` for stdout.", valueName: "dir"))
+    var output: String = "out"
+
+    @Option(help: ArgumentHelp("Backends, comma-separated: yaml, json, or a plugin name (default: yaml).", valueName: "list"))
+    var emit: [String] = []
+
+    @Flag(name: .customLong("keep-going"), help: "Write the artifacts of the tenants that compiled even if others failed.")
+    var keepGoing = false
+
+    @Option(help: ArgumentHelp("Quantity encoding: canonical (\"512MiB\", \"30d\") or base (bytes, seconds, fractions).", valueName: "mode"))
+    var units: UnitsMode = .canonical
+
+    func run() throws {
+        var names: [String] = []
+        for item in emit.isEmpty ? ["yaml"] : emit {
+            for n in item.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !n.isEmpty && !names.contains(n) {
+                names.append(n)
+            }
+        }
+        var backends: [any Backend] = []
+        for n in names {
+            if let b = BackendRegistry.backend(named: n) {
+                backends.append(b)
+            } else if n.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x5F }) {
+                backends.append(ExternalBackend(name: n))
+            } else {
+                throw ValidationError("--emit \(n): backend names are lower-case letters, digits, `-` and `_` (built in: \(BackendRegistry.names.joined(separator: ", ")))")
+            }
+        }
+        let target: OutputTarget = output == "-" ? .standardOutput : .directory(output)
+        if target == .standardOutput, backends.count > 1 {
+            throw ValidationError("`-o -` writes one stream: choose one backend with --emit")
+        }
+        let plan = EmitPlan(backends: backends, output: target, keepGoing: keepGoing, render: RenderOptions(units: units))
+        let outcome = Compiler.run(CompileRequest(inputs: options.files.map { SourceInput(path: $0) }, tiersDirectory: options.tiersDirectory,
+                                                  environments: options.environments, jobs: options.jobs, emit: plan))
+        if target == .standardOutput { writeAll(1, outcome.standardOutput) }
+        report(outcome, format: options.format, color: options.color, machineFD: target == .standardOutput ? 2 : 1)
+        if options.format == .human, target != .standardOutput, outcome.exitCode != 2, outcome.written + outcome.unchanged > 0 {
+            writeAll(2, "tenantc: \(outcome.written) written, \(outcome.unchanged) unchanged in \(output)/\n")
+        }
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+}
+
+extension UnitsMode: ExpressibleByArgument {}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import TenantCompiler
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check .tenant files: everything `build` checks, writing nothing.",
+        discussion: "Give `-` as the file to read an editor's unsaved buffer from stdin, with --stdin-filename naming it."
+    )
+
+    @OptionGroup var options: CompileOptions
+
+    @Option(name: .customLong("stdin-filename"), help: ArgumentHelp("The path the buffer read from `-` stands for.", valueName: "path"))
+    var stdinFilename: String?
+
+    func validate() throws {
+        if stdinFilename != nil, !options.files.contains("-") {
+            throw ValidationError("--stdin-filename needs `-` among the files")
+        }
+    }
+
+    func run() throws {
+        var inputs: [SourceInput] = []
+        for f in options.files {
+            if f == "-" {
+                let bytes: [UInt8]
+                do { bytes = try readStandardInput() } catch {
+                    writeAll(2, "tenantc: error: cannot read stdin: \(error)\n")
+                    throw ExitCode(2)
+                }
+                inputs.append(SourceInput(path: stdinFilename ?? "<stdin>", contents: bytes))
+            } else {
+                inputs.append(SourceInput(path: f))
+            }
+        }
+        let outcome = Compiler.run(CompileRequest(inputs: inputs, tiersDirectory: options.tiersDirectory,
+                                                  environments: options.environments, jobs: options.jobs))
+        report(outcome, format: options.format, color: options.color)
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+}

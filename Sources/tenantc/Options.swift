@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import TenantCompiler
+import TenantDiagnostics
+
+/// Options every compiling command shares.
+struct CompileOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("The .tenant files to compile.", valueName: "files"))
+    var files: [String] = []
+
+    @Option(name: .customLong("tiers"), help: ArgumentHelp("Tier directory (default: the nearest `tiers/` above each input).", valueName: "dir"))
+    var tiersDirectory: String?
+
+    @Option(name: .customLong("env"), help: ArgumentHelp("Build for this environment (repeatable; overrides each tenant's own).", valueName: "name"))
+    var environments: [String] = []
+
+    @Option(help: ArgumentHelp("Diagnostics format: human, json, gcc or sarif.", valueName: "format"))
+    var format: DiagnosticFormat = .human
+
+    @Option(help: ArgumentHelp("Colour in human diagnostics: auto, always or never. `NO_COLOR` disables auto.", valueName: "when"))
+    var color: ColorChoice = .auto
+
+    @Option(help: ArgumentHelp("Threads to compile with (default: all cores).", valueName: "n"))
+    var jobs: Int = availableCores
+
+    func validate() throws {
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if files.isEmpty { throw ValidationError("no input files: give one or more .tenant files") }
+    }
+}
+
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+}
+
+extension DiagnosticFormat: ExpressibleByArgument {}
+
+/// Whether human diagnostics on stderr get colour.
+func useColor(_ choice: ColorChoice) -> Bool {
+    switch choice {
+    case .always: return true
+    case .never: return false
+    case .auto:
+        let env = ProcessInfo.processInfo.environment
+        if let v = env["NO_COLOR"], !v.isEmpty { return false }
+        if env["TERM"] == "dumb" { return false }
+        return isatty(2) != 0
+    }
+}
+
+/// Writes bytes to a file descriptor, all of them.
+func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+    bytes.withUnsafeBytes { raw in
+        var off = 0
+        while off < raw.count {
+            let n = write(fd, raw.baseAddress! + off, raw.count - off)  // non-empty: base address exists
+            if n <= 0 {
+                if n < 0 && errno == EINTR { continue }
+                return
+            }
+            off += n
+        }
+    }
+}
+
+func writeAll(_ fd: Int32, _ text: String) { writeAll(fd, Array(text.utf8)) }
+
+/// Prints diagnostics in the chosen format: human and gcc on stderr; json and sarif on
+/// `machineFD` (stdout, unless stdout carries artifacts).
+func report(_ outcome: CompileOutcome, format: DiagnosticFormat, color: ColorChoice, machineFD: Int32 = 1) {
+    let style = RenderStyle(color: useColor(color))
+    let text = render(outcome.diagnostics, as: format, sourceMap: outcome.sources, style: style, counts: outcome.counts,
+                      toolVersion: tenantcVersion)
+    switch format {
+    case .human:
+        writeAll(2, text + renderSummary(outcome.counts, color: style.color))
+    case .gcc:
+        writeAll(2, text)
+    case .json, .sarif:
+        writeAll(machineFD, text)
+    }
+}
