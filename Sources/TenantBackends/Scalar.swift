@@ -14,7 +14,6 @@ enum Scalar {
 
 extension Value {
     /// The leaf encoding of this value, or nil for lists and records.
-    @inline(__always)
     func scalar(units: UnitsMode) -> Scalar? {
         switch self {
         case .bool(let b): return .bool(b)

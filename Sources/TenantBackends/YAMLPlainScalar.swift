@@ -1,16 +1,16 @@
-/// Deciding whether a string may be written as a plain YAML scalar.
-///
-/// libyaml only checks syntax: it would happily write the string `no` plain, and every
-/// YAML 1.1 reader (PyYAML, Ruby's Psych, go-yaml v2, …) would read it back as `false`. The
-/// consumers of our artifacts use both YAML 1.1 and YAML 1.2, so a string is quoted whenever
-/// either the YAML 1.1 type repository (`bool`, `int`, `float`, `null`, `timestamp`, `merge`,
-/// `value`, with PyYAML's slightly wider variants) or the YAML 1.2 core schema would resolve
-/// it to anything but a string. The match is a union of those patterns, widened where that
-/// keeps the scan simple (so `1.2.3` or `0:30` get quoted although they are strings): quoting
-/// too much is harmless, quoting too little changes the data.
-///
-/// This runs for every string of every tenant, so it is a byte scan that rejects almost all
-/// strings on their first byte.
+// Deciding whether a string may be written as a plain YAML scalar.
+//
+// libyaml only checks syntax: it would happily write the string `no` plain, and every
+// YAML 1.1 reader (PyYAML, Ruby's Psych, go-yaml v2, …) would read it back as `false`. The
+// consumers of our artifacts use both YAML 1.1 and YAML 1.2, so a string is quoted whenever
+// either the YAML 1.1 type repository (`bool`, `int`, `float`, `null`, `timestamp`, `merge`,
+// `value`, with PyYAML's slightly wider variants) or the YAML 1.2 core schema (with
+// ruamel.yaml's slightly wider numbers) would resolve it to anything but a string. The match is a union of those patterns, widened where that
+// keeps the scan simple (so `1.2.3` or `0:30` get quoted although they are strings): quoting
+// too much is harmless, quoting too little changes the data.
+//
+// This runs for every string of every tenant, so it is a byte scan that rejects almost all
+// strings on their first byte.
 
 /// True when a YAML 1.1 or YAML 1.2 (core schema) reader would resolve `s`, written as a
 /// plain scalar, to something other than the string `s`.
@@ -101,7 +101,7 @@ private func looksNumericOrTimestamp(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
     // Integer part `[0-9][0-9_]*`; after a sign also `_…`, which ruamel.yaml (a common
     // YAML 1.2 reader) resolves as an int although neither specification does.
     var j = i
-    let hasInteger = isDigit(s[j])
+    let hasInteger = isDigit(s[j]) || (i == 1 && s[j] == UInt8(ascii: "_"))
     if hasInteger {
         while j < n, isDigit(s[j]) || s[j] == UInt8(ascii: "_") { j += 1 }
         if j < n, s[j] == UInt8(ascii: ":") { return isSexagesimalTail(s, from: j) }

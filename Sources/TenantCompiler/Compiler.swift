@@ -187,6 +187,7 @@ public enum Compiler {
             var group: Int
             var declaration: Declaration
             var environment: String?
+            var afterSyntaxErrors: Bool
         }
         var tierSets: [TierSet] = []
         var jobs: [Job] = []
@@ -206,6 +207,7 @@ public enum Compiler {
                 }
             }
             for (unit, isInput) in groupUnits where isInput {
+                let broken = unit.diagnostics.contains { $0.severity == .error }
                 for d in unit.declarations where d.kind == .tenant {
                     if let first = firstTenant[d.name.text] {
                         diagnostics.append(.error(.duplicateTenant, "tenant `\(d.name.text)` is declared twice", at: d.name.span,
@@ -216,9 +218,9 @@ public enum Compiler {
                     }
                     firstTenant[d.name.text] = d
                     if environments.isEmpty {
-                        jobs.append(Job(group: g, declaration: d, environment: nil))
+                        jobs.append(Job(group: g, declaration: d, environment: nil, afterSyntaxErrors: broken))
                     } else {
-                        for env in environments { jobs.append(Job(group: g, declaration: d, environment: env)) }
+                        for env in environments { jobs.append(Job(group: g, declaration: d, environment: env, afterSyntaxErrors: broken)) }
                     }
                 }
             }
@@ -240,7 +242,7 @@ public enum Compiler {
         parallelFor(allJobs.count, jobs: request.jobs) { i in
             let job = allJobs[i]
             let set = sets[job.group]
-            var r = set.resolve(job.declaration, environment: job.environment, tenantNames: [])
+            var r = set.resolve(job.declaration, environment: job.environment, afterSyntaxErrors: job.afterSyntaxErrors)
             var stream: [UInt8] = []
             var failure: IOFailure?
             if let emit, let tenant = r.tenant {

@@ -140,6 +140,7 @@ public struct TimeSpan: Sendable, Equatable, Comparable {
         case .day: break
         }
         units += [("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1_000)]
+        if milliseconds == 0 { return "0" + units[0].0 }
         if milliseconds != 0 {
             for (name, f) in units where milliseconds % f == 0 { return String(milliseconds / f) + name }
         }

@@ -48,8 +48,8 @@ struct LayerBuilder {
         case rule(RuleSeverity, Expr, Expr?, Statement)
     }
     private var pending: [Pending] = []
-    /// Root-tier fields whose type comes from their value.
-    private var inferredDefaults: [Int32: BoundExpr] = [:]
+    /// Fields this layer declared by `=`: their type comes from their value.
+    private var inferredHere: Set<Int32> = []
 
     init(schema: Schema, origin: LayerOrigin, isRoot: Bool, isTenant: Bool, environments: [String], overlayEnvironment: String? = nil) {
         self.schema = schema
@@ -256,6 +256,7 @@ struct LayerBuilder {
         }
         let slot = schema.add(name: last.text, parent: parent, isRecord: false, type: .any, locked: false, doc: stmt.doc,
                               declaredAt: last.span, declaredBy: origin, inferred: true)
+        inferredHere.insert(slot)
         pending.append(.assign(targets: [slot], leafValue, stmt))
         return slot
     }
@@ -493,12 +494,8 @@ struct LayerBuilder {
         }
         let bound = bind(expr)
         if case .invalid = bound { return }
-        if field.inferred, inferredDefaults[slot] == nil, isRoot, !inEnv {
-            inferredDefaults[slot] = bound
-            if let v = bound.constantValue { schema[slot].type = Binder.type(of: v) }
-        }
         // Constants are checked here, once, so a wrong value is reported even if a later layer hides it.
-        if let v = bound.constantValue, !field.inferred || !isRoot {
+        if let v = bound.constantValue, !inferredHere.contains(slot) {
             if case .failure(let m) = schema[slot].type.conform(v) {
                 diagnostics.append(typeMismatchDiagnostic(m, slot: slot, at: expr.span))
             }
@@ -526,7 +523,7 @@ struct LayerBuilder {
         var done: [Int32: FieldType] = [:]
         var formulas: [Int32: Expr] = [:]
         for p in pending {
-            if case .assign(let targets, let expr, _) = p, targets.count == 1, schema[targets[0]].inferred, !schema[targets[0]].isRecord {
+            if case .assign(let targets, let expr, _) = p, targets.count == 1, inferredHere.contains(targets[0]) {
                 formulas[targets[0]] = expr
             }
         }

@@ -34,7 +34,10 @@ extension Evaluator {
         _ = try? eval(rule.condition, frame: .none)
         var notes: [String] = []
         for p in rule.probes {
-            if let v = try? eval(p.expr, frame: .none) { notes.append("\(p.text) = \(v.sourceText)") }
+            if let v = try? eval(p.expr, frame: .none) {
+                let note = "\(p.text) = \(v.sourceText)"
+                if !notes.contains(note) { notes.append(note) }
+            }
         }
         var reads: [Int32] = []
         var seen: Set<Int32> = []
@@ -62,7 +65,8 @@ extension Evaluator {
                     ownShown += 1
                 }
             } else if field.locked, let tier = d.origin.tierName {
-                related.append(DiagnosticLabel(d.span, "limit of tier `\(tier)`"))
+                let what = field.path.hasPrefix("limits.") ? "limit" : "`\(field.path)`"
+                related.append(DiagnosticLabel(d.span, "\(what) of tier `\(tier)`"))
                 if let v = try? value(s), let hint = upgradeHint?(s, v) { help.append(hint) }
             } else if others.count < 3 {
                 others.append(DiagnosticLabel(d.span, "`\(field.path)` set by \(d.origin.description)"))
@@ -81,9 +85,7 @@ extension Evaluator {
             (span, label) = (subject.headerSpan, "tenant `\(subject.tenantID)` breaks this rule")
             related.append(DiagnosticLabel(rule.span, ruleLabel))
         }
-        if subject.isTierSelfCheck {
-            notes.append("tier `\(subject.tierName)` checked on its own (as if a tenant set nothing), in environment `\(subject.environment)`")
-        } else if subject.environment != "production" {
+        if !subject.isTierSelfCheck, subject.environment != "production" {
             notes.append("tenant `\(subject.tenantID)` in environment `\(subject.environment)`")
         }
         let code: DiagnosticCode = rule.severity == .error ? .checkFailed : .warnFailed

@@ -22,7 +22,11 @@ public func isValidTenantID(_ id: String) -> Bool {
 extension TierSet {
     /// Compiles one tenant (DESIGN §8): tier chain, tenant body, environment overlays, then every
     /// field and rule. `environment` is `--env` when given.
-    public func resolve(_ decl: Declaration, environment: String? = nil, tenantNames: Set<String> = []) -> TenantResult {
+    ///
+    /// `afterSyntaxErrors`: the tenant's file did not parse cleanly; problems that follow from
+    /// the missing parts (required fields, rules) are not reported on top of the syntax errors.
+    public func resolve(_ decl: Declaration, environment: String? = nil, tenantNames: Set<String> = [],
+                        afterSyntaxErrors: Bool = false) -> TenantResult {
         let id = decl.name.text
         var diagnostics: [Diagnostic] = []
         if !isValidTenantID(id) {
@@ -82,13 +86,15 @@ extension TierSet {
                                         isTierSelfCheck: false, origin: origin)
         let evaluator = Evaluator(schema: schema, defs: defs, subject: subject)
         for i in 0..<schema.count where !schema.slots[i].isRecord { _ = try? evaluator.value(Int32(i)) }
-        evaluator.checkRequired()
-        let rules = (tier.rules + tierOverlay.rules + builder.rules + ownOverlay.rules).filter { $0.environment == nil || $0.environment == env }
-        evaluator.run(rules, upgradeHint: upgradeHint(from: tier, env: env))
+        if !afterSyntaxErrors {
+            evaluator.checkRequired()
+            let rules = (tier.rules + tierOverlay.rules + builder.rules + ownOverlay.rules).filter { $0.environment == nil || $0.environment == env }
+            evaluator.run(rules, upgradeHint: upgradeHint(from: tier, env: env))
+        }
         diagnostics += evaluator.diagnostics
 
         var tenant: ResolvedTenant?
-        if !tier.hasErrors, !diagnostics.contains(where: { $0.severity == .error }),
+        if !tier.hasErrors, !afterSyntaxErrors, !diagnostics.contains(where: { $0.severity == .error }),
            case .record(let config)? = try? evaluator.value(Schema.root) {
             tenant = ResolvedTenant(id: id, tier: tier.name, environment: env, config: config)
         }

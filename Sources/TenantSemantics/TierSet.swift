@@ -151,14 +151,28 @@ public final class TierSet: Sendable {
         // Tier self-checks: every tier, every environment, as if a tenant set nothing.
         var locked = [[String: [Int32: Value]]](repeating: [:], count: layouts.count)
         for case let layout? in layouts where !layout.hasErrors {
+            // A rule that fails in several environments is reported once, naming them all.
+            var failures: [Diagnostic] = []
+            var environmentsOf: [Diagnostic: [String]] = [:]
             for env in layout.checkedEnvironments {
                 let (evaluator, _) = TierSet.evaluate(layout: layout, env: env, sources: sources)
-                diagnostics += evaluator.diagnostics
+                for d in evaluator.diagnostics {
+                    if environmentsOf[d] == nil { failures.append(d) }
+                    environmentsOf[d, default: []].append(env)
+                }
                 var values: [Int32: Value] = [:]
                 for i in 0..<layout.schema.count where layout.schema.slots[i].locked && !layout.schema.slots[i].isRecord {
                     if let v = try? evaluator.value(Int32(i)) { values[Int32(i)] = v }
                 }
                 locked[layout.index][env] = values
+            }
+            for var d in failures {
+                if d.code == .checkFailed || d.code == .warnFailed {
+                    let envs = environmentsOf[d] ?? []
+                    let which = envs.count == 1 ? "environment `\(envs[0])`" : "environments " + envs.map { "`\($0)`" }.joined(separator: ", ")
+                    d.notes.append("tier `\(layout.name)` checked on its own (as if a tenant set nothing), in \(which)")
+                }
+                diagnostics.append(d)
             }
         }
         lockedValues = locked

@@ -279,6 +279,12 @@ public struct Parser {
         }
     }
 
+    /// After `=`: the value may start on the next line, unless that line starts a statement
+    /// (then the value was forgotten, and reading on would swallow the next statement).
+    private var valueIsMissing: Bool {
+        peek.kind == .rbrace || peek.kind == .eof || (peek.newlineBefore && canStartStatement)
+    }
+
     private var canStartStatement: Bool {
         switch peek.kind {
         case .identifier, .kwLocked, .kwCheck, .kwWarn, .kwEnv, .kwScale, .kwTier, .kwTenant: true
@@ -344,13 +350,24 @@ public struct Parser {
         switch peek.kind {
         case .assign:
             advance()
+            guard !valueIsMissing else {
+                error("expected a value after `\(path.text) =`", peekSpan, label: "a new statement starts here")
+                return nil
+            }
             let value = parseExpr()
             return Statement(.assign(path, value), span: spanFrom(start), locked: locked, lockedSpan: lockedSpan, doc: doc)
         case .colon:
             advance()
             let type = parseType()
             var value: Expr?
-            if eat(.assign) { value = parseExpr() }
+            if peek.kind == .assign, !peek.newlineBefore {
+                advance()
+                guard !valueIsMissing else {
+                    error("expected a default value after `=`", peekSpan, label: "a new statement starts here")
+                    return nil
+                }
+                value = parseExpr()
+            }
             return Statement(.declare(path, type, value), span: spanFrom(start), locked: locked, lockedSpan: lockedSpan, doc: doc)
         case .lbrace:
             let body = parseBraceBody()
@@ -508,23 +525,19 @@ public struct Parser {
         }
         defer { leave() }
         var lhs = parseUnary()
-        while let (op, power) = binaryOperator(peek.kind), power >= minPower, !atLineBreak {
-            if op == .contains, inComprehensionHead { break }
-            let opTok = advance()
+        // A binary operator continues the expression even at the start of a line: no statement
+        // can start with one, so this is never ambiguous.
+        while let (op, power) = binaryOperator(peek.kind), power >= minPower {
+            advance()
             let nextMin = op == .implies ? power : power + 1
             let rhs = parseBinary(minPower: nextMin)
             lhs = Expr(.binary(op, lhs, rhs), lhs.span.union(rhs.span))
-            if power == 4 || power == 5, let (op2, p2) = binaryOperator(peek.kind), p2 == power, !atLineBreak,
-               !(op2 == .contains && inComprehensionHead) {
+            if power == 4 || power == 5, let (_, p2) = binaryOperator(peek.kind), p2 == power {
                 error("comparisons cannot be chained", peekSpan, help: ["combine them with `&&`: `a < b && b < c`"])
-                _ = opTok
             }
         }
         return lhs
     }
-
-    /// While parsing `x in source` of a comprehension, `in` is not the membership operator.
-    private var inComprehensionHead = false
 
     private mutating func parseUnary() -> Expr {
         let start = peek.start
@@ -693,8 +706,12 @@ public struct Parser {
             items.append(parseExpr())
         }
         if peek.kind != .rbracket {
-            if peek.kind == .eof {
-                diagnostics.append(.error(.unclosedDelimiter, "unclosed `[`", at: span(open), label: "opened here"))
+            if peek.kind == .eof || peek.kind == .rbrace || peek.kind == .rparen {
+                if !recovering {
+                    diagnostics.append(.error(.unclosedDelimiter, "unclosed `[`", at: span(open), label: "this `[` is never closed",
+                                              related: [DiagnosticLabel(peekSpan, "expected `]` before \(peek.kind.display)")],
+                                              help: ["close the list with `]`, or separate its items with `,`"]))
+                }
                 recovering = true
             } else {
                 error("expected `,` or `]` in the list, found \(peek.kind.display)", peekSpan)
