@@ -20,6 +20,9 @@ public struct EvaluationSubject: Sendable {
     /// A tier evaluated on its own: unset required fields are not errors.
     public var isTierSelfCheck: Bool
     public var origin: LayerOrigin
+    /// The config's source did not parse: values its broken statements would have set are
+    /// missing, so unset required fields are not reported on top of the syntax errors.
+    public var afterSyntaxErrors = false
 }
 
 /// A comprehension variable: a plain value, or a record of the config tree (kept as a slot so
@@ -124,7 +127,7 @@ final class Evaluator {
 
     /// A required field with no value: pending in a tier self-check, an error for a tenant.
     private func missing(_ slot: Int32) -> EvalFailure {
-        if subject.isTierSelfCheck { return .pending }
+        if subject.isTierSelfCheck || subject.afterSyntaxErrors { return .pending }
         if reportedMissing.insert(slot).inserted {
             let f = schema[slot]
             diagnostics.append(.error(.missingRequired, "tenant `\(subject.tenantID)` does not set the required field `\(f.path)`",

@@ -82,8 +82,9 @@ extension TierSet {
         diagnostics += ownOverlay.diagnostics
         execute(ownOverlay.ops, on: &defs, schema: schema)
 
-        let subject = EvaluationSubject(tenantID: id, tierName: tier.name, environment: env, headerSpan: decl.headerSpan,
+        var subject = EvaluationSubject(tenantID: id, tierName: tier.name, environment: env, headerSpan: decl.headerSpan,
                                         isTierSelfCheck: false, origin: origin)
+        subject.afterSyntaxErrors = afterSyntaxErrors
         let evaluator = Evaluator(schema: schema, defs: defs, subject: subject)
         for i in 0..<schema.count where !schema.slots[i].isRecord { _ = try? evaluator.value(Int32(i)) }
         if !afterSyntaxErrors {
