@@ -115,17 +115,7 @@ private final class DataBox: @unchecked Sendable {
 /// Runs the plugin, feeding stdin and draining stdout and stderr concurrently so that neither
 /// side can block on a full pipe.
 private func runPlugin(path: String, environment: [String: String], input: [UInt8]) throws -> PluginResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = []
-    process.environment = environment
-    let stdinPipe = Pipe()
-    let stdoutPipe = Pipe()
-    let stderrPipe = Pipe()
-    process.standardInput = stdinPipe
-    process.standardOutput = stdoutPipe
-    process.standardError = stderrPipe
-    try process.run()
+    let (process, stdinPipe, stdoutPipe, stderrPipe) = try launch(path: path, environment: environment)
 
     let done = DispatchSemaphore(value: 0)
     let writer = stdinPipe.fileHandleForWriting
@@ -146,6 +136,45 @@ private func runPlugin(path: String, environment: [String: String], input: [UInt
     process.waitUntilExit()
     return PluginResult(
         reason: process.terminationReason, status: process.terminationStatus, stdout: output, stderr: errors.data)
+}
+
+/// Starts the plugin with its three standard streams on pipes.
+///
+/// Retries a few times when exec fails with ETXTBSY: that happens when the plugin file is still
+/// open for writing somewhere, even only in a child that another thread is forking at that
+/// moment (a plugin being installed while a build runs, or `make -j`).
+private func launch(path: String, environment: [String: String]) throws -> (Process, Pipe, Pipe, Pipe) {
+    var delay: UInt32 = 2_000  // microseconds
+    var attempt = 0
+    while true {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = []
+        process.environment = environment
+        let stdinPipe = Pipe()
+        let stdoutPipe = Pipe()
+        let stderrPipe = Pipe()
+        process.standardInput = stdinPipe
+        process.standardOutput = stdoutPipe
+        process.standardError = stderrPipe
+        do {
+            try process.run()
+            return (process, stdinPipe, stdoutPipe, stderrPipe)
+        } catch where attempt < 6 && isTextFileBusy(error) {
+            attempt += 1
+            usleep(delay)
+            delay *= 2
+        }
+    }
+}
+
+private func isTextFileBusy(_ error: any Error) -> Bool {
+    var e: NSError? = error as NSError
+    while let current = e {
+        if current.domain == NSPOSIXErrorDomain, current.code == Int(ETXTBSY) { return true }
+        e = current.userInfo[NSUnderlyingErrorKey] as? NSError
+    }
+    return false
 }
 
 /// Writes all of `bytes`, stopping quietly if the plugin closed its stdin early (its exit
