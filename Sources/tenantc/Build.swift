@@ -27,7 +27,8 @@ struct Build: ParsableCommand {
     @Option(help: ArgumentHelp("Quantity encoding: canonical (\"512MiB\", \"30d\") or base (bytes, seconds, fractions).", valueName: "mode"))
     var units: UnitsMode = .canonical
 
-    func run() throws {
+    /// The backends `--emit` names, in order, without repeats.
+    private func backends() throws -> [any Backend] {
         var names: [String] = []
         for item in emit.isEmpty ? ["yaml"] : emit {
             for n in item.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !n.isEmpty && !names.contains(n) {
@@ -44,10 +45,19 @@ struct Build: ParsableCommand {
                 throw ValidationError("--emit \(n): backend names are lower-case letters, digits, `-` and `_` (built in: \(BackendRegistry.names.joined(separator: ", ")))")
             }
         }
-        let target: OutputTarget = output == "-" ? .standardOutput : .directory(output)
-        if target == .standardOutput, backends.count > 1 {
+        return backends
+    }
+
+    func validate() throws {
+        let count = try backends().count
+        if output == "-", count > 1 {
             throw ValidationError("`-o -` writes one stream: choose one backend with --emit")
         }
+    }
+
+    func run() throws {
+        let backends = try backends()
+        let target: OutputTarget = output == "-" ? .standardOutput : .directory(output)
         let plan = EmitPlan(backends: backends, output: target, keepGoing: keepGoing, render: RenderOptions(units: units))
         let outcome = Compiler.run(CompileRequest(inputs: options.files.map { SourceInput(path: $0) }, tiersDirectory: options.tiersDirectory,
                                                   environments: options.environments, jobs: options.jobs, emit: plan))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `tenantc` command: subcommands are small declarative types.
 @main
@@ -16,3 +17,22 @@ struct TenantC: ParsableCommand {
 }
 
 let tenantcVersion = "0.1.0"
+
+extension TenantC {
+    static func main() {
+        CrashHandler.install()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            // DESIGN §12: usage errors exit 2 (the parser's default is 64).
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                let message = fullMessage(for: error)
+                if !message.isEmpty { writeAll(2, message + "\n") }
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}

@@ -3,22 +3,31 @@ import Foundation
 import TenantDiagnostics
 @testable import TenantSyntax
 
+private func input(_ key: String) -> String? {
+    let env = ProcessInfo.processInfo.environment
+    if let p = env[key + "FILE"] { return try? String(contentsOfFile: p, encoding: .utf8) }
+    return env[key]
+}
+private func d(_ ds: [Diagnostic]) -> [String] {
+    ds.prefix(12).map { "\($0.code.id) \($0.message) @\($0.span.map { "\($0.start)-\($0.end)" } ?? "-")" } + (ds.count > 12 ? ["…\(ds.count) total"] : [])
+}
 @Test func probe() {
-    guard let s = ProcessInfo.processInfo.environment["PROBE"] else { return }
+    guard let s = input("PROBE") else { return }
     let u = parse(s)
-    print("INPUT:", s.debugDescription)
-    print("  decls:", u.declarations.map { d in "\(d.kind) \(d.name.text) " + d.body.map(show).joined(separator: " ;; ") })
-    print("  diags:", u.diagnostics.map { "\($0.code.id) \($0.message) @\($0.span.map { "\($0.start)-\($0.end)" } ?? "-")" })
+    print("INPUT:", s.count > 300 ? "<\(s.utf8.count) bytes>" : s.debugDescription)
+    if s.count <= 300 { print("  decls:", u.declarations.map { d in "\(d.kind) \(d.name.text) " + d.body.map(show).joined(separator: " ;; ") }) }
+    else { print("  decls:", u.declarations.map { "\($0.name.text) \($0.body.count)" }) }
+    print("  diags:", d(u.diagnostics))
 }
 @Test func probeExpr() {
-    guard let s = ProcessInfo.processInfo.environment["PROBEX"] else { return }
-    let (e, d) = parseExpr(s)
-    print("INPUT:", s.debugDescription)
-    print("  expr:", show(e))
-    print("  diags:", d.map { "\($0.code.id) \($0.message) @\($0.span.map { "\($0.start)-\($0.end)" } ?? "-")" })
+    guard let s = input("PROBEX") else { return }
+    let (e, ds) = parseExpr(s)
+    print("INPUT:", s.count > 300 ? "<\(s.utf8.count) bytes>" : s.debugDescription)
+    if s.count <= 300 { print("  expr:", show(e)) }
+    print("  diags:", d(ds))
 }
 @Test func probeLex() {
-    guard let s = ProcessInfo.processInfo.environment["PROBEL"] else { return }
+    guard let s = input("PROBEL") else { return }
     let f = sourceFile(s)
     let l = Lexer.tokenize(f)
     print("INPUT:", s.debugDescription)
