@@ -14,6 +14,8 @@ import Darwin
 /// Artifacts whose bytes did not change are not touched (their mtime stays).
 final class ArtifactWriter: Sendable {
     let root: String
+    /// Where displayed paths are relative to.
+    let base: String
     private struct State {
         var staged: [(temp: String, final: String)] = []
         var unchanged = 0
@@ -23,8 +25,13 @@ final class ArtifactWriter: Sendable {
     }
     private let state = Mutex(State())
 
-    /// `root` is absolute.
-    init(root: String) { self.root = root }
+    /// `root` and `base` are absolute.
+    init(root: String, base: String) {
+        self.root = root
+        self.base = base
+    }
+
+    private func display(_ path: String) -> String { FileSystem.display(path, base: base) }
 
     /// Stages `bytes` for `relativePath` (a path of validated components under the root).
     func stage(_ relativePath: String, _ bytes: [UInt8]) throws(IOFailure) {
@@ -42,7 +49,7 @@ final class ArtifactWriter: Sendable {
         let name = String(final[final.index(after: final.lastIndex(of: "/")!)...])  // `final` always contains a slash
         let temp = dir + "/." + name + ".tmp-\(getpid())-\(n)"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw IOFailure(FileSystem.display(final), errno: errno) }
+        guard fd >= 0 else { throw IOFailure(display(final), errno: errno) }
         var ok = true
         var err: Int32 = 0
         bytes.withUnsafeBytes { raw in
@@ -64,7 +71,7 @@ final class ArtifactWriter: Sendable {
         }
         guard ok else {
             unlink(temp)
-            throw IOFailure(FileSystem.display(final), errno: err)
+            throw IOFailure(display(final), errno: err)
         }
         state.withLock { $0.staged.append((temp, final)) }
     }
@@ -83,13 +90,13 @@ final class ArtifactWriter: Sendable {
         var d = dir
         while !FileSystem.isDirectory(d) {
             var st = stat()
-            if lstat(d, &st) == 0 { throw IOFailure(FileSystem.display(d), "exists and is not a directory") }
+            if lstat(d, &st) == 0 { throw IOFailure(display(d), "exists and is not a directory") }
             missing.append(d)
             if d == root || d == "/" { break }
             d = FileSystem.parent(d)
         }
         for m in missing.reversed() {
-            if mkdir(m, 0o755) != 0, errno != EEXIST { throw IOFailure(FileSystem.display(m), errno: errno) }
+            if mkdir(m, 0o755) != 0, errno != EEXIST { throw IOFailure(display(m), errno: errno) }
         }
         state.withLock { s in
             s.createdDirectories += missing
@@ -105,7 +112,7 @@ final class ArtifactWriter: Sendable {
             return out
         }
         for (i, item) in staged.enumerated() where rename(item.temp, item.final) != 0 {
-            let failure = IOFailure(FileSystem.display(item.final), errno: errno)
+            let failure = IOFailure(display(item.final), errno: errno)
             for rest in staged[i...] { unlink(rest.temp) }
             throw failure
         }

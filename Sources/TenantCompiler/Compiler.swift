@@ -47,15 +47,19 @@ public struct CompileRequest: Sendable {
     public var emit: EmitPlan?
     /// Keep every resolved tenant in the outcome (tests, tools). Builds stream instead.
     public var keepResolved: Bool
+    /// Relative paths (inputs, `--tiers`, `-o`) are taken from here, and file names in
+    /// diagnostics are shown relative to it. Default: the current directory.
+    public var workingDirectory: String?
 
     public init(inputs: [SourceInput], tiersDirectory: String? = nil, environments: [String] = [], jobs: Int = availableCores,
-                emit: EmitPlan? = nil, keepResolved: Bool = false) {
+                emit: EmitPlan? = nil, keepResolved: Bool = false, workingDirectory: String? = nil) {
         self.inputs = inputs
         self.tiersDirectory = tiersDirectory
         self.environments = environments
         self.jobs = jobs
         self.emit = emit
         self.keepResolved = keepResolved
+        self.workingDirectory = workingDirectory
     }
 }
 
@@ -99,6 +103,7 @@ public enum Compiler {
 
     public static func run(_ request: CompileRequest) -> CompileOutcome {
         let sources = SourceMap()
+        let base = FileSystem.absolute(request.workingDirectory ?? FileSystem.currentDirectory, base: FileSystem.currentDirectory)
         var diagnostics = DiagnosticList()
         /// Usage and I/O problems: reported without a source location, exit code 2.
         var ioProblems: [Diagnostic] = []
@@ -114,14 +119,14 @@ public enum Compiler {
         var seenInputs: Set<String> = []
         var explicitTiers: String?
         if let dir = request.tiersDirectory {
-            if FileSystem.isDirectory(dir) {
-                explicitTiers = FileSystem.absolute(dir)
+            if FileSystem.isDirectory(FileSystem.absolute(dir, base: base)) {
+                explicitTiers = FileSystem.absolute(dir, base: base)
             } else {
                 ioError("--tiers \(dir): not a directory")
             }
         }
         for input in request.inputs {
-            let abs = FileSystem.absolute(input.path)
+            let abs = FileSystem.absolute(input.path, base: base)
             guard seenInputs.insert(abs).inserted else { continue }
             let tiersDir = explicitTiers ?? FileSystem.nearestTiersDirectory(above: FileSystem.parent(abs))
             let g: Int
@@ -132,13 +137,13 @@ public enum Compiler {
                 groups.append(tiersDir)
             }
             groupOfInput.append(g)
-            pendingFiles.append((abs, input.contents == nil ? input.path : input.path, input.contents, true, g))
+            pendingFiles.append((abs, input.path, input.contents, true, g))
         }
         for (g, dir) in groups.enumerated() {
             guard let dir else { continue }
             do {
                 for path in try FileSystem.tenantFiles(in: dir) where !seenInputs.contains(path) {
-                    pendingFiles.append((path, FileSystem.display(path), nil, false, g))
+                    pendingFiles.append((path, FileSystem.display(path, base: base), nil, false, g))
                 }
             } catch {
                 ioError("cannot list tiers in \(error.description)")
@@ -166,7 +171,7 @@ public enum Compiler {
         var units: [[(SourceUnit, Bool)]] = Array(repeating: [], count: groups.count)
         for case let (loaded, unit, failure)? in parsed.values {
             if let failure {
-                ioError("cannot read \(failure.path.hasPrefix("/") ? FileSystem.display(failure.path) : failure.path): \(failure.reason)")
+                ioError("cannot read \(failure.path.hasPrefix("/") ? FileSystem.display(failure.path, base: base) : failure.path): \(failure.reason)")
                 continue
             }
             guard let loaded, let unit else { continue }
@@ -230,7 +235,7 @@ public enum Compiler {
         // 4. Tenants, in parallel: resolve, check, render, stage.
         let emit = usageFailure ? nil : request.emit
         let writer: ArtifactWriter? = if let emit, case .directory(let dir) = emit.output {
-            ArtifactWriter(root: FileSystem.absolute(dir))
+            ArtifactWriter(root: FileSystem.absolute(dir, base: base), base: base)
         } else {
             nil
         }

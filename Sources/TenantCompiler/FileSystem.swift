@@ -76,11 +76,14 @@ enum FileSystem {
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
-    /// The absolute, `.`/`..`-free form of a path.
-    static func absolute(_ path: String) -> String {
-        let base = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    /// The current directory.
+    static var currentDirectory: String { FileManager.default.currentDirectoryPath }
+
+    /// The absolute, `.`/`..`-free form of a path (relative paths are taken from `base`).
+    static func absolute(_ path: String, base: String = currentDirectory) -> String {
+        let full = path.hasPrefix("/") ? path : base + "/" + path
         var parts: [Substring] = []
-        for p in base.split(separator: "/", omittingEmptySubsequences: true) {
+        for p in full.split(separator: "/", omittingEmptySubsequences: true) {
             if p == "." { continue }
             if p == ".." {
                 _ = parts.popLast()
@@ -91,11 +94,10 @@ enum FileSystem {
         return "/" + parts.joined(separator: "/")
     }
 
-    /// `path` relative to the current directory when it lies under it, for display.
-    static func display(_ absolutePath: String) -> String {
-        let cwd = absolute(".")
-        if absolutePath == cwd { return "." }
-        let prefix = cwd == "/" ? "/" : cwd + "/"
+    /// `path` relative to `base` when it lies under it, for display.
+    static func display(_ absolutePath: String, base: String) -> String {
+        if absolutePath == base { return "." }
+        let prefix = base == "/" ? "/" : base + "/"
         return absolutePath.hasPrefix(prefix) ? String(absolutePath.dropFirst(prefix.count)) : absolutePath
     }
 
