@@ -71,7 +71,7 @@ public struct ExternalBackend: Backend {
         do {
             result = try runPlugin(path: path, environment: env, input: input)
         } catch {
-            throw BackendError("backend '\(name)': cannot run plugin '\(path)': \(error)")
+            throw BackendError("backend '\(name)': cannot run plugin '\(path)': \(describe(error))")
         }
         let failure: String? =
             switch result.reason {
@@ -160,7 +160,7 @@ private func launch(path: String, environment: [String: String]) throws -> (Proc
         do {
             try process.run()
             return (process, stdinPipe, stdoutPipe, stderrPipe)
-        } catch where attempt < 6 && isTextFileBusy(error) {
+        } catch  where attempt < 6 && isTextFileBusy(error) {
             attempt += 1
             usleep(delay)
             delay *= 2
@@ -169,12 +169,23 @@ private func launch(path: String, environment: [String: String]) throws -> (Proc
 }
 
 private func isTextFileBusy(_ error: any Error) -> Bool {
+    posixCode(of: error) == ETXTBSY
+}
+
+/// The errno behind a Foundation error, which wraps it in `NSUnderlyingErrorKey`.
+private func posixCode(of error: any Error) -> Int32? {
     var e: NSError? = error as NSError
     while let current = e {
-        if current.domain == NSPOSIXErrorDomain, current.code == Int(ETXTBSY) { return true }
+        if current.domain == NSPOSIXErrorDomain { return Int32(truncatingIfNeeded: current.code) }
         e = current.userInfo[NSUnderlyingErrorKey] as? NSError
     }
-    return false
+    return nil
+}
+
+/// `Permission denied` rather than Foundation's `Error Domain=NSCocoaErrorDomain Code=256 …`.
+private func describe(_ error: any Error) -> String {
+    if let code = posixCode(of: error) { return String(cString: strerror(code)) }
+    return error.localizedDescription
 }
 
 /// Writes all of `bytes`, stopping quietly if the plugin closed its stdin early (its exit

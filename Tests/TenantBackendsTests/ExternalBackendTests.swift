@@ -4,20 +4,22 @@ import TenantModel
 import Testing
 
 /// Plugins are shell scripts in a fresh directory passed as `searchPath`, so tests never touch
-/// the process environment and can run in parallel.
-@Suite struct ExternalBackendTests {
+/// the process environment. Serialized because a script being written while another test forks
+/// makes its exec fail with ETXTBSY for a moment (the backend retries, but CI should not depend
+/// on timing).
+@Suite(.serialized) struct ExternalBackendTests {
     /// A temporary directory holding `tenantc-gen-NAME` scripts; removed on deinit.
     final class PluginDir {
         let url: URL
 
-        init(_ scripts: [String: String], mode: Int = 0o755) throws {
+        init(_ scripts: [String: String], mode: Int = 0o755, shebang: String = "#!/bin/sh\n") throws {
             url = FileManager.default.temporaryDirectory.appendingPathComponent("tenantc-plugins-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
             for (name, body) in scripts {
                 let path = url.appendingPathComponent("tenantc-gen-\(name)").path
                 #expect(
                     FileManager.default.createFile(
-                        atPath: path, contents: Data(("#!/bin/sh\n" + body).utf8), attributes: [.posixPermissions: mode]))
+                        atPath: path, contents: Data((shebang + body).utf8), attributes: [.posixPermissions: mode]))
             }
         }
 
@@ -75,6 +77,14 @@ import Testing
         let dir = try PluginDir(["x": "cat\n"])
         #expect(ExternalBackend(name: "../\(dir.url.lastPathComponent)/tenantc-gen-x", searchPath: dir.searchPath).locate() == nil)
         #expect(ExternalBackend(name: "", searchPath: dir.searchPath).locate() == nil)
+    }
+
+    @Test func pluginThatCannotStart() throws {
+        let dir = try PluginDir(["broken": "#!/nonexistent/interpreter\n"], shebang: "")
+        let error = try #require(throws: BackendError.self) {
+            try render(ExternalBackend(name: "broken", searchPath: dir.searchPath), tenant(config))
+        }
+        #expect(error.message == "backend 'broken': cannot run plugin '\(dir.url.path)/tenantc-gen-broken': No such file or directory")
     }
 
     @Test func failingPluginReportsStatusAndStderr() throws {
@@ -152,6 +162,26 @@ import Testing
             let t = tenant(Record(["i": .int(Int64(i)), "pad": .string(String(repeating: "p", count: 100_000))]))
             #expect(results[i] == (try render(JSONBackend(), t)))
         }
+    }
+
+    /// exec fails with ETXTBSY while the plugin file is open for writing (being installed);
+    /// the backend retries for a while, then reports the error.
+    @Test func pluginStillBeingWritten() throws {
+        let dir = try PluginDir(["cat": "exec cat\n"])
+        let backend = ExternalBackend(name: "cat", searchPath: dir.searchPath)
+        let path = dir.url.path + "/tenantc-gen-cat"
+
+        let stuck = try #require(FileHandle(forWritingAtPath: path))
+        let error = try #require(throws: BackendError.self) { try render(backend, tenant(config)) }
+        #expect(error.message == "backend 'cat': cannot run plugin '\(path)': Text file busy")
+        try stuck.close()
+
+        let briefly = try #require(FileHandle(forWritingAtPath: path))
+        Thread {
+            usleep(10_000)
+            try? briefly.close()
+        }.start()
+        #expect(try render(backend, tenant(config)) == (try render(JSONBackend(), tenant(config))))
     }
 
     @Test func registry() {
