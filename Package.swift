@@ -41,11 +41,13 @@ let package = Package(
         ),
         .testTarget(name: "TenantSyntaxTests", dependencies: ["TenantSyntax", "TenantDiagnostics", "TenantModel"]),
         .testTarget(name: "TenantSemanticsTests", dependencies: ["TenantSemantics", "TenantSyntax", "TenantDiagnostics", "TenantModel"]),
-        .testTarget(name: "TenantBackendsTests", dependencies: ["TenantBackends", "TenantModel", "CYAML"]),
+        // Shared by the tests: reads YAML back with libyaml's parser.
+        .target(name: "TenantTestSupport", dependencies: ["CYAML"], path: "Tests/TenantTestSupport"),
+        .testTarget(name: "TenantBackendsTests", dependencies: ["TenantBackends", "TenantModel", "CYAML", "TenantTestSupport"]),
         .testTarget(name: "TenantDiagnosticsTests", dependencies: ["TenantDiagnostics"]),
         .testTarget(
             name: "TenantCompilerTests",
-            dependencies: ["TenantCompiler", "TenantSemantics", "TenantSyntax", "TenantDiagnostics", "TenantModel", "TenantBackends", "CYAML"]
+            dependencies: ["TenantCompiler", "TenantSemantics", "TenantSyntax", "TenantDiagnostics", "TenantModel", "TenantBackends", "CYAML", "TenantTestSupport"]
         ),
     ]
 )

@@ -1,3 +1,4 @@
+import TenantTestSupport
 import CYAML
 import TenantBackends
 import TenantModel

@@ -1,3 +1,4 @@
+import TenantTestSupport
 import CYAML
 import Foundation
 import TenantBackends

@@ -1,3 +1,4 @@
+import TenantTestSupport
 import TenantBackends
 import TenantModel
 

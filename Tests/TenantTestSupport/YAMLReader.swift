@@ -1,20 +1,24 @@
 import CYAML
 import Foundation
 
+/// Test support shared by the test targets: a YAML reader on libyaml's parser and the two
+/// schemas' plain-scalar resolution, to read emitted YAML back and compare it with JSON.
+
 /// A YAML node as libyaml's parser reports it, before any type resolution.
-indirect enum YAMLNode {
+public indirect enum YAMLNode {
     case scalar(String, style: yaml_scalar_style_t, tag: String?)
     case sequence([YAMLNode])
     case mapping([(key: YAMLNode, value: YAMLNode)])
 }
 
-struct YAMLReadError: Error, CustomStringConvertible {
-    var description: String
+public struct YAMLReadError: Error, CustomStringConvertible {
+    public var description: String
+    public init(description: String) { self.description = description }
 }
 
 /// Reads a YAML stream with libyaml's event parser (a real parser, independent of the emitter
 /// under test) into one tree per document.
-func readYAMLDocuments(_ bytes: [UInt8]) throws -> [YAMLNode] {
+public func readYAMLDocuments(_ bytes: [UInt8]) throws -> [YAMLNode] {
     let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
     defer { parser.deallocate() }
     guard yaml_parser_initialize(parser) == 1 else { throw YAMLReadError(description: "parser init") }
@@ -69,7 +73,7 @@ func readYAMLDocuments(_ bytes: [UInt8]) throws -> [YAMLNode] {
 
 /// The data model both formats are compared in. Maps are unordered here; key order is
 /// checked separately on the raw `YAMLNode`.
-indirect enum Node: Equatable, CustomStringConvertible {
+public indirect enum Node: Equatable, CustomStringConvertible {
     case null
     case bool(Bool)
     case int(Int64)
@@ -80,7 +84,7 @@ indirect enum Node: Equatable, CustomStringConvertible {
     /// Something a schema resolves that is neither of the above (timestamp, merge key, …).
     case other(String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .null: "null"
         case .bool(let b): "\(b)"
@@ -95,7 +99,7 @@ indirect enum Node: Equatable, CustomStringConvertible {
 }
 
 /// A plain-scalar resolver: the tag a schema gives to a plain scalar.
-enum Schema {
+public enum Schema {
     /// YAML 1.2 core schema (spec 1.2.2, 10.3.2), plus the wider numbers of ruamel.yaml.
     case core12
     /// YAML 1.1 type repository, with PyYAML's variants (the union of both).
@@ -147,7 +151,7 @@ private struct Patterns: @unchecked Sendable {
 }
 
 /// Resolves a plain scalar's text as `schema` would.
-func resolvePlain(_ s: String, _ schema: Schema) -> Node {
+public func resolvePlain(_ s: String, _ schema: Schema) -> Node {
     let p = Patterns.shared
     switch schema {
     case .core12:
@@ -187,7 +191,7 @@ func resolvePlain(_ s: String, _ schema: Schema) -> Node {
 
 /// Resolves a parsed YAML tree: quoted and block scalars are strings, plain ones go through
 /// the schema. A key that does not resolve to a string makes the map unequal to any other.
-func resolve(_ node: YAMLNode, _ schema: Schema) -> Node {
+public func resolve(_ node: YAMLNode, _ schema: Schema) -> Node {
     switch node {
     case .scalar(let s, let style, let tag):
         if tag != nil { return .other("tagged \(tag!) \(s)") }
@@ -207,7 +211,7 @@ func resolve(_ node: YAMLNode, _ schema: Schema) -> Node {
 }
 
 /// The keys of a YAML mapping in document order.
-func orderedKeys(_ node: YAMLNode) -> [String] {
+public func orderedKeys(_ node: YAMLNode) -> [String] {
     guard case .mapping(let pairs) = node else { return [] }
     return pairs.map { pair in
         if case .scalar(let s, _, _) = pair.key { return s }
@@ -217,7 +221,7 @@ func orderedKeys(_ node: YAMLNode) -> [String] {
 
 /// Parses JSON with Foundation, telling booleans, integers and floats apart by the type code
 /// of the `NSNumber` it returns.
-func parseJSON(_ bytes: some Collection<UInt8>) throws -> Node {
+public func parseJSON(_ bytes: some Collection<UInt8>) throws -> Node {
     try jsonNode(JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]))
 }
 

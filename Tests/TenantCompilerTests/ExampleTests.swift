@@ -1,0 +1,100 @@
+import Foundation
+import TenantBackends
+import TenantCompiler
+import TenantDiagnostics
+import TenantTestSupport
+import Testing
+
+/// The shipped examples: they compile, and their YAML and JSON are the reviewed goldens.
+@Suite struct ExampleTests {
+    @Test func examplesExistAsTheSeedNamesThem() {
+        #expect(exampleFiles() == [
+            "corp_enterprise_001.tenant", "custom_tenant_001.tenant", "demo_free_001.tenant",
+            "existing_tenant.tenant", "global_corp_001.tenant", "startup_001.tenant",
+        ])
+    }
+
+    @Test func shippedTiersHaveNoDiagnostics() {
+        let outcome = compile(["tiers/free.tenant", "tiers/standard.tenant", "tiers/premium.tenant", "tiers/enterprise.tenant"])
+        #expect(outcome.diagnostics.isEmpty, "\(humanText(outcome))")
+        #expect(outcome.exitCode == 0)
+    }
+
+    @Test(arguments: exampleFiles())
+    func exampleMatchesGoldens(_ file: String) throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let outcome = compile(["examples/" + file], emit: EmitPlan(backends: [YAMLBackend(), JSONBackend()], output: .directory(dir.path)))
+        #expect(outcome.diagnostics.isEmpty, "\(humanText(outcome))")
+        #expect(outcome.exitCode == 0)
+        let id = String(file.dropLast(".tenant".count))
+        let yaml = try String(contentsOf: dir.appendingPathComponent(id + ".yaml"), encoding: .utf8)
+        let json = try String(contentsOf: dir.appendingPathComponent(id + ".json"), encoding: .utf8)
+        try expectGolden(yaml, "Tests/TenantCompilerTests/Goldens/\(id).yaml")
+        try expectGolden(json, "Tests/TenantCompilerTests/Goldens/\(id).json")
+    }
+
+    /// Every emitted YAML, read back with libyaml's parser under the YAML 1.2 core schema and
+    /// under YAML 1.1's rules, holds exactly the JSON's data, keys in the same order.
+    @Test(arguments: exampleFiles())
+    func yamlReadsBackAsTheJSON(_ file: String) throws {
+        let outcome = compile(["examples/" + file])
+        let tenant = try #require(outcome.tenants.first?.resolved)
+        var yaml: [UInt8] = []
+        var json: [UInt8] = []
+        try YAMLBackend().render(tenant, options: RenderOptions(), layout: .file, into: &yaml)
+        try JSONBackend().render(tenant, options: RenderOptions(), layout: .file, into: &json)
+        let doc = try #require(try readYAMLDocuments(yaml).first)
+        let expected = try parseJSON(json)
+        #expect(resolve(doc, .core12) == expected)
+        #expect(resolve(doc, .yaml11) == expected)
+        #expect(orderedKeys(doc) == tenant.config.keys)
+    }
+
+    @Test func environmentOverlaysAndUnitsInOneBuild() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let outcome = compile(["examples/existing_tenant.tenant"], environments: ["development", "production"],
+                              emit: EmitPlan(backends: [JSONBackend()], output: .directory(dir.path), render: RenderOptions(units: .base)))
+        #expect(outcome.exitCode == 0, "\(humanText(outcome))")
+        let dev = try parseJSON(Array(try Data(contentsOf: dir.appendingPathComponent("development/existing_tenant.json"))))
+        let prod = try parseJSON(Array(try Data(contentsOf: dir.appendingPathComponent("production/existing_tenant.json"))))
+        guard case .map(let d) = dev, case .map(let p) = prod,
+              case .map(let dDB)? = d["databases"], case .map(let pDB)? = p["databases"],
+              case .map(let dPG)? = dDB["postgresql"], case .map(let pPG)? = pDB["postgresql"],
+              case .map(let dRes)? = dPG["resources"], case .map(let pRes)? = pPG["resources"],
+              case .map(let dSec)? = d["security"], case .map(let dSSL)? = dSec["ssl"]
+        else {
+            Issue.record("unexpected shape")
+            return
+        }
+        // standard: 2cores * 40% = 0.8cores; development scales it by 50%.
+        #expect(pRes["cpu"] == .float(0.8))
+        #expect(dRes["cpu"] == .float(0.4))
+        // --units base: sizes in bytes (8GiB * 50% = 4GiB, halved in development).
+        #expect(pRes["memory"] == .int(4 << 30))
+        #expect(dRes["memory"] == .int(2 << 30))
+        #expect(dSSL["enabled"] == .bool(false))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("existing_tenant.json").path))
+    }
+}
+
+/// `examples/invalid`: each file shows one kind of diagnostic; its human output is a golden.
+@Suite struct InvalidExampleTests {
+    @Test func thereAreAtLeastEightKinds() {
+        let files = invalidExampleFiles()
+        #expect(files.count >= 8)
+        for kind in ["typo_field", "locked_limit", "cpu_over_limit", "wrong_type", "bad_enum", "missing_name", "reference_cycle", "syntax_error"] {
+            #expect(files.contains(kind + ".tenant"), "missing examples/invalid/\(kind).tenant")
+        }
+    }
+
+    @Test(arguments: invalidExampleFiles())
+    func invalidExampleMatchesItsExpectedOutput(_ file: String) throws {
+        let outcome = compile(["examples/invalid/" + file])
+        #expect(outcome.exitCode == 1)
+        #expect(outcome.counts.errors >= 1)
+        let name = String(file.dropLast(".tenant".count))
+        try expectGolden(humanText(outcome), "examples/invalid/\(name).expected")
+    }
+}

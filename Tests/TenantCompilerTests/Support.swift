@@ -1,0 +1,62 @@
+import Foundation
+import TenantBackends
+import TenantCompiler
+import TenantDiagnostics
+import Testing
+
+/// The repository root, found from this file's path.
+let repoRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+}()
+
+/// `TENANTC_UPDATE_GOLDENS=1 swift test` rewrites golden files instead of comparing; review the diff.
+let updatingGoldens = ProcessInfo.processInfo.environment["TENANTC_UPDATE_GOLDENS"] == "1"
+
+/// Compares `actual` with the golden file at `relativePath` (from the repository root).
+func expectGolden(_ actual: String, _ relativePath: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let url = URL(fileURLWithPath: repoRoot + "/" + relativePath)
+    if updatingGoldens {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try actual.write(to: url, atomically: true, encoding: .utf8)
+        return
+    }
+    let expected = try String(contentsOf: url, encoding: .utf8)
+    #expect(actual == expected, "golden \(relativePath) differs; run with TENANTC_UPDATE_GOLDENS=1 to regenerate and review the diff",
+            sourceLocation: sourceLocation)
+}
+
+/// Compiles files named relative to the repository root.
+func compile(_ paths: [String], environments: [String] = [], jobs: Int = 2, emit: EmitPlan? = nil, tiers: String? = nil) -> CompileOutcome {
+    Compiler.run(CompileRequest(inputs: paths.map { SourceInput(path: $0) }, tiersDirectory: tiers, environments: environments,
+                                jobs: jobs, emit: emit, keepResolved: true, workingDirectory: repoRoot))
+}
+
+/// Compiles in-memory tenant sources against the shipped tiers, as if they were files under `tenants/`.
+func compileSources(_ sources: [(name: String, text: String)], environments: [String] = [], jobs: Int = 2, emit: EmitPlan? = nil) -> CompileOutcome {
+    Compiler.run(CompileRequest(inputs: sources.map { SourceInput(path: "tenants/\($0.name).tenant", contents: Array($0.text.utf8)) },
+                                tiersDirectory: "tiers", environments: environments, jobs: jobs, emit: emit, keepResolved: true,
+                                workingDirectory: repoRoot))
+}
+
+func exampleFiles() -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: repoRoot + "/examples")) ?? []
+    return names.filter { $0.hasSuffix(".tenant") }.sorted()
+}
+
+func invalidExampleFiles() -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: repoRoot + "/examples/invalid")) ?? []
+    return names.filter { $0.hasSuffix(".tenant") }.sorted()
+}
+
+/// A fresh temporary directory, removed by the caller.
+func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("tenantc-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+func humanText(_ outcome: CompileOutcome) -> String {
+    renderHuman(outcome.diagnostics, sourceMap: outcome.sources, style: .plain) + renderSummary(outcome.counts, color: false)
+}

@@ -1,0 +1,264 @@
+import Testing
+import TenantDiagnostics
+import TenantModel
+@testable import TenantSemantics
+
+@Suite("Environments")
+struct EnvironmentTests {
+    static let base = """
+    tier base {
+      tenant_info {
+        name: string
+        environment: "development" | "staging" | "production" = "production"
+      }
+      locked limits { cpu = 4cores  memory = 8GiB }
+      ssl = true
+      log = "base"
+      db {
+        pg {
+          resources {
+            cpu = 1.001cores
+            memory = 3B
+            storage = 1GiB
+            replicas = 3
+            share = 40%
+            retention = 7d
+            locked reserved: cpu = 1cores
+          }
+        }
+        mongo {
+          resources { cpu = 0.003cores  memory = 1B  formula = limits.cpu * 25% }
+        }
+      }
+      env development {
+        ssl = false
+        log = "base-dev"
+        scale db.*.resources by 50%
+      }
+      env staging {
+        log = "base-staging"
+      }
+    }
+    tier mid extends base {
+      env development { log = super + "+mid-dev" }
+    }
+    """
+
+    @Test func overlaysApplyAfterTheTenantBodyInLayerOrder() {
+        let c = compile(Self.base + """
+
+        tenant t extends mid {
+          tenant_info { name = "T"  environment = "development" }
+          log = "tenant"
+          env development { log = super + "+own-dev" }
+          env staging { log = "own-staging" }
+        }
+        """)
+        #expect(c.diagnostics.isEmpty, "\(summary(c.diagnostics))")
+        #expect(c.result?.environment == "development")
+        #expect(c.tenant?.environment == "development")
+        // Tier overlays root first, then the tenant's own overlay.
+        #expect(c["log"] == .string("base-dev+mid-dev+own-dev"))
+        #expect(c["ssl"] == .bool(false))
+    }
+
+    @Test func productionHasNoOverlayHere() {
+        let c = compile(Self.base + """
+
+        tenant t extends mid {
+          tenant_info.name = "T"
+          log = "tenant"
+          env development { log = "own-dev" }
+        }
+        """)
+        #expect(c.result?.environment == "production")
+        #expect(c["log"] == .string("tenant"))
+        #expect(c["ssl"] == .bool(true))
+        #expect(c["db.pg.resources.cpu"] == cpu(1001))
+    }
+
+    @Test func environmentArgumentWinsOverTheTenantsField() {
+        let c = compile(Self.base + """
+
+        tenant t extends mid {
+          tenant_info { name = "T"  environment = "development" }
+        }
+        """, env: "staging")
+        #expect(c.diagnostics.isEmpty, "\(summary(c.diagnostics))")
+        #expect(c.result?.environment == "staging")
+        #expect(c["tenant_info.environment"] == .string("staging"))
+        #expect(c["log"] == .string("base-staging"))
+        #expect(c["ssl"] == .bool(true))
+    }
+
+    @Test func environmentFromAFormula() {
+        let c = compile(Self.base + """
+
+        tenant t extends mid {
+          tenant_info { name = "T"  environment = if 1 > 0 then "staging" else "production" }
+        }
+        """)
+        #expect(c.result?.environment == "staging")
+        #expect(c["log"] == .string("base-staging"))
+    }
+
+    @Test func scaleMultipliesCpuAndSizeLeavesRoundingHalfUp() {
+        let c = compile(Self.base + "\ntenant t extends base { tenant_info.name = \"T\" }", env: "development")
+        #expect(c.diagnostics.isEmpty, "\(summary(c.diagnostics))")
+        // 1001 millicores × 50% = 500.5 → 501.
+        #expect(c["db.pg.resources.cpu"] == cpu(501))
+        // 3 bytes × 50% = 1.5 → 2; 1 byte → 0.5 → 1.
+        #expect(c["db.pg.resources.memory"] == size(2))
+        #expect(c["db.mongo.resources.memory"] == size(1))
+        #expect(c["db.pg.resources.storage"] == size(512 * MiB))
+        #expect(c.text("db.pg.resources.storage") == "512MiB")
+        // 3 millicores → 1.5 → 2.
+        #expect(c["db.mongo.resources.cpu"] == cpu(2))
+        // A formula is scaled after it is evaluated: 4cores × 25% × 50%.
+        #expect(c["db.mongo.resources.formula"] == cpu(500))
+        // Not cpu or size: untouched.
+        #expect(c["db.pg.resources.replicas"] == .int(3))
+        #expect(c["db.pg.resources.share"] == percent(40_000_000))
+        #expect(c["db.pg.resources.retention"] == duration(7 * 86_400_000))
+        // Locked values are never scaled, and neither are limits outside the pattern.
+        #expect(c["db.pg.resources.reserved"] == cpu(1000))
+        #expect(c["limits.cpu"] == cpu(4000))
+        #expect(c["limits.memory"] == size(8 * GiB))
+    }
+
+    @Test func scaleAppliesOnTopOfTheTenantsValue() {
+        let c = compile(Self.base + """
+
+        tenant t extends base {
+          tenant_info.name = "T"
+          db.pg.resources.cpu = 2cores
+          db.pg.resources.memory = 1GB
+        }
+        """, env: "development")
+        #expect(c["db.pg.resources.cpu"] == cpu(1000))
+        #expect(c.text("db.pg.resources.memory") == "500MB")
+    }
+
+    @Test func scaleOutsideEnvIsMisplaced() {
+        let c = compile("tier base { r { cpu = 1cores }\n scale r by 50% }")
+        let d = c.first("E0313")
+        #expect(d?.message == "`scale` is only allowed inside an `env` block")
+    }
+
+    @Test func scaleByANonNumber() {
+        let c = compile("""
+        tier base {
+          r { cpu = 1cores }
+          env production { scale r by "half" }
+        }
+        """)
+        let d = c.first("E0305")
+        #expect(d?.message == "`scale … by` needs a number or a percent, found string \"half\"")
+    }
+
+    @Test func unknownEnvironmentInRootTier() {
+        let c = compile("""
+        tier base {
+          tenant_info.environment: "development" | "staging" | "production" = "production"
+          x = 1
+          env develpment { x = 2 }
+        }
+        """)
+        let d = c.tierDiagnostics.first { $0.code.id == "E0207" }
+        #expect(d?.message == "unknown environment `develpment`")
+        #expect(d?.help.contains("did you mean `development`?") == true)
+        #expect(d?.fixes.first?.replacement == "development")
+        #expect(c.source(d?.span) == "develpment")
+        #expect(c.all("E0207").count == 1)
+    }
+
+    @Test func unknownEnvironmentInDerivedTierAndTenant() {
+        let c = compile(Self.base + """
+
+        tier other extends base {
+          env prodution { log = "x" }
+        }
+        tenant t extends base {
+          tenant_info.name = "T"
+          env stagin { log = "y" }
+        }
+        """)
+        let tierD = c.tierDiagnostics.first { $0.code.id == "E0207" }
+        #expect(tierD?.message == "unknown environment `prodution`")
+        #expect(tierD?.help.contains("did you mean `production`?") == true)
+        let tenantD = c.result?.diagnostics.first { $0.code.id == "E0207" }
+        #expect(tenantD?.message == "unknown environment `stagin`")
+        #expect(tenantD?.help.contains("did you mean `staging`?") == true)
+        #expect(tenantD?.fixes.first?.replacement == "staging")
+        #expect(c.tenant == nil)
+    }
+
+    @Test func overlayCannotChangeTheEnvironment() {
+        let c = compile(Self.base + """
+
+        tenant t extends base {
+          tenant_info { name = "T"  environment = "development" }
+          env development { tenant_info.environment = "production" }
+        }
+        """)
+        let d = c.first("E0314")
+        #expect(d?.message == "an `env` overlay cannot change the environment")
+        #expect(c.tenant == nil)
+    }
+
+    @Test func overlayInTierCannotChangeTheEnvironment() {
+        let c = compile("""
+        tier base {
+          tenant_info.environment: "development" | "production" = "production"
+          env development { tenant_info.environment = "production" }
+        }
+        tier derived extends base {}
+        """)
+        let ds = c.tierDiagnostics.filter { $0.code.id == "E0314" }
+        #expect(ds.first?.message == "an `env` overlay cannot change the environment")
+        // `derived` inherits the overlay: any repeat must be an exact duplicate, which the driver's list removes.
+        #expect(Set(ds).count == 1, "\(summary(ds))")
+    }
+
+    @Test func freeFormEnvironmentsWithoutAnEnum() {
+        let c = compile("""
+        tier base {
+          x = "default"
+          env qa { x = "qa" }
+        }
+        tenant t extends base {}
+        """, env: "qa")
+        #expect(c.diagnostics.isEmpty, "\(summary(c.diagnostics))")
+        #expect(c.result?.environment == "qa")
+        #expect(c["x"] == .string("qa"))
+    }
+
+    @Test func environmentRulesOnlyRunInTheirEnvironment() {
+        let src = """
+        tier base {
+          tenant_info.environment: "development" | "production" = "production"
+          ssl = true
+          env production { check ssl else "production needs TLS" }
+        }
+        tenant t extends base { ssl = false }
+        """
+        #expect(compile(src).first("E0310")?.message == "production needs TLS")
+        let dev = compile(src, env: "development")
+        #expect(dev.diagnostics.isEmpty, "\(summary(dev.diagnostics))")
+    }
+
+    @Test func nestedEnvInsideARecord() {
+        let c = compile("""
+        tier base {
+          tenant_info.environment: "development" | "production" = "production"
+          security {
+            ssl = true
+            env development { ssl = false }
+          }
+        }
+        tenant t extends base {}
+        """, env: "development")
+        #expect(c.diagnostics.isEmpty, "\(summary(c.diagnostics))")
+        #expect(c["security.ssl"] == .bool(false))
+    }
+}
