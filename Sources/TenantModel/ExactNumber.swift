@@ -126,6 +126,15 @@ public struct ExactNumber: Sendable, Equatable {
         return Int64(exactly: v / p)
     }
 
+    /// True when `self × factor` has a fractional part (as opposed to merely being too large).
+    public func isInexact(times factor: Int64) -> Bool {
+        guard exponent < 0 else { return false }
+        guard -exponent <= 36 else { return significand != 0 }
+        let (v, o) = Int128(significand).multipliedReportingOverflow(by: Int128(factor))
+        if o { return false }
+        return v % ExactNumber.pow10_128(-exponent) != 0
+    }
+
     /// As a fraction `numerator / denominator` with a power-of-ten denominator (nil if too large).
     public var fraction: (numerator: Int128, denominator: Int128)? {
         if exponent >= 0 {

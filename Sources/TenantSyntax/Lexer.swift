@@ -403,7 +403,7 @@ public struct Lexer {
             } else if c == UInt8(ascii: "\\") {
                 i = checkEscape(b, at: i, limit: limit)
                 continue
-            } else if (c < 0x20 && c != 0x09 && c != 0x0D) || c == 0x7F {
+            } else if (c < 0x20 && c != 0x09 && !(c == 0x0D && ctx.multiline && i + 1 < limit && b[i + 1] == 0x0A)) || c == 0x7F {
                 error(.unexpectedCharacter, "control character U+\(hex(UInt32(c))) in a string literal", i, i + 1,
                       help: ["write it as an escape: `\\u{\(hex(UInt32(c)))}`"])
             }

@@ -5,7 +5,7 @@ import TenantModel
 /// (one per statement at most) and goes on with the next statement.
 public struct Parser {
     /// Deepest nesting of blocks, brackets and operators accepted; deeper input is a diagnostic.
-    public static let maxDepth = 128
+    public static let maxDepth = 256
 
     private let file: SourceFile
     private let bytes: [UInt8]
@@ -20,6 +20,8 @@ public struct Parser {
     /// reported once.
     private var recovering = false
     private var reportedDepth = false
+    /// Where the lexer reported errors.
+    private let lexErrorOffsets: [UInt32]
 
     /// Parses a whole file.
     public static func parse(_ file: SourceFile) -> SourceUnit {
@@ -43,6 +45,7 @@ public struct Parser {
         self.bytes = file.bytes
         self.tokens = lexed.tokens
         self.diagnostics = lexed.diagnostics
+        lexErrorOffsets = lexed.diagnostics.compactMap { $0.span?.start }
         for d in lexed.docComments { docs[d.tokenIndex] = d.text }
     }
 
@@ -84,6 +87,12 @@ public struct Parser {
 
     private mutating func error(_ message: String, _ span: Span, code: DiagnosticCode = .syntax, label: String = "", help: [String] = []) {
         if recovering { return }
+        // The lexer already reported what broke this spot (a stray `@`, a bad escape): one diagnostic is enough.
+        let from = pos > 0 ? tokens[pos - 1].end : 0
+        if lexErrorOffsets.contains(where: { $0 >= from && $0 <= span.end }) {
+            recovering = true
+            return
+        }
         diagnostics.append(.error(code, message, at: span, label: label, help: help))
         recovering = true
     }
@@ -103,15 +112,19 @@ public struct Parser {
     private mutating func enter() -> Bool {
         depth += 1
         if depth > Parser.maxDepth {
-            if !reportedDepth {
-                reportedDepth = true
-                diagnostics.append(.error(.nestingTooDeep, "nesting deeper than \(Parser.maxDepth) levels", at: peekSpan,
-                                          help: ["split the value into named fields"]))
-            }
-            recovering = true
+            reportDepth()
             return false
         }
         return true
+    }
+
+    private mutating func reportDepth() {
+        if !reportedDepth {
+            reportedDepth = true
+            diagnostics.append(.error(.nestingTooDeep, "nesting deeper than \(Parser.maxDepth) levels", at: peekSpan,
+                                      help: ["split the value into named fields"]))
+        }
+        recovering = true
     }
 
     private mutating func leave() { depth -= 1 }
@@ -178,6 +191,7 @@ public struct Parser {
             let doc = docs[pos]
             switch peek.kind {
             case .kwTier, .kwTenant:
+                interrupted = false
                 if let d = parseDeclaration(doc: doc) { decls.append(d) } else { synchronizeDeclaration() }
             case .kwImport:
                 error("`import` is reserved for a future module system", peekSpan, code: .reservedKeyword,
@@ -246,8 +260,12 @@ public struct Parser {
                 break
             }
             if peek.kind == .eof {
-                diagnostics.append(.error(.unclosedDelimiter, "unclosed `{`", at: span(open), label: "opened here",
-                                          help: ["add the matching `}`"]))
+                reportUnclosed(open, before: nil)
+                break
+            }
+            if startsDeclaration {
+                // A `tier`/`tenant` line inside a body: a `}` is missing above it.
+                reportUnclosed(open, before: peekSpan)
                 break
             }
             let before = pos
@@ -257,9 +275,41 @@ public struct Parser {
             } else {
                 synchronizeStatement()
             }
-            if pos == before { advance() }  // always make progress
+            recoverProgress(from: before)
+            if interrupted { break }
         }
         return body
+    }
+
+    /// True when the statement at hand made no progress: skip its first token and the rest of
+    /// its line, so one bad line is reported once and parsing always moves on.
+    private mutating func recoverProgress(from before: Int) {
+        if pos == before, peek.kind != .eof, peek.kind != .rbrace {
+            recovering = true
+            advance()
+            synchronizeStatement()
+        }
+    }
+
+    /// Set when a body ended early (a new declaration, or the end of the file) and its `{` was
+    /// reported: enclosing bodies end quietly, so one missing `}` is one diagnostic.
+    private var interrupted = false
+
+    /// `tier NAME {`, `tier NAME extends`, `tenant ID extends` at the start of a line.
+    private var startsDeclaration: Bool {
+        (peek.kind == .kwTier || peek.kind == .kwTenant) && peek.newlineBefore && peekKind(1) == .identifier
+            && (peekKind(2) == .kwExtends || peekKind(2) == .lbrace)
+    }
+
+    private mutating func reportUnclosed(_ open: Token, before next: Span?) {
+        if !interrupted {
+            var related: [DiagnosticLabel] = []
+            if let next { related.append(DiagnosticLabel(next, "a new declaration starts here")) }
+            diagnostics.append(.error(.unclosedDelimiter, "unclosed `{`", at: span(open), label: "this `{` is never closed",
+                                      related: related, help: ["add the matching `}`"]))
+        }
+        interrupted = true
+        recovering = false
     }
 
     /// After a statement: a separator, a line break, `}` — or, on the same line, the start of
@@ -299,7 +349,7 @@ public struct Parser {
         let start = peek.start
         var locked = false
         var lockedSpan: Span?
-        if peek.kind == .kwLocked {
+        if peek.kind == .kwLocked, ![.assign, .dot, .colon, .lbrace].contains(peekKind(1)) {
             lockedSpan = span(advance())
             locked = true
         }
@@ -527,7 +577,25 @@ public struct Parser {
         var lhs = parseUnary()
         // A binary operator continues the expression even at the start of a line: no statement
         // can start with one, so this is never ambiguous.
+        var chain = 0
+        defer { depth -= chain }
         while let (op, power) = binaryOperator(peek.kind), power >= minPower {
+            // `in = 1` / `implies.x = 1` on a new line is a statement naming a field, not an operator.
+            if peek.newlineBefore, newlineEnds, peek.kind.isKeyword, [.assign, .dot, .colon, .lbrace].contains(peekKind(1)) { break }
+            // Each operator of a chain is one level of the tree: deep trees are refused, not recursed into.
+            chain += 1
+            depth += 1
+            if depth > Parser.maxDepth {
+                reportDepth()
+                while binaryOperator(peek.kind) != nil || ![TokenKind.eof, .rbrace, .rbracket, .rparen, .semicolon, .comma].contains(peek.kind) && !peek.newlineBefore {
+                    if peek.kind == .lbrace || peek.kind == .lbracket || peek.kind == .lparen || peek.kind == .stringStart {
+                        skipBalanced()
+                    } else {
+                        advance()
+                    }
+                }
+                return Expr(.invalid, lhs.span)
+            }
             advance()
             let nextMin = op == .implies ? power : power + 1
             let rhs = parseBinary(minPower: nextMin)
@@ -706,7 +774,7 @@ public struct Parser {
             items.append(parseExpr())
         }
         if peek.kind != .rbracket {
-            if peek.kind == .eof || peek.kind == .rbrace || peek.kind == .rparen {
+            if peek.kind == .eof || peek.kind == .rbrace || peek.kind == .rparen || peek.newlineBefore {
                 if !recovering {
                     diagnostics.append(.error(.unclosedDelimiter, "unclosed `[`", at: span(open), label: "this `[` is never closed",
                                               related: [DiagnosticLabel(peekSpan, "expected `]` before \(peek.kind.display)")],
@@ -761,14 +829,17 @@ public struct Parser {
                 recovering = true
                 break
             }
+            let before = pos
             guard let path = parsePath(allowWildcards: false), let names = path.names else {
                 synchronizeStatement()
+                recoverProgress(from: before)
                 continue
             }
             guard eat(.assign) else {
                 error("expected `=` after `\(path.text)` in the record, found \(peek.kind.display)", peekSpan,
                       help: ["record entries are `key = value`"])
                 synchronizeStatement()
+                recoverProgress(from: before)
                 continue
             }
             entries.append(RecordEntry(path: names, value: parseExpr()))
@@ -815,7 +886,7 @@ public struct Parser {
             return Expr(.invalid, sp)
         }
         guard let base = n.times(exactly: unit.factor) else {
-            if n.fraction != nil, n.times(exactly: unit.factor * 1_000_000) != nil || !n.isInteger {
+            if n.isInexact(times: unit.factor) {
                 let precision: String
                 switch unit.kind {
                 case .size: precision = "1 byte"

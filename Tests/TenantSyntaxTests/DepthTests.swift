@@ -39,12 +39,13 @@ struct DepthTests {
         #expect(unclosed.declarations.map(\.name.text) == ["t"])
     }
 
-    @Test("nesting of 128 blocks is accepted")
+    @Test("nesting of `Parser.maxDepth` blocks is accepted")
     func blocksAtTheLimit() {
-        // The tier body is one level, so 127 nested blocks make 128.
-        let unit = parse("tier t {\n" + String(repeating: "a { ", count: 127) + String(repeating: "} ", count: 127) + "\n}")
+        // The tier body is one level, so maxDepth - 1 nested blocks make maxDepth.
+        let n = Parser.maxDepth - 1
+        let unit = parse("tier t {\n" + String(repeating: "a { ", count: n) + String(repeating: "} ", count: n) + "\n}")
         #expect(unit.diagnostics.isEmpty)
-        let deeper = parse("tier t {\n" + String(repeating: "a { ", count: 200) + String(repeating: "} ", count: 200) + "\n}")
+        let deeper = parse("tier t {\n" + String(repeating: "a { ", count: n + 50) + String(repeating: "} ", count: n + 50) + "\n}")
         #expect(depthErrors(deeper.diagnostics) == 1)
     }
 

@@ -176,6 +176,10 @@ struct StatementTests {
         ("x: size(..10TiB) | unlimited", "x: (size(..10TiB) | unlimited)"),
         ("x: [\"a\" | \"b\"]?", #"x: [("a" | "b")]?"#),
         ("x: cpu = 0.25cores", "x: cpu = 0.25cores"),
+        ("x: (int)", "x: int"),
+        ("x: int(..)", "x: int(..)"),
+        ("x: any", "x: any"),
+        ("x: unlimited | size", "x: (unlimited | size)"),
     ])
     func types(source: String, expected: String) {
         #expect(clean(source) == [expected])
@@ -294,6 +298,9 @@ struct StatementTests {
         #expect(codes(d2) == ["E0101"])
         #expect(shapes(b2).last == "y = 2")
         #expect(codes(parseBody("x =").diagnostics) == ["E0101"])
+        let (b3, d3) = parseBody("x =\n  check a > 1\ny =\n  locked z = 1")
+        #expect(codes(d3) == ["E0101", "E0101"])
+        #expect(shapes(b3) == ["check (> a 1)", "locked z = 1"])
     }
 
     // MARK: Top level
