@@ -16,6 +16,8 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        // The calling thread's stack bounds (glibc's pthread_getattr_np is not visible from Swift).
+        .target(name: "CStackBounds"),
         // Source files, spans, the diagnostic model and its renderers.
         .target(name: "TenantDiagnostics"),
         // The value model shared by the evaluator and the backends: values, quantities, resolved tenants.
@@ -23,7 +25,7 @@ let package = Package(
         // Tokens, lexer, AST, parser.
         .target(name: "TenantSyntax", dependencies: ["TenantDiagnostics", "TenantModel"]),
         // Tier graph, schema, layers, types, evaluation, checks.
-        .target(name: "TenantSemantics", dependencies: ["TenantSyntax", "TenantDiagnostics", "TenantModel"]),
+        .target(name: "TenantSemantics", dependencies: ["TenantSyntax", "TenantDiagnostics", "TenantModel", "CStackBounds"]),
         // Backend protocol, registry, YAML (libyaml) and JSON.
         .target(name: "TenantBackends", dependencies: ["TenantModel", "CYAML"]),
         // The driver shared by the CLI and editor integrations: load, resolve, check, emit.

@@ -1,23 +1,59 @@
-import Dispatch
 import Synchronization
 
 /// Runs `body(i)` for every i in `0..<count` on `jobs` threads; each index runs exactly once.
 /// Results go through `ResultSlots`, so callers get them back in index order.
+///
+/// The threads are created with large stacks, so that the evaluator's recursion depth limits —
+/// not the thread that happened to run a tenant — decide when input is too deep. Even `jobs: 1`
+/// runs on such a thread, so diagnostics do not depend on the thread count.
 func parallelFor(_ count: Int, jobs: Int, _ body: @Sendable (Int) -> Void) {
     guard count > 0 else { return }
     let workers = max(1, min(jobs, count))
-    if workers == 1 {
-        for i in 0..<count { body(i) }
-        return
-    }
     let next = Atomic<Int>(0)
-    DispatchQueue.concurrentPerform(iterations: workers) { _ in
-        while true {
-            let i = next.add(1, ordering: .relaxed).oldValue
-            if i >= count { break }
-            body(i)
+    withoutActuallyEscaping(body) { body in
+        runOnLargeStacks(threads: workers) {
+            while true {
+                let i = next.add(1, ordering: .relaxed).oldValue
+                if i >= count { break }
+                body(i)
+            }
         }
     }
+}
+
+/// Stack size of the worker threads: address space only, pages are used as touched.
+let workerStackSize = 64 << 20
+
+private final class WorkerContext: @unchecked Sendable {
+    // Immutable after init; read by the worker thread only.
+    let work: @Sendable () -> Void
+    init(_ work: @escaping @Sendable () -> Void) { self.work = work }
+}
+
+/// Runs `work` on `threads` new threads with `workerStackSize` stacks and waits for them all.
+private func runOnLargeStacks(threads: Int, _ work: @escaping @Sendable () -> Void) {
+    var ids: [pthread_t] = []
+    for _ in 0..<threads {
+        var attr = pthread_attr_t()
+        pthread_attr_init(&attr)
+        pthread_attr_setstacksize(&attr, workerStackSize)
+        let context = Unmanaged.passRetained(WorkerContext(work)).toOpaque()
+        var tid = pthread_t()
+        let rc = pthread_create(&tid, &attr, { raw in
+            let context = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()  // passed retained just above
+            context.work()
+            return nil
+        }, context)
+        pthread_attr_destroy(&attr)
+        if rc == 0 {
+            ids.append(tid)
+        } else {
+            // No thread: do the work here rather than lose it.
+            Unmanaged<WorkerContext>.fromOpaque(context).release()
+            work()
+        }
+    }
+    for tid in ids { pthread_join(tid, nil) }
 }
 
 /// A fixed array that parallel workers fill, each index written by exactly one worker.

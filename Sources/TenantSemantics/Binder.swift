@@ -267,7 +267,13 @@ struct Binder {
             case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .and, .or, .implies, .contains:
                 return .bool
             default:
-                return Binder.arithmeticType(op, inferType(l, slotType: slotType).core, inferType(r, slotType: slotType).core)
+                let tl = inferType(l, slotType: slotType)
+                let tr = inferType(r, slotType: slotType)
+                let t = Binder.arithmeticType(op, tl.core, tr.core)
+                // `unlimited` survives arithmetic (`unlimited * 50%` is `unlimited`).
+                if case .orUnlimited = tl.nonOptional { return .orUnlimited(t) }
+                if case .orUnlimited = tr.nonOptional { return .orUnlimited(t) }
+                return t
             }
         case .conditional(_, let t, let f, _):
             return Binder.unify(inferType(t, slotType: slotType), inferType(f, slotType: slotType))
@@ -304,9 +310,9 @@ struct Binder {
         case .multiply:
             if a == .int && b == .int { return .int }
             if isNumber(a) && isNumber(b) { return .float }
+            if isNumber(a) && b == .percent { return .float }
             if isQuantity(a) && (isNumber(b) || b == .percent) { return a }
             if isQuantity(b) && isNumber(a) { return b }
-            if isNumber(a) && b == .percent { return .float }
             return .any
         case .divide:
             if isQuantity(a) && a == b { return .float }

@@ -48,6 +48,7 @@ final class Evaluator {
     private var reportedMissing: Set<Int32> = []
     /// When set, every field a rule reads directly is recorded here.
     var readLog: [Int32]?
+    private let stackGuard = StackGuard()
 
     init(schema: Schema, defs: [[Definition]], subject: EvaluationSubject) {
         self.schema = schema
@@ -76,8 +77,10 @@ final class Evaluator {
         case .running: throw reportCycle(at: slot)
         case .fresh: break
         }
-        guard stack.count < EvaluationLimits.maxReferenceDepth else {
-            diagnostics.append(.error(.evaluationLimit, "references nest deeper than \(EvaluationLimits.maxReferenceDepth) fields",
+        guard stack.count < EvaluationLimits.maxReferenceDepth, !stackGuard.isExhausted else {
+            let depth = stack.count < EvaluationLimits.maxReferenceDepth ? "\(stack.count) fields deep, more than this thread's stack holds"
+                                                                         : "deeper than \(EvaluationLimits.maxReferenceDepth) fields"
+            diagnostics.append(.error(.evaluationLimit, "references nest \(depth)",
                                       at: defs[i].last?.span ?? subject.headerSpan,
                                       help: ["a formula reads a field whose formula reads another field, and so on, too deeply"]))
             throw .reported

@@ -472,7 +472,12 @@ struct LayerBuilder {
                 return
             }
             if !isRoot || inEnv { ops.append(.clear(slot)) }
+            var seenKeys: Set<[String]> = []
             for entry in entries {
+                guard seenKeys.insert(entry.path.map(\.text)).inserted else {
+                    error(.duplicateField, "duplicate key `\(entry.path.map(\.text).joined(separator: "."))` in the record", entry.path.last?.span ?? expr.span)
+                    continue
+                }
                 var cur = slot
                 var ok = true
                 for n in entry.path.dropLast() {

@@ -21,8 +21,8 @@ public enum EvaluationLimits {
     public static let maxStringBytes = 1 << 20
     /// Longest list a formula may build.
     public static let maxListItems = 100_000
-    /// Deepest chain of references one value may follow.
-    public static let maxReferenceDepth = 1_000
+    /// Deepest chain of references one value may follow (each reference is a few stack frames).
+    public static let maxReferenceDepth = 400
 }
 
 /// The semantics of the operators and built-in functions on values.
@@ -181,7 +181,27 @@ public enum Operators {
         default:
             if isQuantity(a), let (n, d) = fraction(b) { return try scale(a, n, d) }
             if isQuantity(b), let (n, d) = fraction(a) { return try scale(b, n, d) }
+            if isQuantity(a), case .float(let f) = b { return try scale(a, byDouble: f) }
+            if isQuantity(b), case .float(let f) = a { return try scale(b, byDouble: f) }
             throw kindError("*", a, b)
+        }
+    }
+
+    /// A quantity times a float too large or too small for an exact fraction (`1GiB * 1e-300`).
+    private static func scale(_ q: Value, byDouble f: Double) throws(OperationError) -> Value {
+        func s(_ x: Int64) throws(OperationError) -> Int64 {
+            let r = (Double(x) * f).rounded(.toNearestOrAwayFromZero)
+            guard r.isFinite, let v = Int64(exactly: r) ?? (abs(r) < 9.2e18 ? Int64(r) : nil) else {
+                throw Err(.overflow, "scaling \(q.sourceText) by \(formatFloat(f)) overflows 64 bits")
+            }
+            return v
+        }
+        switch q {
+        case .size(let x): return .size(Size(bytes: try s(x.bytes), family: x.family))
+        case .duration(let x): return .duration(TimeSpan(milliseconds: try s(x.milliseconds), family: x.family))
+        case .cpu(let x): return .cpu(CPU(millicores: try s(x.millicores)))
+        case .percent(let x): return .percent(Percent(micros: try s(x.micros)))
+        default: return q
         }
     }
 

@@ -25,8 +25,7 @@ extension TierSet {
     ///
     /// `afterSyntaxErrors`: the tenant's file did not parse cleanly; problems that follow from
     /// the missing parts (required fields, rules) are not reported on top of the syntax errors.
-    public func resolve(_ decl: Declaration, environment: String? = nil, tenantNames: Set<String> = [],
-                        afterSyntaxErrors: Bool = false) -> TenantResult {
+    public func resolve(_ decl: Declaration, environment: String? = nil, afterSyntaxErrors: Bool = false) -> TenantResult {
         let id = decl.name.text
         var diagnostics: [Diagnostic] = []
         if !isValidTenantID(id) {

@@ -109,11 +109,14 @@ public final class TierSet: Sendable {
     /// Problems in the tiers themselves: the graph, their bodies, their self-checks.
     public let diagnostics: [Diagnostic]
     let sources: SourceMap
+    /// The tenants of the compilation: an `extends` naming one is reported as such.
+    let tenantNames: Set<String>
     /// Values of locked fields per tier and environment, for "raise the tenant to …" hints.
     let lockedValues: [[String: [Int32: Value]]]
 
     public init(declarations: [Declaration], tenantNames: Set<String>, sources: SourceMap) {
         self.sources = sources
+        self.tenantNames = tenantNames
         let graph = TierGraph(declarations: declarations, tenantNames: tenantNames)
         self.graph = graph
         var diagnostics = graph.diagnostics

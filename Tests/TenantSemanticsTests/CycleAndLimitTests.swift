@@ -117,7 +117,8 @@ struct CycleAndLimitTests {
         lines.append("tenant t extends base {}")
         let c = compile(lines.joined(separator: "\n"))
         let d = c.result?.diagnostics.first { $0.code.id == "E0406" }
-        #expect(d?.message == "references nest deeper than 1000 fields", "\(summary(c.diagnostics))")
+        // The reference-depth limit, or the stack guard on a thread with a smaller stack: a diagnostic either way.
+        #expect(d?.message.hasPrefix("references nest ") == true, "\(summary(c.diagnostics))")
         #expect(c.tenant == nil)
     }
 
@@ -133,5 +134,17 @@ struct CycleAndLimitTests {
         let c = compile((tier + tenant).joined(separator: "\n"))
         #expect(c.tierDiagnostics.isEmpty)
         #expect(c.result?.diagnostics.contains { $0.code.id == "E0406" } == true, "\(summary(c.diagnostics))")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func chainOfTwoHundredReferencesResolvesExactly() {
+        var lines = ["tier base {"]
+        for i in 0..<200 { lines.append("  f\(i) = f\(i + 1) + 1") }
+        lines.append("  f200 = 0")
+        lines.append("}")
+        lines.append("tenant t extends base {}")
+        let c = compile(lines.joined(separator: "\n"))
+        #expect(c.diagnostics.isEmpty, "\(summary(c.diagnostics))")
+        #expect(c["f0"] == .int(200))
     }
 }

@@ -261,4 +261,88 @@ struct EnvironmentTests {
         #expect(c.diagnostics.isEmpty, "\(summary(c.diagnostics))")
         #expect(c["security.ssl"] == .bool(false))
     }
+
+
+    @Test func tenantOverlayScalesOnTopOfTheTiersScale() {
+        let c = compile(Self.base + """
+
+        tenant t extends base {
+          tenant_info.name = "T"
+          db.pg.resources.storage = 4GiB
+          env development { scale db.pg.resources by 50% }
+        }
+        """, env: "development")
+        #expect(c.diagnostics.isEmpty, "\(summary(c.diagnostics))")
+        #expect(c["db.pg.resources.storage"] == size(1 * GiB))
+        #expect(c["db.mongo.resources.cpu"] == cpu(2))
+    }
+
+    @Test func environmentSetByADerivedTier() {
+        let c = compile(Self.base + """
+
+        tier staged extends base { tenant_info.environment = "staging" }
+        tenant t extends staged { tenant_info.name = "T" }
+        """)
+        #expect(c.result?.environment == "staging")
+        #expect(c["log"] == .string("base-staging"))
+    }
+
+    @Test func unknownEnvironmentArgument() {
+        let c = compile(Self.base + "\ntenant t extends base { tenant_info.name = \"T\" }", env: "prodution")
+        let errors = c.result?.diagnostics.filter { $0.severity == .error } ?? []
+        #expect(!errors.isEmpty)
+        #expect(errors.contains { $0.help.contains { $0.contains("production") } }, "\(summary(errors))")
+        #expect(c.tenant == nil)
+    }
+
+    @Test func tenantOverlaySettingALockedField() {
+        let c = compile(Self.base + """
+
+        tenant t extends base {
+          tenant_info.name = "T"
+          env development { limits.cpu = 8cores }
+        }
+        """, env: "development")
+        #expect(c.first("E0303")?.message == "`limits.cpu` is locked by its tier; a tenant cannot set it")
+        #expect(c.tenant == nil)
+    }
+
+    @Test func declarationsAndNestedEnvInsideEnvAreMisplaced() {
+        let c = compile(Self.base + """
+
+        tenant t extends base {
+          tenant_info.name = "T"
+          env development {
+            extra: int = 1
+            env staging { log = "x" }
+          }
+        }
+        """, env: "development")
+        let ds = c.all("E0313")
+        #expect(ds.map(\.message).contains("fields cannot be declared inside `env`"), "\(summary(c.diagnostics))")
+        #expect(ds.map(\.message).contains("`env` blocks cannot be nested"), "\(summary(c.diagnostics))")
+        #expect(c.tenant == nil)
+    }
+
+
+    @Test func scaleCoversFieldsTheTenantDeclaresAndLateBoundFactors() {
+        let c = compile("""
+        tier base {
+          factor = 50%
+          db.pg.resources {
+            cpu = 2cores
+            disk: size | unlimited = unlimited
+          }
+          env development { scale db.*.resources by factor }
+        }
+        tenant t extends base {
+          factor = 25%
+          db.pg.resources.cache: size = 1GiB
+        }
+        """, env: "development")
+        #expect(c.diagnostics.isEmpty, "\(summary(c.diagnostics))")
+        #expect(c["db.pg.resources.cpu"] == cpu(500))
+        #expect(c["db.pg.resources.cache"] == size(256 * MiB))
+        #expect(c["db.pg.resources.disk"] == .unlimited)
+    }
 }

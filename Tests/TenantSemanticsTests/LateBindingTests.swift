@@ -198,4 +198,19 @@ struct LateBindingTests {
         let c = compile("tier base { x = 1\n check super == 1 else \"no\" }\ntenant t extends base {}")
         #expect(c.first("E0315")?.message == "`super` is only meaningful in a field's value")
     }
+
+
+    @Test func superOfALateBoundFormula() {
+        let c = compile("""
+        tier base {
+          limits.cpu = 1cores
+          db.cpu = limits.cpu * 50%
+        }
+        tier doubled extends base { db.cpu = super * 2 }
+        tenant t extends doubled { limits.cpu = 3cores }
+        """)
+        #expect(c.diagnostics.isEmpty, "\(summary(c.diagnostics))")
+        // `super` is the formula below, evaluated with the tenant's final values.
+        #expect(c["db.cpu"] == cpu(3000))
+    }
 }

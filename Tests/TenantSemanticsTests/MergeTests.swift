@@ -162,4 +162,34 @@ struct MergeTests {
         """)
         #expect(c.first("E0301")?.message == "`databases.*.enabled` matches no field")
     }
+
+
+    @Test func recordLiteralKeepsDeclarationOrder() {
+        let c = compile(Self.base + """
+
+        tenant t extends base {
+          x = { inner = { q = "Q", p = "P" }, b = 20, a = 10 }
+        }
+        """)
+        #expect(c.diagnostics.isEmpty, "\(summary(c.diagnostics))")
+        #expect(keys(c, "x") == ["a", "b", "inner"])
+        #expect(keys(c, "x.inner") == ["p", "q"])
+    }
+
+    @Test func duplicateKeyInARecordLiteral() {
+        // In a root tier, the literal declares: the second `p` is a duplicate declaration.
+        let root = compile("tier base { x = { p = \"1\", p = \"2\" } }")
+        #expect(root.first("E0302")?.message == "`x.p` is declared twice", "\(summary(root.diagnostics))")
+        // Replacing a record, the same literal must not silently keep the last value.
+        let c = compile(Self.base + "\ntenant t extends base { x.inner = { p = \"1\", p = \"2\", q = \"3\" } }")
+        let d = c.first("E0302")
+        #expect(d != nil, "no diagnostic; x.inner.p = \(c.text("x.inner.p") ?? "nil")")
+        #expect(d?.message.contains("p") == true)
+        #expect(c.tenant == nil)
+    }
+
+    @Test func wildcardInADeclaration() {
+        let c = compile("tier base { databases { a { x = 1 } }\n databases.*.y: int = 2 }")
+        #expect(c.first("E0313")?.message == "a declaration cannot use `*`")
+    }
 }

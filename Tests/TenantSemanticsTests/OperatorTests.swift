@@ -306,4 +306,15 @@ struct OperatorTests {
         #expect(scaleRounded(Int64.max, numerator: 2, denominator: 1) == nil)
         #expect(scaleRounded(1, numerator: 1, denominator: 0) == nil)
     }
+
+
+    @Test func quantityTimesExtremeFloats() {
+        // size × number → size, rounded to whole bytes, whatever the float's exponent.
+        #expect(value("1GiB * 1e-300") == size(0))
+        #expect(value("1GiB * 0.0") == size(0))
+        // Too large is an overflow, not a type error.
+        let big = failure("1GiB * 1e40")
+        #expect(big.contains { $0.code.id == "E0402" }, "\(summary(big))")
+        #expect(!big.contains { $0.code.id == "E0404" }, "\(summary(big))")
+    }
 }

@@ -179,4 +179,15 @@ struct RuleTests {
         let d = c.result?.diagnostics.first { $0.code.id == "E0310" }
         #expect(d?.message == "rule failed: n > 5", "\(summary(c.diagnostics))")
     }
+
+
+    @Test func tierSelfCheckReportsWarningsToo() {
+        let c = compile("tier base { a = 2\n warn a < 1 else \"a is ${a}\" }")
+        let d = c.tierDiagnostics.first
+        #expect(d?.code.id == "W0311")
+        #expect(d?.severity == .warning)
+        #expect(d?.message == "a is 2")
+        #expect(d?.notes.contains { $0.hasPrefix("tier `base` checked on its own") } == true)
+        #expect(c.tierSet.layout(named: "base")?.hasErrors == false)
+    }
 }

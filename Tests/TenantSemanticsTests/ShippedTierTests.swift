@@ -106,7 +106,8 @@ struct ShippedTierTests {
         #expect(value("corp_enterprise_001", "backup.disaster_recovery.rpo") == duration(15 * 60_000))
         #expect(value("corp_enterprise_001", "backup.disaster_recovery.rpo")?.sourceText == "15m")
         #expect(value("corp_enterprise_001", "backup.disaster_recovery.rto")?.sourceText == "1h")
-        #expect(value("demo_free_001", "backup.disaster_recovery.rpo")?.sourceText == "24h")
+        // 24h is written back in the largest exact unit of its family.
+        #expect(value("demo_free_001", "backup.disaster_recovery.rpo")?.sourceText == "1d")
         // Every main region but the tenant's own.
         #expect(value("corp_enterprise_001", "backup.disaster_recovery.failover_regions") == strings("us-east-1", "eu-west-1"))
         #expect(value("global_corp_001", "backup.disaster_recovery.failover_regions") == strings("us-west-2", "eu-west-1"))

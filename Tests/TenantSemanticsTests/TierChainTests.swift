@@ -172,7 +172,7 @@ struct TierChainTests {
         var decl = c.declarations.first { $0.kind == .tenant }!
         decl.name = Name("acme_eu", decl.name.span)
         decl.parent = Name("acme", decl.parent!.span)
-        let r = c.tierSet.resolve(decl, tenantNames: ["acme", "acme_eu"])
+        let r = c.tierSet.resolve(decl)
         #expect(r.diagnostics.map(\.code.id) == ["E0205"])
         #expect(r.diagnostics.first?.message == "tenant `acme_eu` extends `acme`, which is a tenant")
     }
@@ -236,5 +236,19 @@ struct TierChainTests {
         #expect(c.config("s")?.keys == ["plan", "seats"])
         #expect(c.config("o")?.keys == ["plan", "nodes"])
         #expect(c["o", "nodes"] == .int(9))
+    }
+
+
+    @Test func extendsChainTooDeep() {
+        var lines = ["tier t0 { x = 0 }"]
+        for i in 1...70 { lines.append("tier t\(i) extends t\(i - 1) { x = \(i) }") }
+        lines.append("tenant leaf extends t70 {}")
+        let c = compile(lines.joined(separator: "\n"))
+        #expect(c.first("E0208")?.message.contains("is longer than 64 tiers") == true, "\(summary(c.diagnostics))")
+        #expect(c.tenant == nil)
+        // 64 tiers are fine.
+        let ok = compile(Array(lines.prefix(64)).joined(separator: "\n") + "\ntenant leaf extends t63 {}")
+        #expect(ok.diagnostics.isEmpty, "\(summary(ok.diagnostics))")
+        #expect(ok["x"] == .int(63))
     }
 }

@@ -281,4 +281,17 @@ struct TypeTests {
         // The plaintext never appears in the diagnostic.
         #expect(c.diagnostics.allSatisfy { !$0.message.contains("hunter2") && !$0.help.joined().contains("hunter2") })
     }
+
+
+    @Test func wholeFloatsBecomeInts() {
+        let c = compile("tier base { n: int = 4 / 2\n m: int = 1 }\ntenant t extends base { m = 3 / 2 }")
+        #expect(c.result?.diagnostics.first?.message == "`m`: expected int like 42, found float 1.5", "\(summary(c.diagnostics))")
+        let ok = compile("tier base { n: int = 4 / 2 }\ntenant t extends base {}")
+        #expect(ok["n"] == .int(2))
+    }
+
+    @Test func optionalRecordIsInvalid() {
+        let c = compile("tier base { r: { a = 1 }? }")
+        #expect(c.diagnostics.contains { $0.code.id == "E0106" }, "\(summary(c.diagnostics))")
+    }
 }

@@ -1,0 +1,19 @@
+// pthread_getattr_np needs _GNU_SOURCE, which Swift's Glibc module does not expose.
+#define _GNU_SOURCE
+#include "stack_bounds.h"
+#include <pthread.h>
+
+uintptr_t tenantc_stack_low(void) {
+#if defined(__APPLE__)
+    pthread_t self = pthread_self();
+    return (uintptr_t)pthread_get_stackaddr_np(self) - pthread_get_stacksize_np(self);
+#else
+    pthread_attr_t attr;
+    void *address = 0;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0) return 0;
+    int rc = pthread_attr_getstack(&attr, &address, &size);
+    pthread_attr_destroy(&attr);
+    return rc == 0 ? (uintptr_t)address : 0;
+#endif
+}
