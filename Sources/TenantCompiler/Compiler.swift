@@ -102,6 +102,13 @@ public enum Compiler {
     }
 
     public static func run(_ request: CompileRequest) -> CompileOutcome {
+        // The tier self-checks run here too: give them the same large stack as the workers.
+        let result = ResultSlots<CompileOutcome>(count: 1)
+        parallelFor(1, jobs: 1) { _ in result.set(0, compile(request)) }
+        return result.values[0]!  // parallelFor ran index 0 before returning
+    }
+
+    private static func compile(_ request: CompileRequest) -> CompileOutcome {
         let sources = SourceMap()
         let base = FileSystem.absolute(request.workingDirectory ?? FileSystem.currentDirectory, base: FileSystem.currentDirectory)
         var diagnostics = DiagnosticList()
