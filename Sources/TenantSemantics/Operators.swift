@@ -141,21 +141,25 @@ public enum Operators {
         }
     }
 
+    /// A quantity with its magnitude (bytes, milliseconds, millicores, micro-percent) transformed.
+    private static func mapMagnitude(_ q: Value, _ f: (Int64) throws(OperationError) -> Int64) throws(OperationError) -> Value {
+        switch q {
+        case .size(let x): return .size(Size(bytes: try f(x.bytes), family: x.family))
+        case .duration(let x): return .duration(TimeSpan(milliseconds: try f(x.milliseconds), family: x.family))
+        case .cpu(let x): return .cpu(CPU(millicores: try f(x.millicores)))
+        case .percent(let x): return .percent(Percent(micros: try f(x.micros)))
+        default: return q
+        }
+    }
+
     /// A quantity scaled by `num/den`, rounded half away from zero to its base unit.
     private static func scale(_ q: Value, _ num: Int128, _ den: Int128) throws(OperationError) -> Value {
-        func s(_ x: Int64) throws(OperationError) -> Int64 {
+        try mapMagnitude(q) { (x: Int64) throws(OperationError) -> Int64 in
             guard let r = scaleRounded(x, numerator: num, denominator: den) else {
                 if den == 0 { throw Err(.divisionByZero, "division of \(q.sourceText) by zero") }
                 throw Err(.overflow, "scaling \(q.sourceText) overflows 64 bits")
             }
             return r
-        }
-        switch q {
-        case .size(let x): return .size(Size(bytes: try s(x.bytes), family: x.family))
-        case .duration(let x): return .duration(TimeSpan(milliseconds: try s(x.milliseconds), family: x.family))
-        case .cpu(let x): return .cpu(CPU(millicores: try s(x.millicores)))
-        case .percent(let x): return .percent(Percent(micros: try s(x.micros)))
-        default: return q
         }
     }
 
@@ -189,19 +193,13 @@ public enum Operators {
 
     /// A quantity times a float too large or too small for an exact fraction (`1GiB * 1e-300`).
     private static func scale(_ q: Value, byDouble f: Double) throws(OperationError) -> Value {
-        func s(_ x: Int64) throws(OperationError) -> Int64 {
+        try mapMagnitude(q) { (x: Int64) throws(OperationError) -> Int64 in
             let r = (Double(x) * f).rounded(.toNearestOrAwayFromZero)
-            guard r.isFinite, let v = Int64(exactly: r) ?? (abs(r) < 9.2e18 ? Int64(r) : nil) else {
+            // 2^63 is exactly representable: anything below it in magnitude converts.
+            guard r.isFinite, abs(r) < 9_223_372_036_854_775_808.0 else {
                 throw Err(.overflow, "scaling \(q.sourceText) by \(formatFloat(f)) overflows 64 bits")
             }
-            return v
-        }
-        switch q {
-        case .size(let x): return .size(Size(bytes: try s(x.bytes), family: x.family))
-        case .duration(let x): return .duration(TimeSpan(milliseconds: try s(x.milliseconds), family: x.family))
-        case .cpu(let x): return .cpu(CPU(millicores: try s(x.millicores)))
-        case .percent(let x): return .percent(Percent(micros: try s(x.micros)))
-        default: return q
+            return Int64(r)
         }
     }
 

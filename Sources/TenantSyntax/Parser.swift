@@ -129,6 +129,24 @@ public struct Parser {
 
     private mutating func leave() { depth -= 1 }
 
+    /// Parses `( … )` or `[ … ]` around `body`, where line breaks do not end anything; nil (the
+    /// construct skipped) when nesting is too deep. The current token is the opening bracket.
+    private mutating func bracketed<T>(_ close: TokenKind, _ context: String, _ body: (inout Parser) -> T) -> T? {
+        guard enter() else {
+            skipBalanced()
+            leave()
+            return nil
+        }
+        defer { leave() }
+        advance()
+        let saved = newlineEnds
+        newlineEnds = false
+        let inner = body(&self)
+        newlineEnds = saved
+        _ = expect(close, context)
+        return inner
+    }
+
     /// Skips the bracketed construct that starts at the current token, without recursion.
     private mutating func skipBalanced() {
         var stack = 0
@@ -505,36 +523,15 @@ public struct Parser {
             error("an enum member must be a plain string, without `${…}`", e.span, code: .invalidType)
             return TypeExpr(.invalid, e.span)
         case .lbracket:
-            guard enter() else {
-                skipBalanced()
-                leave()
+            guard let element = bracketed(.rbracket, "to close the list type", { $0.parseType() }) else {
                 return TypeExpr(.invalid, spanFrom(start))
             }
-            defer { leave() }
-            advance()
-            let saved = newlineEnds
-            newlineEnds = false
-            let element = parseType()
-            newlineEnds = saved
-            _ = expect(.rbracket, "to close the list type")
             return TypeExpr(.list(element), spanFrom(start))
         case .lbrace:
             let body = parseBraceBody()
             return TypeExpr(.record(body), spanFrom(start))
         case .lparen:
-            guard enter() else {
-                skipBalanced()
-                leave()
-                return TypeExpr(.invalid, spanFrom(start))
-            }
-            defer { leave() }
-            advance()
-            let saved = newlineEnds
-            newlineEnds = false
-            let inner = parseType()
-            newlineEnds = saved
-            _ = expect(.rparen, "to close the parenthesised type")
-            return inner
+            return bracketed(.rparen, "to close the parenthesised type", { $0.parseType() }) ?? TypeExpr(.invalid, spanFrom(start))
         default:
             error("expected a type, found \(peek.kind.display)", peekSpan, code: .invalidType,
                   help: ["types are bool int float string size duration cpu percent cron cidr email secret, \"a\" | \"b\", [T], { … }, T?, T | unlimited, T(lo..hi)"])
@@ -686,18 +683,7 @@ public struct Parser {
             }
             return Expr(.name(name), name.span)
         case .lparen:
-            guard enter() else {
-                skipBalanced()
-                leave()
-                return Expr(.invalid, spanFrom(t.start))
-            }
-            defer { leave() }
-            advance()
-            let saved = newlineEnds
-            newlineEnds = false
-            let inner = parseExpr()
-            newlineEnds = saved
-            _ = expect(.rparen, "to close `(`")
+            guard let inner = bracketed(.rparen, "to close `(`", { $0.parseExpr() }) else { return Expr(.invalid, spanFrom(t.start)) }
             return Expr(inner.kind, spanFrom(t.start))
         case .lbracket:
             return parseList()
