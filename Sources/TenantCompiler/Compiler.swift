@@ -28,12 +28,16 @@ public struct EmitPlan: Sendable {
     public var output: OutputTarget
     public var keepGoing: Bool
     public var render: RenderOptions
+    /// `--sort-keys`: record keys in alphabetical order instead of declaration order.
+    public var sortKeys: Bool
 
-    public init(backends: [any Backend], output: OutputTarget, keepGoing: Bool = false, render: RenderOptions = RenderOptions()) {
+    public init(backends: [any Backend], output: OutputTarget, keepGoing: Bool = false, render: RenderOptions = RenderOptions(),
+                sortKeys: Bool = false) {
         self.backends = backends
         self.output = output
         self.keepGoing = keepGoing
         self.render = render
+        self.sortKeys = sortKeys
     }
 }
 
@@ -257,7 +261,8 @@ public enum Compiler {
             var r = set.resolve(job.declaration, environment: job.environment, afterSyntaxErrors: job.afterSyntaxErrors)
             var stream: [UInt8] = []
             var failure: IOFailure?
-            if let emit, let tenant = r.tenant {
+            if let emit, var tenant = r.tenant {
+                if emit.sortKeys { tenant = ResolvedTenant(id: tenant.id, tier: tenant.tier, environment: tenant.environment, config: tenant.config.sortedByKey()) }
                 for backend in emit.backends {
                     var bytes: [UInt8] = []
                     do {

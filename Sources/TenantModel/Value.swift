@@ -17,6 +17,15 @@ public enum Value: Sendable, Equatable {
     /// An encrypted literal: the token inside `secret("…")`. Never decrypted by the model.
     case secret(String)
 
+    /// The value with every record inside it sorted by key (`--sort-keys`).
+    public func sortedByKey() -> Value {
+        switch self {
+        case .record(let r): .record(r.sortedByKey())
+        case .list(let items): .list(items.map { $0.sortedByKey() })
+        default: self
+        }
+    }
+
     /// The name of this value's kind as users see it in diagnostics (`size`, `list`, …).
     public var kindName: String {
         switch self {
@@ -69,6 +78,12 @@ public struct Record: Sendable, Equatable {
     public mutating func append(_ key: String, _ value: Value) {
         keys.append(key)
         values.append(value)
+    }
+
+    /// The record with its keys, and those of every record inside it, in alphabetical order.
+    public func sortedByKey() -> Record {
+        let order = keys.indices.sorted { keys[$0] < keys[$1] }
+        return Record(keys: order.map { keys[$0] }, values: order.map { values[$0].sortedByKey() })
     }
 
     /// Equality ignores key order, as records are compared by content (`==`, `in`).

@@ -27,6 +27,9 @@ struct Build: ParsableCommand {
     @Option(help: ArgumentHelp("Quantity encoding: canonical (\"512MiB\", \"30d\") or base (bytes, seconds, fractions).", valueName: "mode"))
     var units: UnitsMode = .canonical
 
+    @Flag(name: .customLong("sort-keys"), help: "Write record keys in alphabetical order instead of declaration order.")
+    var sortKeys = false
+
     /// The backends `--emit` names, in order, without repeats.
     private func backends() throws -> [any Backend] {
         var names: [String] = []
@@ -58,7 +61,7 @@ struct Build: ParsableCommand {
     func run() throws {
         let backends = try backends()
         let target: OutputTarget = output == "-" ? .standardOutput : .directory(output)
-        let plan = EmitPlan(backends: backends, output: target, keepGoing: keepGoing, render: RenderOptions(units: units))
+        let plan = EmitPlan(backends: backends, output: target, keepGoing: keepGoing, render: RenderOptions(units: units), sortKeys: sortKeys)
         let outcome = Compiler.run(CompileRequest(inputs: options.files.map { SourceInput(path: $0) }, tiersDirectory: options.tiersDirectory,
                                                   environments: options.environments, jobs: options.jobs, emit: plan))
         if target == .standardOutput { writeAll(1, outcome.standardOutput) }

@@ -118,6 +118,21 @@ func badTenant(_ id: String) -> String {
         #expect(!FileManager.default.fileExists(atPath: p.path("out")))
     }
 
+    @Test func sortKeysOrdersEveryRecordAlphabetically() throws {
+        let p = try Project(tenants: ["alpha": goodTenant("alpha")])
+        defer { p.remove() }
+        let declared = Compiler.run(CompileRequest(inputs: [SourceInput(path: "tenants/alpha.tenant")],
+                                                   emit: EmitPlan(backends: [YAMLBackend()], output: .standardOutput), workingDirectory: p.root.path))
+        let sorted = Compiler.run(CompileRequest(inputs: [SourceInput(path: "tenants/alpha.tenant")],
+                                                 emit: EmitPlan(backends: [YAMLBackend()], output: .standardOutput, sortKeys: true),
+                                                 workingDirectory: p.root.path))
+        let d = try #require(try readYAMLDocuments(declared.standardOutput).first)
+        let s = try #require(try readYAMLDocuments(sorted.standardOutput).first)
+        #expect(orderedKeys(d).first == "tenant_info")
+        #expect(orderedKeys(s) == orderedKeys(d).sorted())
+        #expect(resolve(s, .core12) == resolve(d, .core12))
+    }
+
     @Test func anUnwritableOutputIsAnIOErrorWithNoPartialFiles() throws {
         let p = try Project(tenants: ["alpha": goodTenant("alpha"), "beta": goodTenant("beta")])
         defer { p.remove() }
