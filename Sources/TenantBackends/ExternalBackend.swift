@@ -199,7 +199,7 @@ private func writeIgnoringSIGPIPE(_ fd: Int32, _ bytes: [UInt8]) {
     bytes.withUnsafeBytes { buf in
         var offset = 0
         while offset < buf.count {
-            let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
+            let n = write(fd, buf.baseAddress! + offset, buf.count - offset)  // inside the loop, buf is non-empty
             if n > 0 {
                 offset += n
             } else if n < 0, errno == EINTR {

@@ -39,7 +39,7 @@ struct JSONWriter {
         case .record(let r): try writeRecord(r, depth: depth)
         default:
             // Every other case is a leaf.
-            switch v.scalar(units: units)! {
+            switch v.scalar(units: units)! {  // nil only for lists and records, handled above
             case .bool(let b): append(b ? "true" : "false")
             case .int(let i): withDecimalDigits(i) { out.append(contentsOf: $0) }
             case .float(let d):

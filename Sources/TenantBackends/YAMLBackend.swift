@@ -94,7 +94,7 @@ private struct YAMLEmitter {
             for item in items { try value(item) }
             try emit(&ev, yaml_sequence_end_event_initialize(&ev))
         default:
-            switch v.scalar(units: units)! {
+            switch v.scalar(units: units)! {  // nil only for lists and records, handled above
             case .bool(let b): try plain(b ? "true" : "false")
             case .int(let i): try withDecimalDigits(i) { try scalar($0, YAML_PLAIN_SCALAR_STYLE) }
             // formatFloat always writes a `.` and a signed exponent, and `.inf`/`.nan` for the

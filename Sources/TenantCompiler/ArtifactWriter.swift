@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -25,6 +26,14 @@ final class ArtifactWriter: Sendable {
     }
     private let state = Mutex(State())
 
+    /// Fault injection for the tests that prove writes are atomic: the process dies (as if
+    /// killed) half-way through writing an artifact, or after some renames of a commit.
+    enum Interruption: Sendable {
+        case midWrite(artifact: String)
+        case afterRenames(Int)
+    }
+    nonisolated(unsafe) static var interruption: Interruption?  // set only by a test's child process, before a build
+
     /// `root` and `base` are absolute.
     init(root: String, base: String) {
         self.root = root
@@ -46,16 +55,20 @@ final class ArtifactWriter: Sendable {
             s.counter += 1
             return s.counter
         }
-        let name = String(final[final.index(after: final.lastIndex(of: "/")!)...])  // `final` always contains a slash
+        let name = final.split(separator: "/").last.map(String.init) ?? final
         let temp = dir + "/." + name + ".tmp-\(getpid())-\(n)"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw IOFailure(display(final), errno: errno) }
         var ok = true
         var err: Int32 = 0
+        let dieAt: Int
+        if case .midWrite(let artifact)? = ArtifactWriter.interruption, artifact == name { dieAt = bytes.count / 2 } else { dieAt = -1 }
         bytes.withUnsafeBytes { raw in
             var off = 0
             while off < raw.count {
-                let w = write(fd, raw.baseAddress! + off, raw.count - off)  // non-empty buffer: base address exists
+                if dieAt >= 0, off >= dieAt { _exit(137) }
+                let chunk = dieAt > off ? dieAt - off : raw.count - off
+                let w = write(fd, raw.baseAddress! + off, chunk)  // non-empty buffer: base address exists
                 if w < 0 {
                     if errno == EINTR { continue }
                     ok = false
@@ -84,23 +97,46 @@ final class ArtifactWriter: Sendable {
         return existing == bytes
     }
 
+    /// Creates the output directory (its parent must exist: a mistyped `-o a/b/c` is an error,
+    /// not a tree of new directories) and the per-environment directories inside it.
     private func ensureDirectory(_ dir: String) throws(IOFailure) {
         if state.withLock({ $0.knownDirectories.contains(dir) }) { return }
-        var missing: [String] = []
+        var chain: [String] = []
         var d = dir
-        while !FileSystem.isDirectory(d) {
-            var st = stat()
-            if lstat(d, &st) == 0 { throw IOFailure(display(d), "exists and is not a directory") }
-            missing.append(d)
-            if d == root || d == "/" { break }
+        while d != root, d.hasPrefix(root + "/") {
+            chain.append(d)
             d = FileSystem.parent(d)
         }
-        for m in missing.reversed() {
-            if mkdir(m, 0o755) != 0, errno != EEXIST { throw IOFailure(display(m), errno: errno) }
+        chain.append(root)
+        for m in chain.reversed() where FileSystem.isDirectory(m) {
+            removeStaleTemporaries(in: m)
         }
-        state.withLock { s in
-            s.createdDirectories += missing
-            s.knownDirectories.insert(dir)
+        for m in chain.reversed() where !FileSystem.isDirectory(m) {
+            var st = stat()
+            if lstat(m, &st) == 0 { throw IOFailure(display(m), "exists and is not a directory") }
+            if m == root, !FileSystem.isDirectory(FileSystem.parent(m)) {
+                throw IOFailure(display(m), "its parent directory \(display(FileSystem.parent(m))) does not exist")
+            }
+            if mkdir(m, 0o755) != 0 {
+                if errno != EEXIST { throw IOFailure(display(m), errno: errno) }
+            } else {
+                state.withLock { $0.createdDirectories.append(m) }
+            }
+        }
+        state.withLock { _ = $0.knownDirectories.insert(dir) }
+    }
+
+    /// Removes `.NAME.tmp-PID-N` files left by builds that were killed (their PID is gone);
+    /// those of a build still running are left alone.
+    private func removeStaleTemporaries(in dir: String) {
+        guard let handle = opendir(dir) else { return }
+        defer { closedir(handle) }
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasPrefix("."), let marker = name.range(of: ".tmp-", options: .backwards) else { continue }
+            let fields = name[marker.upperBound...].split(separator: "-")
+            guard fields.count == 2, let pid = Int32(fields[0]), fields[1].allSatisfy(\.isNumber), pid > 0 else { continue }
+            if kill(pid, 0) != 0, errno == ESRCH { unlink(dir + "/" + name) }
         }
     }
 
@@ -111,10 +147,13 @@ final class ArtifactWriter: Sendable {
             s.staged = []
             return out
         }
-        for (i, item) in staged.enumerated() where rename(item.temp, item.final) != 0 {
-            let failure = IOFailure(display(item.final), errno: errno)
-            for rest in staged[i...] { unlink(rest.temp) }
-            throw failure
+        for (i, item) in staged.enumerated() {
+            if case .afterRenames(let n)? = ArtifactWriter.interruption, i == n { _exit(137) }
+            if rename(item.temp, item.final) != 0 {
+                let failure = IOFailure(display(item.final), errno: errno)
+                for rest in staged[i...] { unlink(rest.temp) }
+                throw failure
+            }
         }
         return (staged.count, unchanged)
     }

@@ -182,7 +182,13 @@ public enum Compiler {
         var units: [[(SourceUnit, Bool)]] = Array(repeating: [], count: groups.count)
         for case let (loaded, unit, failure)? in parsed.values {
             if let failure {
-                ioError("cannot read \(failure.path.hasPrefix("/") ? FileSystem.display(failure.path, base: base) : failure.path): \(failure.reason)")
+                let shown = failure.path.hasPrefix("/") ? FileSystem.display(failure.path, base: base) : failure.path
+                if failure.tooLarge {
+                    diagnostics.append(.error(.inputTooLarge, "`\(shown)` is \(failure.reason); source files are limited to \(FileSystem.maxSourceBytes >> 20) MiB",
+                                              at: nil, help: ["split the configuration into several files"]))
+                } else {
+                    ioError("cannot read \(shown): \(failure.reason)")
+                }
                 continue
             }
             guard let loaded, let unit else { continue }

@@ -1,5 +1,6 @@
 import Foundation
 import TenantDiagnostics
+import TenantSyntax
 
 #if canImport(Glibc)
 import Glibc
@@ -13,6 +14,8 @@ import Darwin
 public struct IOFailure: Error, Sendable, CustomStringConvertible {
     public var path: String
     public var reason: String
+    /// The file exceeds the source size limit (a configuration error, not an I/O one).
+    public var tooLarge = false
     public var description: String { "\(path): \(reason)" }
 
     init(_ path: String, errno code: Int32) {
@@ -20,9 +23,10 @@ public struct IOFailure: Error, Sendable, CustomStringConvertible {
         self.reason = String(cString: strerror(code))
     }
 
-    init(_ path: String, _ reason: String) {
+    init(_ path: String, _ reason: String, tooLarge: Bool = false) {
         self.path = path
         self.reason = reason
+        self.tooLarge = tooLarge
     }
 }
 
@@ -30,7 +34,7 @@ public struct IOFailure: Error, Sendable, CustomStringConvertible {
 /// artifacts, so it avoids Foundation's bridging on that path.
 enum FileSystem {
     /// Largest source file accepted (DESIGN §15: no input may exhaust memory).
-    static let maxSourceBytes = 16 << 20
+    static let maxSourceBytes = Lexer.maxSourceBytes
 
     static func readFile(_ path: String, limit: Int = maxSourceBytes) throws(IOFailure) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -50,7 +54,7 @@ enum FileSystem {
             }
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<n])
-            if out.count > limit { throw IOFailure(path, "larger than \(limit >> 20) MiB") }
+            if out.count > limit { throw IOFailure(path, "larger than \(limit >> 20) MiB", tooLarge: true) }
         }
         return out
     }
@@ -66,7 +70,7 @@ enum FileSystem {
             }
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<n])
-            if out.count > limit { throw IOFailure("<stdin>", "larger than \(limit >> 20) MiB") }
+            if out.count > limit { throw IOFailure("<stdin>", "larger than \(limit >> 20) MiB", tooLarge: true) }
         }
         return out
     }

@@ -91,7 +91,7 @@ struct HumanRenderer {
         for (index, snippet) in snippets.enumerated() {
             let anchor = snippet.isPrimary
                 ? snippet.marks[0].span
-                : snippet.marks.min { ($0.span.start, $0.order) < ($1.span.start, $1.order) }!.span
+                : snippet.marks.min { ($0.span.start, $0.order) < ($1.span.start, $1.order) }!.span  // a snippet always holds a mark
             let position = snippet.file.position(ofByte: Int(anchor.start))
             let location = "\(sanitized(snippet.file.path, keepNewlines: false)):\(position.line):\(position.column)"
             if snippet.isPrimary {
@@ -139,7 +139,7 @@ struct HumanRenderer {
             previous = lineIndex
 
             let line = DisplayLine(file: file, lineIndex: lineIndex)
-            var placed: [(start: Int, end: Int, mark: Mark)] = byLine[lineIndex]!.map { mark in
+            var placed: [(start: Int, end: Int, mark: Mark)] = byLine[lineIndex]!.map { mark in  // iterating byLine's own keys
                 let start = line.column(ofByte: Int(mark.span.start))
                 // A span running past this line is underlined to the line's end.
                 let end = max(start, line.endColumn(ofByte: Int(mark.span.end)))

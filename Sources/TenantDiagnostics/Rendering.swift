@@ -101,7 +101,7 @@ func isBidiControl(_ v: UInt32) -> Bool {
 /// The printable stand-in for a control character.
 func visible(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
     let v = scalar.value
-    if v < 0x20 { return Unicode.Scalar(0x2400 + v)! }
+    if v < 0x20 { return Unicode.Scalar(0x2400 + v)! }  // U+2400…U+241F are scalar values
     if v == 0x7F { return "\u{2421}" }
     return "\u{FFFD}"
 }

@@ -22,7 +22,7 @@ public func renderSARIF(_ diagnostics: [Diagnostic], sourceMap: SourceMap, toolV
     let results = diagnostics.map { diagnostic -> JSONValue in
         var result: [(String, JSONValue)] = [
             ("ruleId", .string(diagnostic.code.id)),
-            ("ruleIndex", .int(ruleIndex[diagnostic.code.id]!)),
+            ("ruleIndex", .int(ruleIndex[diagnostic.code.id]!)),  // every code used was indexed above
             ("level", .string(diagnostic.severity.rawValue)),
             ("message", .object([("text", .string(diagnostic.message))])),
         ]

@@ -56,6 +56,7 @@ public struct Record: Sendable, Equatable {
     }
 
     public init(keys: [String], values: [Value]) {
+        // Only ever built by the compiler from paired arrays; never from user input directly.
         precondition(keys.count == values.count, "Record keys and values must pair up")
         self.keys = keys
         self.values = values

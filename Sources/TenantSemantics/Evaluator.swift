@@ -271,11 +271,11 @@ final class Evaluator {
             out.reserveCapacity(items.count)
             for x in items { out.append(try eval(x, frame: frame)) }
             if out.count > EvaluationLimits.maxListItems { throw fail(Operators.listTooLong(), at: span) }
-            return .list(out)
-        case .record(let keys, let values, _):
+            return try nested(.list(out), at: span)
+        case .record(let keys, let values, let span):
             var r = Record()
             for (k, x) in zip(keys, values) { r.append(k, try eval(x, frame: frame)) }
-            return .record(r)
+            return try nested(.record(r), at: span)
         case .unary(let op, let x, let span):
             let v = try eval(x, frame: frame)
             switch op {
@@ -364,7 +364,14 @@ final class Evaluator {
             out.append(try eval(element, frame: frame))
             if out.count > EvaluationLimits.maxListItems { throw fail(Operators.listTooLong(), at: span) }
         }
-        return .list(out)
+        return try nested(.list(out), at: span)
+    }
+
+    /// A freshly built list or record, refused when it nests too deep (deep values are freed,
+    /// compared and rendered recursively).
+    private func nested(_ v: Value, at span: Span) throws(EvalFailure) -> Value {
+        if Operators.nestsDeeper(v, than: EvaluationLimits.maxValueDepth) { throw fail(Operators.tooDeep(), at: span) }
+        return v
     }
 
     private func localPath(_ start: LocalBinding, _ names: [String], _ span: Span) throws(EvalFailure) -> Value {

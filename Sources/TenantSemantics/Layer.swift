@@ -166,6 +166,18 @@ struct LayerBuilder {
         }
     }
 
+    /// Refuses a field nested deeper than `Schema.maxDepth` records (reported once per layer).
+    private mutating func checkDepth(under parent: Int32, at span: Span) -> Bool {
+        guard schema[parent].depth + 1 > Schema.maxDepth else { return true }
+        if !reportedDepth {
+            reportedDepth = true
+            error(.nestingTooDeep, "fields nest deeper than \(Schema.maxDepth) records", span,
+                  help: ["flatten the configuration: no record needs to be this deep"])
+        }
+        return false
+    }
+    private var reportedDepth = false
+
     private mutating func checkLockAllowed(_ stmt: Statement) -> Bool {
         if isTenant {
             error(.misplacedStatement, "only tiers can lock fields", stmt.lockedSpan ?? stmt.span,
@@ -248,6 +260,7 @@ struct LayerBuilder {
                   help: ["remove one of the two declarations"])
             return nil
         }
+        guard checkDepth(under: parent, at: last.span) else { return nil }
         if case .record(let entries) = leafValue.kind {
             let slot = schema.add(name: last.text, parent: parent, isRecord: true, type: .any, locked: false, doc: stmt.doc,
                                   declaredAt: last.span, declaredBy: origin, inferred: false)
@@ -281,6 +294,7 @@ struct LayerBuilder {
                 }
                 cur = c
             } else {
+                guard checkDepth(under: cur, at: n.span) else { return nil }
                 cur = schema.add(name: n.text, parent: cur, isRecord: true, type: .any, locked: false, doc: nil,
                                  declaredAt: n.span, declaredBy: origin, inferred: false)
             }
@@ -311,6 +325,7 @@ struct LayerBuilder {
                   related: [DiagnosticLabel(first.declaredAt, "first declared here")], help: help)
             return
         }
+        guard checkDepth(under: parent, at: last.span) else { return }
         if case .record(let body) = type.kind {
             let slot = schema.add(name: last.text, parent: parent, isRecord: true, type: .any, locked: stmt.locked, doc: stmt.doc,
                                   declaredAt: last.span, declaredBy: origin, inferred: false)
@@ -542,7 +557,8 @@ struct LayerBuilder {
         func typeOf(_ slot: Int32) -> FieldType {
             if let t = done[slot] { return t }
             guard let b = bound[slot] else { return frozen[slot].type }
-            if visiting.contains(slot) { return .any }
+            // A cycle, or a chain of formulas too long to follow without risking the stack.
+            if visiting.contains(slot) || visiting.count >= EvaluationLimits.maxReferenceDepth { return .any }
             visiting.insert(slot)
             let binder = Binder(schema: frozen)
             let t = binder.inferType(b, slotType: { typeOf($0) })

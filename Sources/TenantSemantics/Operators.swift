@@ -21,6 +21,8 @@ public enum EvaluationLimits {
     public static let maxStringBytes = 1 << 20
     /// Longest list a formula may build.
     public static let maxListItems = 100_000
+    /// Deepest nesting of lists and records a formula may build.
+    public static let maxValueDepth = 128
     /// Deepest chain of references one value may follow (each reference is a few stack frames).
     public static let maxReferenceDepth = 400
 }
@@ -241,6 +243,21 @@ public enum Operators {
     private static func finite(_ d: Double) throws(OperationError) -> Value {
         guard d.isFinite else { throw Err(.overflow, "the result is not a finite number") }
         return .float(d)
+    }
+
+    /// True when `v` nests lists and records more than `limit` levels deep (stops looking there).
+    static func nestsDeeper(_ v: Value, than limit: Int) -> Bool {
+        guard limit >= 0 else { return true }
+        switch v {
+        case .list(let items): return items.contains { nestsDeeper($0, than: limit - 1) }
+        case .record(let r): return r.values.contains { nestsDeeper($0, than: limit - 1) }
+        default: return false
+        }
+    }
+
+    static func tooDeep() -> OperationError {
+        Err(.evaluationLimit, "lists and records nest deeper than \(EvaluationLimits.maxValueDepth) levels",
+            help: ["a formula wraps a value in lists or records too many times"])
     }
 
     static func stringTooLong() -> OperationError {

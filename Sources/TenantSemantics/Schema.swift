@@ -53,6 +53,8 @@ public struct Slot: Sendable {
     public let declaredBy: LayerOrigin
     /// Declared in a root tier by `=`: the type comes from the value.
     public var inferred: Bool
+    /// How many records enclose the field (0 for the root).
+    public var depth: Int = 0
 
     public var isOptional: Bool { type.isOptional }
 }
@@ -63,6 +65,9 @@ public struct Schema: Sendable {
     public private(set) var slots: [Slot]
 
     public static let root: Int32 = 0
+
+    /// Deepest nesting of records in a config (records are materialised recursively).
+    public static let maxDepth = 128
 
     public init(rootSpan: Span, origin: LayerOrigin) {
         slots = [Slot(name: "", path: "", parent: -1, isRecord: true, type: .any, locked: false, doc: nil,
@@ -84,9 +89,11 @@ public struct Schema: Sendable {
         let index = Int32(slots.count)
         let parentPath = slots[Int(parent)].path
         let inheritedLock = locked || slots[Int(parent)].locked
-        slots.append(Slot(name: name, path: parentPath.isEmpty ? name : parentPath + "." + name, parent: parent,
-                          isRecord: isRecord, type: type, locked: inheritedLock, doc: doc,
-                          declaredAt: declaredAt, declaredBy: declaredBy, inferred: inferred))
+        var slot = Slot(name: name, path: parentPath.isEmpty ? name : parentPath + "." + name, parent: parent,
+                        isRecord: isRecord, type: type, locked: inheritedLock, doc: doc,
+                        declaredAt: declaredAt, declaredBy: declaredBy, inferred: inferred)
+        slot.depth = slots[Int(parent)].depth + 1
+        slots.append(slot)
         slots[Int(parent)].children.append(index)
         slots[Int(parent)].childIndex[name] = index
         return index

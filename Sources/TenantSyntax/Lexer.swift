@@ -33,8 +33,17 @@ public struct Lexer {
     }
     private var strings: [StringContext] = []
 
+    /// Largest source the lexer accepts: offsets are 32-bit, and no configuration is this big.
+    public static let maxSourceBytes = 16 << 20
+
     public static func tokenize(_ file: SourceFile) -> LexedFile {
         var lexer = Lexer(file: file)
+        guard file.bytes.count <= maxSourceBytes else {
+            lexer.diagnostics.append(.error(.inputTooLarge, "`\(file.path)` is \(file.bytes.count >> 20) MiB; source files are limited to \(maxSourceBytes >> 20) MiB",
+                                            at: nil, help: ["split the configuration into several files"]))
+            lexer.emit(.eof, 0, 0)
+            return LexedFile(tokens: lexer.tokens, docComments: [], diagnostics: lexer.diagnostics)
+        }
         file.bytes.withUnsafeBufferPointer { lexer.run($0) }
         return LexedFile(tokens: lexer.tokens, docComments: lexer.docs, diagnostics: lexer.diagnostics)
     }

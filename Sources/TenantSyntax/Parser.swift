@@ -375,7 +375,7 @@ public struct Parser {
         let namesField = next == .assign || next == .dot || next == .colon || next == .lbrace
         switch peek.kind {
         case .kwCheck where !namesField, .kwWarn where !namesField:
-            if locked { error("`locked` applies to fields, not to rules", lockedSpan!) }
+            if locked { error("`locked` applies to fields, not to rules", lockedSpan ?? peekSpan) }
             let severity: RuleSeverity = advance().kind == .kwCheck ? .check : .warn
             let condition = parseExpr()
             var message: Expr?
@@ -385,7 +385,7 @@ public struct Parser {
             }
             return Statement(.rule(severity, condition, message: message), span: spanFrom(start), doc: doc)
         case .kwEnv where peekKind(1) == .identifier:
-            if locked { error("`locked` applies to fields, not to `env` blocks", lockedSpan!) }
+            if locked { error("`locked` applies to fields, not to `env` blocks", lockedSpan ?? peekSpan) }
             advance()
             let nameTok = advance()
             let name = Name(text(nameTok), span(nameTok))
@@ -396,7 +396,7 @@ public struct Parser {
             let body = parseBraceBody()
             return Statement(.env(name, body), span: spanFrom(start), doc: doc)
         case .kwScale where !namesField:
-            if locked { error("`locked` applies to fields, not to `scale`", lockedSpan!) }
+            if locked { error("`locked` applies to fields, not to `scale`", lockedSpan ?? peekSpan) }
             advance()
             guard let path = parsePath(allowWildcards: true) else { return nil }
             guard peek.kind == .kwBy else {
