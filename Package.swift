@@ -49,7 +49,21 @@ let package = Package(
         .testTarget(name: "TenantDiagnosticsTests", dependencies: ["TenantDiagnostics"]),
         .testTarget(
             name: "TenantCompilerTests",
-            dependencies: ["TenantCompiler", "TenantSemantics", "TenantSyntax", "TenantDiagnostics", "TenantModel", "TenantBackends", "CYAML", "TenantTestSupport"]
+            dependencies: ["TenantCompiler", "TenantSemantics", "TenantSyntax", "TenantDiagnostics", "TenantModel", "TenantBackends", "CYAML", "TenantTestSupport"],
+            exclude: ["Goldens"]
         ),
     ]
 )
+
+// The libFuzzer target, only when asked for (`fuzz/run.sh` sets TENANTC_FUZZ=1): it needs
+// -sanitize=fuzzer, without which its LLVMFuzzerRunDriver call does not link.
+if Context.environment["TENANTC_FUZZ"] != nil {
+    package.targets += [
+        .target(name: "CFuzzerDriver"),
+        .executableTarget(
+            name: "TenantFuzz",
+            dependencies: ["CFuzzerDriver", "TenantCompiler", "TenantBackends", "TenantDiagnostics", "TenantSemantics", "TenantSyntax", "TenantModel"]
+        ),
+    ]
+    package.products += [.executable(name: "tenantc-fuzz", targets: ["TenantFuzz"])]
+}

@@ -125,6 +125,18 @@ public final class SourceMap: Sendable {
         }
     }
 
+    /// Replaces the bytes of a registered file, keeping its id and path: for tools that check
+    /// one buffer again and again against the same tiers (an editor's unsaved buffer, a fuzzer).
+    @discardableResult
+    public func replace(_ id: FileID, bytes: [UInt8]) -> SourceFile? {
+        files.withLock { list in
+            guard Int(id.raw) < list.count else { return nil }
+            let file = SourceFile(id: id, path: list[Int(id.raw)].path, bytes: bytes)
+            list[Int(id.raw)] = file
+            return file
+        }
+    }
+
     public func file(_ id: FileID) -> SourceFile? {
         files.withLock { list in Int(id.raw) < list.count ? list[Int(id.raw)] : nil }
     }
