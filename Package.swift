@@ -23,9 +23,9 @@ let package = Package(
         // The value model shared by the evaluator and the backends: values, quantities, resolved tenants.
         .target(name: "TenantModel"),
         // Tokens, lexer, AST, parser.
-        .target(name: "TenantSyntax", dependencies: ["TenantDiagnostics", "TenantModel"]),
+        .target(name: "TenantSyntax", dependencies: ["TenantDiagnostics", "TenantModel", "CStackBounds"]),
         // Tier graph, schema, layers, types, evaluation, checks.
-        .target(name: "TenantSemantics", dependencies: ["TenantSyntax", "TenantDiagnostics", "TenantModel", "CStackBounds"]),
+        .target(name: "TenantSemantics", dependencies: ["TenantSyntax", "TenantDiagnostics", "TenantModel"]),
         // Backend protocol, registry, YAML (libyaml) and JSON.
         .target(name: "TenantBackends", dependencies: ["TenantModel", "CYAML"]),
         // The driver shared by the CLI and editor integrations: load, resolve, check, emit.

@@ -17,3 +17,7 @@ uintptr_t tenantc_stack_low(void) {
     return rc == 0 ? (uintptr_t)address : 0;
 #endif
 }
+
+__attribute__((noinline)) uintptr_t tenantc_stack_position(void) {
+    return (uintptr_t)__builtin_frame_address(0);
+}

@@ -26,6 +26,10 @@ extension TierSet {
     /// `afterSyntaxErrors`: the tenant's file did not parse cleanly; problems that follow from
     /// the missing parts (required fields, rules) are not reported on top of the syntax errors.
     public func resolve(_ decl: Declaration, environment: String? = nil, afterSyntaxErrors: Bool = false) -> TenantResult {
+        withStackSpace { resolveHere(decl, environment: environment, afterSyntaxErrors: afterSyntaxErrors) }
+    }
+
+    private func resolveHere(_ decl: Declaration, environment: String?, afterSyntaxErrors: Bool) -> TenantResult {
         let id = decl.name.text
         var diagnostics: [Diagnostic] = []
         if !isValidTenantID(id) {

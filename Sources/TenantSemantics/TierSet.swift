@@ -117,8 +117,17 @@ public final class TierSet: Sendable {
     public init(declarations: [Declaration], tenantNames: Set<String>, sources: SourceMap) {
         self.sources = sources
         self.tenantNames = tenantNames
+        let built = withStackSpace { TierSet.build(declarations, tenantNames, sources) }
+        graph = built.graph
+        layouts = built.layouts
+        diagnostics = built.diagnostics
+        lockedValues = built.lockedValues
+    }
+
+    /// Resolves every tier once (root first), then self-checks each in every environment.
+    private static func build(_ declarations: [Declaration], _ tenantNames: Set<String>, _ sources: SourceMap)
+        -> (graph: TierGraph, layouts: [TierLayout?], diagnostics: [Diagnostic], lockedValues: [[String: [Int32: Value]]]) {
         let graph = TierGraph(declarations: declarations, tenantNames: tenantNames)
-        self.graph = graph
         var diagnostics = graph.diagnostics
         var layouts = [TierLayout?](repeating: nil, count: graph.tiers.count)
         for i in graph.topologicalOrder {
@@ -150,7 +159,6 @@ public final class TierSet: Sendable {
             for o in layout.overlays.values { diagnostics += o.diagnostics }
             layouts[i] = layout
         }
-        self.layouts = layouts
         // Tier self-checks: every tier, every environment, as if a tenant set nothing.
         var locked = [[String: [Int32: Value]]](repeating: [:], count: layouts.count)
         for case let layout? in layouts where !layout.hasErrors {
@@ -178,9 +186,9 @@ public final class TierSet: Sendable {
                 diagnostics.append(d)
             }
         }
-        lockedValues = locked
-        self.diagnostics = diagnostics
+        return (graph, layouts, diagnostics, locked)
     }
+
 
     static func unknownEnvironment(_ name: Name, _ envs: [String]) -> Diagnostic {
         var help = ["the environments are \(envs.map { "`\($0)`" }.joined(separator: ", "))"]

@@ -22,17 +22,24 @@ public struct Parser {
     private var reportedDepth = false
     /// Where the lexer reported errors.
     private let lexErrorOffsets: [UInt32]
+    private let stackGuard = StackGuard()
 
     /// Parses a whole file.
     public static func parse(_ file: SourceFile) -> SourceUnit {
-        let lexed = Lexer.tokenize(file)
-        var parser = Parser(file: file, lexed: lexed)
-        let decls = parser.parseFile()
-        return SourceUnit(file: file, declarations: decls, diagnostics: parser.diagnostics)
+        withStackSpace {
+            let lexed = Lexer.tokenize(file)
+            var parser = Parser(file: file, lexed: lexed)
+            let decls = parser.parseFile()
+            return SourceUnit(file: file, declarations: decls, diagnostics: parser.diagnostics)
+        }
     }
 
     /// Parses a standalone expression (used by tests and tools).
     public static func parseExpression(_ file: SourceFile) -> (Expr, [Diagnostic]) {
+        withStackSpace { parseExpressionHere(file) }
+    }
+
+    private static func parseExpressionHere(_ file: SourceFile) -> (Expr, [Diagnostic]) {
         let lexed = Lexer.tokenize(file)
         var parser = Parser(file: file, lexed: lexed)
         let e = parser.parseExpr()
@@ -111,7 +118,8 @@ public struct Parser {
     /// Enters one level of nesting; false (after one diagnostic per file) when too deep.
     private mutating func enter() -> Bool {
         depth += 1
-        if depth > Parser.maxDepth {
+        // The depth limit, or this thread's stack running out first (a thread with a small stack).
+        if depth > Parser.maxDepth || stackGuard.isExhausted {
             reportDepth()
             return false
         }
@@ -582,7 +590,7 @@ public struct Parser {
             // Each operator of a chain is one level of the tree: deep trees are refused, not recursed into.
             chain += 1
             depth += 1
-            if depth > Parser.maxDepth {
+            if depth > Parser.maxDepth || stackGuard.isExhausted {
                 reportDepth()
                 while binaryOperator(peek.kind) != nil || ![TokenKind.eof, .rbrace, .rbracket, .rparen, .semicolon, .comma].contains(peek.kind) && !peek.newlineBefore {
                     if peek.kind == .lbrace || peek.kind == .lbracket || peek.kind == .lparen || peek.kind == .stringStart {
