@@ -141,6 +141,29 @@ final class Evaluator {
         return .reported
     }
 
+    /// The config as an artifact shows it: every field but the hidden ones (names starting
+    /// with `_`), built from the memoised values.
+    func artifact() throws(EvalFailure) -> Record {
+        try artifactRecord(Schema.root)
+    }
+
+    private func artifactRecord(_ slot: Int32) throws(EvalFailure) -> Record {
+        let children = schema.slots[Int(slot)].children
+        var r = Record()
+        r.keys.reserveCapacity(children.count)
+        r.values.reserveCapacity(children.count)
+        for c in children {
+            let child = schema.slots[Int(c)]
+            if child.isHidden { continue }
+            if child.isRecord {
+                r.append(child.name, .record(try artifactRecord(c)))
+            } else if let v = try value(c) {
+                r.append(child.name, v)
+            }
+        }
+        return r
+    }
+
     /// Reports every required field left unset (even those nothing reads).
     func checkRequired() {
         guard !subject.isTierSelfCheck else { return }

@@ -57,6 +57,10 @@ public struct Slot: Sendable {
     public var depth: Int = 0
 
     public var isOptional: Bool { type.isOptional }
+
+    /// Hidden fields (names starting with `_`) are part of the config — formulas read them,
+    /// layers set them — but never appear in artifacts, like KCL's and CUE's `_` fields.
+    public var isHidden: Bool { name.utf8.first == UInt8(ascii: "_") }
 }
 
 /// The shape of a config: every field, in declaration order. Slot 0 is the root record.

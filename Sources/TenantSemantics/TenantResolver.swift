@@ -99,7 +99,7 @@ extension TierSet {
 
         var tenant: ResolvedTenant?
         if !tier.hasErrors, !afterSyntaxErrors, !diagnostics.contains(where: { $0.severity == .error }),
-           case .record(let config)? = try? evaluator.value(Schema.root) {
+           let config = try? evaluator.artifact() {
             tenant = ResolvedTenant(id: id, tier: tier.name, environment: env, config: config)
         }
         return TenantResult(id: id, environment: env, tenant: tenant, diagnostics: diagnostics)
