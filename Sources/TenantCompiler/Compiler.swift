@@ -136,7 +136,23 @@ public enum Compiler {
                 ioError("--tiers \(dir): not a directory")
             }
         }
+        var inputs: [SourceInput] = []
         for input in request.inputs {
+            let abs = FileSystem.absolute(input.path, base: base)
+            // A directory stands for every `.tenant` file under it.
+            if input.contents == nil, FileSystem.isDirectory(abs) {
+                do {
+                    for path in try FileSystem.tenantFiles(under: abs) {
+                        inputs.append(SourceInput(path: FileSystem.display(path, base: base)))
+                    }
+                } catch {
+                    ioError("cannot list \(error.description)")
+                }
+            } else {
+                inputs.append(input)
+            }
+        }
+        for input in inputs {
             let abs = FileSystem.absolute(input.path, base: base)
             guard seenInputs.insert(abs).inserted else { continue }
             let tiersDir = explicitTiers ?? FileSystem.nearestTiersDirectory(above: FileSystem.parent(abs))

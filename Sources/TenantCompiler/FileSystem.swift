@@ -121,6 +121,27 @@ enum FileSystem {
         }
     }
 
+    /// The `*.tenant` files under a directory and its subdirectories (not hidden ones), sorted.
+    static func tenantFiles(under directory: String) throws(IOFailure) -> [String] {
+        var out: [String] = []
+        var pending = [directory]
+        while let dir = pending.popLast() {
+            guard let handle = opendir(dir) else { throw IOFailure(dir, errno: errno) }
+            defer { closedir(handle) }
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name.hasPrefix(".") { continue }
+                let path = dir + "/" + name
+                if isDirectory(path) {
+                    pending.append(path)
+                } else if name.hasSuffix(".tenant") {
+                    out.append(path)
+                }
+            }
+        }
+        return out.sorted()
+    }
+
     /// The `*.tenant` files of a directory, sorted by name (not recursive).
     static func tenantFiles(in directory: String) throws(IOFailure) -> [String] {
         guard let dir = opendir(directory) else { throw IOFailure(directory, errno: errno) }

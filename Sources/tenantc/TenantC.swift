@@ -22,7 +22,9 @@ extension TenantC {
     static func main() {
         CrashHandler.install()
         do {
-            var command = try parseAsRoot()
+            let (arguments, files) = FileArguments.split(Array(CommandLine.arguments.dropFirst()))
+            var command = try parseAsRoot(arguments)
+            if let files { FileArguments.inject(files, into: &command) }
             try command.run()
         } catch {
             // DESIGN §12: usage errors exit 2 (the parser's default is 64).

@@ -152,6 +152,19 @@ func badTenant(_ id: String) -> String {
         #expect(!FileManager.default.fileExists(atPath: p.path("out")))
     }
 
+    @Test func aDirectoryStandsForEveryTenantFileUnderIt() throws {
+        let p = try Project(tenants: ["alpha": goodTenant("alpha"), "beta": goodTenant("beta")])
+        defer { p.remove() }
+        try FileManager.default.createDirectory(atPath: p.path("tenants/eu"), withIntermediateDirectories: true)
+        try goodTenant("gamma").write(toFile: p.path("tenants/eu/gamma.tenant"), atomically: true, encoding: .utf8)
+        try "not a tenant".write(toFile: p.path("tenants/notes.txt"), atomically: true, encoding: .utf8)
+        let outcome = Compiler.run(CompileRequest(inputs: [SourceInput(path: "tenants")],
+                                                  emit: EmitPlan(backends: [YAMLBackend()], output: .directory("out")), workingDirectory: p.root.path))
+        #expect(outcome.exitCode == 0, "\(humanText(outcome))")
+        #expect(outcome.tenants.map(\.id) == ["alpha", "beta", "gamma"])
+        #expect(FileManager.default.fileExists(atPath: p.path("out/gamma.yaml")))
+    }
+
     @Test func duplicateTenantIdsAcrossFiles() throws {
         let p = try Project(tenants: ["alpha": goodTenant("alpha"), "alpha_copy": goodTenant("alpha")])
         defer { p.remove() }
