@@ -7,7 +7,8 @@ import TenantSyntax
 struct Binder {
     let schema: Schema
     var diagnostics: [Diagnostic] = []
-    private var locals: [(name: String, type: FieldType)] = []
+    /// Comprehension variables; `children` is the record whose children the variable runs over.
+    private var locals: [(name: String, type: FieldType, children: Int32?)] = []
 
     init(schema: Schema) { self.schema = schema }
 
@@ -95,7 +96,9 @@ struct Binder {
             return .call(f, bound, e.span)
         case .comprehension(let element, let variable, let source, let condition):
             let src = bind(source)
-            locals.append((variable.text, elementType(of: src)))
+            var children: Int32?
+            if case .slotChildren(let s, _) = src { children = s }
+            locals.append((variable.text, elementType(of: src), children))
             let el = bind(element)
             let cond = condition.map { bind($0) }
             locals.removeLast()
@@ -188,7 +191,12 @@ struct Binder {
             return bind(e)
         }
         if let i = locals.lastIndex(where: { $0.name == first.text }) {
-            return members.isEmpty ? .local(i, e.span) : .localPath(i, members.map(\.text), e.span)
+            if members.isEmpty { return .local(i, e.span) }
+            let names = members.map(\.text)
+            if let record = locals[i].children {
+                return .localSlotPath(i, names, schema[record].children.map { resolvePath(from: $0, names) }, e.span)
+            }
+            return .localPath(i, names, e.span)
         }
         if first.text == "tenant" {
             guard members.count == 1, let b = Builtin(rawValue: members[0].text) else {
@@ -236,6 +244,16 @@ struct Binder {
         return result
     }
 
+    /// The field `names` leads to from `start` through records, or -1.
+    private func resolvePath(from start: Int32, _ names: [String]) -> Int32 {
+        var s = start
+        for n in names {
+            guard schema[s].isRecord, let c = schema.child(s, n) else { return -1 }
+            s = c
+        }
+        return s
+    }
+
     private func elementType(of source: BoundExpr) -> FieldType {
         if case .list(let t) = inferType(source, slotType: { schema[$0].type }).nonOptional.core { return t }
         return .any
@@ -251,7 +269,7 @@ struct Binder {
         case .slot(let s, _): return schema[s].isRecord ? .any : slotType(s).nonOptional
         case .slotChildren, .children: return .list(.any)
         case .local(let i, _): return i < locals.count ? locals[i].type : .any
-        case .localPath, .member, .superValue, .invalid: return .any
+        case .localPath, .localSlotPath, .member, .superValue, .invalid: return .any
         case .builtin: return .string
         case .interpolation: return .string
         case .list(let items, _):

@@ -24,6 +24,9 @@ public indirect enum BoundExpr: Sendable {
     case local(Int, Span)
     /// `db.resources.cpu` on a comprehension variable.
     case localPath(Int, [String], Span)
+    /// `db.resources.cpu` on a variable that runs over the children of a record of the config:
+    /// the field each child leads to, resolved once (-1 where it must be looked up by name).
+    case localSlotPath(Int, [String], [Int32], Span)
     /// `.name` on a computed record.
     case member(BoundExpr, String, Span)
     /// `.*` on a computed record.
@@ -44,7 +47,7 @@ public indirect enum BoundExpr: Sendable {
     public var span: Span {
         switch self {
         case .constant: Span(file: FileID(raw: 0), start: 0, end: 0)
-        case .slot(_, let s), .slotChildren(_, let s), .local(_, let s), .localPath(_, _, let s), .member(_, _, let s),
+        case .slot(_, let s), .slotChildren(_, let s), .local(_, let s), .localPath(_, _, let s), .localSlotPath(_, _, _, let s), .member(_, _, let s),
              .children(_, let s), .builtin(_, let s), .superValue(let s), .interpolation(_, let s), .list(_, let s),
              .record(_, _, let s), .unary(_, _, let s), .binary(_, _, _, let s), .conditional(_, _, _, let s),
              .call(_, _, let s), .comprehension(_, _, _, let s), .invalid(let s):
@@ -62,7 +65,7 @@ public indirect enum BoundExpr: Sendable {
     public var usesSuper: Bool {
         switch self {
         case .superValue: true
-        case .constant, .slot, .slotChildren, .local, .localPath, .builtin, .invalid: false
+        case .constant, .slot, .slotChildren, .local, .localPath, .localSlotPath, .builtin, .invalid: false
         case .member(let e, _, _), .children(let e, _), .unary(_, let e, _): e.usesSuper
         case .interpolation(let parts, _): parts.contains { if case .expression(let e) = $0 { e.usesSuper } else { false } }
         case .list(let items, _), .record(_, let items, _), .call(_, let items, _): items.contains { $0.usesSuper }

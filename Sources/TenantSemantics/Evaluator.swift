@@ -29,7 +29,8 @@ public struct EvaluationSubject: Sendable {
 /// that `db.resources.cpu` reads the field itself and rules know which line set it).
 enum LocalBinding {
     case value(Value)
-    case slot(Int32)
+    /// A record of the config, and its position among the children being iterated.
+    case slot(Int32, ordinal: Int)
 }
 
 /// Evaluates one config: every field's final value, lazily and at most once, with late binding.
@@ -40,8 +41,10 @@ final class Evaluator {
     private(set) var diagnostics: [Diagnostic] = []
 
     private enum State: UInt8 { case fresh, running, done, failed, pending }
-    private var state: [State]
-    private var memo: [Value?]
+    // Raw buffers: the evaluator is the hot path, and arrays stored in a class pay for a
+    // dynamic exclusivity check on every access.
+    private let state: UnsafeMutableBufferPointer<State>
+    private let memo: UnsafeMutableBufferPointer<Value?>
     /// Slots being evaluated, innermost last: for cycle reports.
     private var stack: [Int32] = []
     private var locals: [LocalBinding] = []
@@ -54,8 +57,16 @@ final class Evaluator {
         self.schema = schema
         self.defs = defs
         self.subject = subject
-        state = Array(repeating: .fresh, count: schema.count)
-        memo = Array(repeating: nil, count: schema.count)
+        state = .allocate(capacity: schema.count)
+        state.initialize(repeating: .fresh)
+        memo = .allocate(capacity: schema.count)
+        memo.initialize(repeating: nil)
+    }
+
+    deinit {
+        state.deallocate()
+        memo.deinitialize()
+        memo.deallocate()
     }
 
     func report(_ d: Diagnostic) { diagnostics.append(d) }
@@ -103,27 +114,30 @@ final class Evaluator {
     }
 
     private func compute(_ slot: Int32) throws(EvalFailure) -> Value? {
-        let field = schema[slot]
-        if field.isRecord {
+        let i = Int(slot)
+        if schema.slots[i].isRecord {
+            let children = schema.slots[i].children
             var r = Record()
-            r.keys.reserveCapacity(field.children.count)
-            r.values.reserveCapacity(field.children.count)
-            for c in field.children {
-                if let v = try value(c) { r.append(schema[c].name, v) }
+            r.keys.reserveCapacity(children.count)
+            r.values.reserveCapacity(children.count)
+            for c in children {
+                if let v = try value(c) { r.append(schema.slots[Int(c)].name, v) }
             }
             return .record(r)
         }
-        let d = defs[Int(slot)]
-        if d.isEmpty {
-            if field.isOptional { return nil }
+        let d = defs[i]
+        guard let top = d.last else {
+            if schema.slots[i].isOptional { return nil }
             throw missing(slot)
         }
+        // A constant checked (and normalised) where it was written needs no second look.
+        if top.isCheckedConstant, case .value(let e) = top.kind, let c = e.constantValue { return c }
         let v = try evaluateDefinition(slot, d.count - 1)
-        if field.type == .any { return v }
-        switch field.type.conform(v) {
+        if case .any = schema.slots[i].type { return v }
+        switch schema.slots[i].type.conform(v) {
         case .success(let cv): return cv
         case .failure(let m):
-            diagnostics.append(mismatchDiagnostic(m, field: field, at: d[d.count - 1].span))
+            diagnostics.append(mismatchDiagnostic(m, field: schema.slots[i], at: top.span))
             throw .reported
         }
     }
@@ -250,9 +264,19 @@ final class Evaluator {
         case .local(let i, _):
             switch locals[i] {
             case .value(let v): return v
-            case .slot(let s): return try value(s) ?? .record(Record())
+            case .slot(let s, _): return try value(s) ?? .record(Record())
             }
         case .localPath(let i, let names, let span):
+            return try localPath(locals[i], names, span)
+        case .localSlotPath(let i, let names, let targets, let span):
+            if case .slot(_, let k) = locals[i], k < targets.count {
+                let target = targets[k]
+                if target >= 0 {
+                    if !schema.slots[Int(target)].isRecord { return try read(target, at: span) }
+                    readLog?.append(target)
+                    return try value(target) ?? .record(Record())
+                }
+            }
             return try localPath(locals[i], names, span)
         case .member(let base, let name, let span):
             return try member(try eval(base, frame: frame), name, span)
@@ -356,9 +380,9 @@ final class Evaluator {
                                _ frame: Frame) throws(EvalFailure) -> Value {
         var bindings: [LocalBinding] = []
         if case .slotChildren(let s, _) = source {
-            for c in schema[s].children {
+            for (k, c) in schema[s].children.enumerated() {
                 if schema[c].isRecord {
-                    bindings.append(.slot(c))
+                    bindings.append(.slot(c, ordinal: k))
                 } else if let v = try value(c) {
                     readLog?.append(c)
                     bindings.append(.value(v))
@@ -401,7 +425,7 @@ final class Evaluator {
         var binding = start
         for (k, name) in names.enumerated() {
             switch binding {
-            case .slot(let s):
+            case .slot(let s, _):
                 guard let c = schema.child(s, name) else {
                     var help: [String] = []
                     if let sug = suggestion(for: name, among: schema[s].children.map { schema[$0].name }) { help.append("did you mean `\(sug)`?") }
@@ -409,7 +433,7 @@ final class Evaluator {
                     throw .reported
                 }
                 if schema[c].isRecord {
-                    binding = .slot(c)
+                    binding = .slot(c, ordinal: Int.max)
                 } else {
                     let v = try read(c, at: span)
                     if k == names.count - 1 { return v }
@@ -421,7 +445,7 @@ final class Evaluator {
         }
         switch binding {
         case .value(let v): return v
-        case .slot(let s):
+        case .slot(let s, _):
             readLog?.append(s)
             return try value(s) ?? .record(Record())
         }

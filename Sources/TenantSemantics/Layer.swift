@@ -514,13 +514,23 @@ struct LayerBuilder {
         }
         let bound = bind(expr)
         if case .invalid = bound { return }
-        // Constants are checked here, once, so a wrong value is reported even if a later layer hides it.
-        if let v = bound.constantValue, !inferredHere.contains(slot) {
-            if case .failure(let m) = schema[slot].type.conform(v) {
-                diagnostics.append(typeMismatchDiagnostic(m, slot: slot, at: expr.span))
+        // Constants are checked here, once, so a wrong value is reported even if a later layer
+        // hides it; a good one is stored normalised and not checked again per tenant.
+        var definition = Definition(kind: .value(bound), span: expr.span, statementSpan: stmt.span, origin: origin)
+        if let v = bound.constantValue {
+            if inferredHere.contains(slot) {
+                definition.isCheckedConstant = true  // its type is inferred from this very value
+            } else {
+                switch schema[slot].type.conform(v) {
+                case .success(let normalised):
+                    definition.kind = .value(.constant(normalised))
+                    definition.isCheckedConstant = true
+                case .failure(let m):
+                    diagnostics.append(typeMismatchDiagnostic(m, slot: slot, at: expr.span))
+                }
             }
         }
-        ops.append(.define(slot, Definition(kind: .value(bound), span: expr.span, statementSpan: stmt.span, origin: origin)))
+        ops.append(.define(slot, definition))
     }
 
     func typeMismatchDiagnostic(_ m: TypeMismatch, slot: Int32, at span: Span) -> Diagnostic {

@@ -66,7 +66,7 @@ public struct Slot: Sendable {
 /// The shape of a config: every field, in declaration order. Slot 0 is the root record.
 /// Slots are only ever appended, so an index stays valid in every schema derived from this one.
 public struct Schema: Sendable {
-    public private(set) var slots: [Slot]
+    public internal(set) var slots: [Slot]
 
     public static let root: Int32 = 0
 
@@ -80,9 +80,10 @@ public struct Schema: Sendable {
 
     public var count: Int { slots.count }
 
+    /// Accessors that project into the slot, so `schema[s].isRecord` copies nothing.
     public subscript(_ i: Int32) -> Slot {
-        get { slots[Int(i)] }
-        set { slots[Int(i)] = newValue }
+        _read { yield slots[Int(i)] }
+        _modify { yield &slots[Int(i)] }
     }
 
     public func child(_ parent: Int32, _ name: String) -> Int32? { slots[Int(parent)].childIndex[name] }
@@ -149,6 +150,8 @@ public struct Definition: Sendable {
     /// The whole statement that set it (`path = expr`).
     public var statementSpan: Span
     public var origin: LayerOrigin
+    /// A constant already checked against the field's type, and stored normalised.
+    public var isCheckedConstant = false
 
     public init(kind: Kind, span: Span, statementSpan: Span, origin: LayerOrigin) {
         self.kind = kind
