@@ -98,13 +98,6 @@ public struct CompileOutcome: Sendable {
 
 /// The one entry point the CLI and editor integrations share: load, resolve, check, emit.
 public enum Compiler {
-    private struct LoadedFile {
-        var absolutePath: String
-        var file: SourceFile
-        var isInput: Bool
-        var group: Int
-    }
-
     public static func run(_ request: CompileRequest) -> CompileOutcome {
         // The tier self-checks run here too: give them the same large stack as the workers.
         let result = ResultSlots<CompileOutcome>(count: 1)
@@ -177,63 +170,130 @@ public enum Compiler {
             }
         }
 
-        // 2. Read and parse every file (in parallel).
-        let parsed = ResultSlots<(LoadedFile?, SourceUnit?, IOFailure?)>(count: pendingFiles.count)
-        let files = pendingFiles
-        parallelFor(files.count, jobs: request.jobs) { i in
-            let p = files[i]
-            let bytes: [UInt8]
-            if let c = p.contents {
-                bytes = c
-            } else {
-                do throws(IOFailure) { bytes = try FileSystem.readFile(p.absolute) } catch {
-                    parsed.set(i, (nil, nil, error))
-                    return
-                }
-            }
-            let file = sources.add(path: p.display, bytes: bytes)
-            let unit = Parser.parse(file)
-            parsed.set(i, (LoadedFile(absolutePath: p.absolute, file: file, isInput: p.isInput, group: p.group), unit, nil))
-        }
-        var units: [[(SourceUnit, Bool)]] = Array(repeating: [], count: groups.count)
-        for case let (loaded, unit, failure)? in parsed.values {
-            if let failure {
-                let shown = failure.path.hasPrefix("/") ? FileSystem.display(failure.path, base: base) : failure.path
-                if failure.tooLarge {
-                    diagnostics.append(.error(.inputTooLarge, "`\(shown)` is \(failure.reason); source files are limited to \(FileSystem.maxSourceBytes >> 20) MiB",
-                                              at: nil, help: ["split the configuration into several files"]))
-                } else {
-                    ioError("cannot read \(shown): \(failure.reason)")
-                }
-                continue
-            }
-            guard let loaded, let unit else { continue }
-            diagnostics.append(contentsOf: unit.diagnostics)
-            units[loaded.group].append((unit, loaded.isInput))
-        }
-
-        // 3. Tiers, once per group; the tenants to compile.
+        // 2. The tier files, read and parsed once per run.
         var environments = request.environments
-        var seen: Set<String> = []
-        environments = environments.filter { seen.insert($0).inserted }
+        var seenEnvironments: Set<String> = []
+        environments = environments.filter { seenEnvironments.insert($0).inserted }
         if environments.count > 1, case .directory = request.emit?.output {
             for env in environments where !isSafePathComponent(env) {
                 ioError("--env \(env): an environment name used as a directory must be letters, digits, `_`, `-` or `.`", code: .unknownEnvironment)
             }
         }
-        struct Job {
-            var group: Int
-            var declaration: Declaration
-            var environment: String?
-            var afterSyntaxErrors: Bool
+        func reportReadFailure(_ failure: IOFailure) -> Diagnostic {
+            let shown = failure.path.hasPrefix("/") ? FileSystem.display(failure.path, base: base) : failure.path
+            if failure.tooLarge {
+                return .error(.inputTooLarge, "`\(shown)` is \(failure.reason); source files are limited to \(FileSystem.maxSourceBytes >> 20) MiB",
+                              at: nil, help: ["split the configuration into several files"])
+            }
+            return .error(.unreadableFile, "cannot read \(shown): \(failure.reason)", at: nil)
         }
+        let tierFiles = pendingFiles.filter { !$0.isInput }
+        let tierParsed = ResultSlots<Result<SourceUnit, IOFailure>>(count: tierFiles.count)
+        parallelFor(tierFiles.count, jobs: request.jobs) { i in
+            do throws(IOFailure) {
+                let bytes = try FileSystem.readFile(tierFiles[i].absolute)
+                tierParsed.set(i, .success(Parser.parse(sources.add(path: tierFiles[i].display, bytes: bytes))))
+            } catch {
+                tierParsed.set(i, .failure(error))
+            }
+        }
+        var tierUnits: [[SourceUnit]] = Array(repeating: [], count: groups.count)
+        for (i, r) in tierParsed.values.enumerated() {
+            switch r {
+            case .success(let unit)?:
+                diagnostics.append(contentsOf: unit.diagnostics)
+                tierUnits[tierFiles[i].group].append(unit)
+            case .failure(let failure)?:
+                let d = reportReadFailure(failure)
+                if d.code == .inputTooLarge { diagnostics.append(d) } else { ioProblems.append(d) }
+            case nil:
+                break
+            }
+        }
+
+        // 3. An outline of every input (in parallel): the names it declares, from the tokens
+        //    alone. A file that declares tiers is parsed now, as its tiers join its group's; the
+        //    others are read again, one at a time, when their tenants are compiled — so memory
+        //    does not grow with the number of inputs.
+        let inputFiles = pendingFiles.filter(\.isInput)
+        struct Outline: Sendable {
+            var tenants: [String] = []
+            /// Set for files parsed in this phase.
+            var unit: SourceUnit?
+            var failure: IOFailure?
+        }
+        let outlined = ResultSlots<Outline>(count: inputFiles.count)
+        parallelFor(inputFiles.count, jobs: request.jobs) { i in
+            let f = inputFiles[i]
+            var o = Outline()
+            let bytes: [UInt8]
+            if let c = f.contents {
+                bytes = c
+            } else {
+                do throws(IOFailure) { bytes = try FileSystem.readFile(f.absolute) } catch {
+                    o.failure = error
+                    outlined.set(i, o)
+                    return
+                }
+            }
+            let outline = Lexer.outline(bytes)
+            o.tenants = outline.tenants
+            if outline.declaresTiers {
+                o.unit = Parser.parse(sources.add(path: f.display, bytes: bytes))
+            }
+            outlined.set(i, o)
+        }
+        var outlines = outlined.values.map { $0 ?? Outline() }
+
+        // 4. Tenant ids are unique: the first declaration in input order wins. Files involved in
+        //    a duplicate are parsed now, so that both places can be shown.
+        var firstFile: [String: Int] = [:]
+        var duplicated: Set<String> = []
+        for (i, o) in outlines.enumerated() {
+            for name in o.tenants {
+                if firstFile[name] == nil { firstFile[name] = i } else { duplicated.insert(name) }
+            }
+        }
+        func ensureParsed(_ i: Int) {
+            guard outlines[i].unit == nil, outlines[i].failure == nil else { return }
+            let f = inputFiles[i]
+            do throws(IOFailure) {
+                let bytes: [UInt8]
+                if let c = f.contents { bytes = c } else { bytes = try FileSystem.readFile(f.absolute) }
+                outlines[i].unit = Parser.parse(sources.add(path: f.display, bytes: bytes))
+            } catch {
+                outlines[i].failure = error
+            }
+        }
+        var losing: Set<[Int]> = []  // (file, declaration) pairs that repeat an earlier id
+        if !duplicated.isEmpty {
+            var first: [String: Declaration] = [:]
+            for i in outlines.indices where outlines[i].tenants.contains(where: duplicated.contains) {
+                ensureParsed(i)
+                guard let unit = outlines[i].unit else { continue }
+                for (k, d) in unit.declarations.enumerated() where d.kind == .tenant && duplicated.contains(d.name.text) {
+                    if let f = first[d.name.text] {
+                        diagnostics.append(.error(.duplicateTenant, "tenant `\(d.name.text)` is declared twice", at: d.name.span,
+                                                  label: "declared again here", related: [DiagnosticLabel(f.name.span, "first declared here")],
+                                                  help: ["tenant ids name the output files: each must be unique"]))
+                        losing.insert([i, k])
+                    } else {
+                        first[d.name.text] = d
+                    }
+                }
+            }
+        }
+
+        // 5. Tiers, once per group.
         var tierSets: [TierSet] = []
-        var jobs: [Job] = []
-        var firstTenant: [String: Declaration] = [:]
-        for (g, groupUnits) in units.enumerated() {
-            let tenantNames = Set(groupUnits.filter(\.1).flatMap { $0.0.declarations.filter { $0.kind == .tenant }.map(\.name.text) })
-            let tierDecls = groupUnits.flatMap { $0.0.declarations.filter { $0.kind == .tier } }
-            let tierSet = TierSet(declarations: tierDecls, tenantNames: tenantNames, sources: sources)
+        for g in groups.indices {
+            var tenantNames: Set<String> = []
+            var decls = tierUnits[g].flatMap { $0.declarations.filter { $0.kind == .tier } }
+            for (i, o) in outlines.enumerated() where inputFiles[i].group == g {
+                tenantNames.formUnion(o.tenants)
+                if let unit = o.unit { decls += unit.declarations.filter { $0.kind == .tier } }
+            }
+            let tierSet = TierSet(declarations: decls, tenantNames: tenantNames, sources: sources)
             diagnostics.append(contentsOf: tierSet.diagnostics)
             tierSets.append(tierSet)
             for env in environments {
@@ -244,28 +304,16 @@ public enum Compiler {
                     ioError(msg, code: .unknownEnvironment)
                 }
             }
-            for (unit, isInput) in groupUnits where isInput {
-                let broken = unit.diagnostics.contains { $0.severity == .error }
-                for d in unit.declarations where d.kind == .tenant {
-                    if let first = firstTenant[d.name.text] {
-                        diagnostics.append(.error(.duplicateTenant, "tenant `\(d.name.text)` is declared twice", at: d.name.span,
-                                                  label: "declared again here",
-                                                  related: [DiagnosticLabel(first.name.span, "first declared here")],
-                                                  help: ["tenant ids name the output files: each must be unique"]))
-                        continue
-                    }
-                    firstTenant[d.name.text] = d
-                    if environments.isEmpty {
-                        jobs.append(Job(group: g, declaration: d, environment: nil, afterSyntaxErrors: broken))
-                    } else {
-                        for env in environments { jobs.append(Job(group: g, declaration: d, environment: env, afterSyntaxErrors: broken)) }
-                    }
-                }
-            }
         }
-        jobs.sort { ($0.declaration.name.text, $0.environment ?? "") < ($1.declaration.name.text, $1.environment ?? "") }
+        // Read failures of inputs: in input order.
+        for o in outlines {
+            guard let failure = o.failure else { continue }
+            let d = reportReadFailure(failure)
+            if d.code == .inputTooLarge { diagnostics.append(d) } else { ioProblems.append(d) }
+        }
 
-        // 4. Tenants, in parallel: resolve, check, render, stage.
+        // 6. Every input file, in parallel: parse, resolve each tenant (in each environment),
+        //    check, render, stage; then forget the file's text unless a diagnostic shows it.
         let emit = usageFailure ? nil : request.emit
         let writer: ArtifactWriter? = if let emit, case .directory(let dir) = emit.output {
             ArtifactWriter(root: FileSystem.absolute(dir, base: base), base: base)
@@ -273,51 +321,80 @@ public enum Compiler {
             nil
         }
         let perEnvDirectory = environments.count > 1
-        let results = ResultSlots<(TenantOutcome, [Diagnostic], [UInt8], IOFailure?)>(count: jobs.count)
-        let allJobs = jobs
-        let sets = tierSets
+        let envs: [String?] = environments.isEmpty ? [nil] : environments
         let keep = request.keepResolved
-        parallelFor(allJobs.count, jobs: request.jobs) { i in
-            let job = allJobs[i]
-            let set = sets[job.group]
-            var r = set.resolve(job.declaration, environment: job.environment, afterSyntaxErrors: job.afterSyntaxErrors)
-            var stream: [UInt8] = []
-            var failure: IOFailure?
-            if let emit, var tenant = r.tenant {
-                if emit.sortKeys { tenant = ResolvedTenant(id: tenant.id, tier: tenant.tier, environment: tenant.environment, config: tenant.config.sortedByKey()) }
-                for backend in emit.backends {
-                    var bytes: [UInt8] = []
-                    do {
-                        try backend.render(tenant, options: emit.render, layout: emit.output == .standardOutput ? .stream : .file, into: &bytes)
-                    } catch {
-                        r.diagnostics.append(.error(.backendFailed, "backend `\(backend.name)` failed for tenant `\(tenant.id)`: \(error)",
-                                                    at: job.declaration.headerSpan))
-                        r.tenant = nil
-                        break
-                    }
-                    if let writer {
-                        let name = tenant.id + "." + backend.fileExtension
-                        let rel = perEnvDirectory ? (job.environment ?? r.environment) + "/" + name : name
-                        do throws(IOFailure) { try writer.stage(rel, bytes) } catch {
-                            failure = error
-                            break
+        let sets = tierSets
+        let parsedOutlines = outlines
+        let losers = losing
+        struct FileResult: Sendable {
+            var tenants: [(outcome: TenantOutcome, stream: [UInt8])] = []
+            var diagnostics: [Diagnostic] = []
+            var writeFailure: IOFailure?
+        }
+        let results = ResultSlots<FileResult>(count: inputFiles.count)
+        parallelFor(inputFiles.count, jobs: request.jobs) { i in
+            let f = inputFiles[i]
+            var result = FileResult()
+            let unit: SourceUnit
+            if let u = parsedOutlines[i].unit {
+                unit = u
+            } else {
+                guard parsedOutlines[i].failure == nil,
+                      let bytes = f.contents ?? (try? FileSystem.readFile(f.absolute)) else { return }
+                unit = Parser.parse(sources.add(path: f.display, bytes: bytes))
+            }
+            result.diagnostics = unit.diagnostics
+            let broken = unit.diagnostics.contains { $0.severity == .error }
+            let set = sets[f.group]
+            for (k, decl) in unit.declarations.enumerated() where decl.kind == .tenant && !losers.contains([i, k]) {
+                for env in envs {
+                    var r = set.resolve(decl, environment: env, afterSyntaxErrors: broken)
+                    var stream: [UInt8] = []
+                    if let emit, var tenant = r.tenant {
+                        if emit.sortKeys {
+                            tenant = ResolvedTenant(id: tenant.id, tier: tenant.tier, environment: tenant.environment, config: tenant.config.sortedByKey())
                         }
-                    } else {
-                        stream += bytes
+                        for backend in emit.backends {
+                            var bytes: [UInt8] = []
+                            do {
+                                try backend.render(tenant, options: emit.render, layout: emit.output == .standardOutput ? .stream : .file, into: &bytes)
+                            } catch {
+                                r.diagnostics.append(.error(.backendFailed, "backend `\(backend.name)` failed for tenant `\(tenant.id)`: \(error)",
+                                                            at: decl.headerSpan))
+                                r.tenant = nil
+                                break
+                            }
+                            if let writer {
+                                let name = tenant.id + "." + backend.fileExtension
+                                let rel = perEnvDirectory ? (env ?? r.environment) + "/" + name : name
+                                do throws(IOFailure) { try writer.stage(rel, bytes) } catch {
+                                    result.writeFailure = error
+                                    break
+                                }
+                            } else {
+                                stream += bytes
+                            }
+                        }
                     }
+                    result.diagnostics += r.diagnostics
+                    let outcome = TenantOutcome(id: r.id, environment: r.environment, failed: r.tenant == nil, resolved: keep ? r.tenant : nil)
+                    result.tenants.append((outcome, r.tenant == nil ? [] : stream))
                 }
             }
-            let outcome = TenantOutcome(id: r.id, environment: r.environment, failed: r.tenant == nil, resolved: keep ? r.tenant : nil)
-            results.set(i, (outcome, r.diagnostics, stream, failure))
+            // Tier declarations of this file belong to the tier set, which shows them in its own diagnostics.
+            if result.diagnostics.isEmpty, parsedOutlines[i].unit == nil { sources.forget(unit.file.id) }
+            results.set(i, result)
         }
-        var tenants: [TenantOutcome] = []
+        var collected: [(outcome: TenantOutcome, stream: [UInt8])] = []
+        for case let r? in results.values {
+            collected += r.tenants
+            diagnostics.append(contentsOf: r.diagnostics)
+            if let failure = r.writeFailure { ioError("cannot write \(failure.description)", code: .unwritableOutput) }
+        }
+        collected.sort { ($0.outcome.id, $0.outcome.environment) < ($1.outcome.id, $1.outcome.environment) }
+        let tenants = collected.map(\.outcome)
         var stdout: [UInt8] = []
-        for case let (outcome, diags, stream, failure)? in results.values {
-            tenants.append(outcome)
-            diagnostics.append(contentsOf: diags)
-            if let failure { ioError("cannot write \(failure.description)", code: .unwritableOutput) }
-            if !outcome.failed || stream.isEmpty { stdout += stream }
-        }
+        for c in collected { stdout += c.stream }
 
         // 5. All or nothing, unless --keep-going.
         let failed = diagnostics.hasErrors || usageFailure

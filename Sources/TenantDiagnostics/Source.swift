@@ -137,6 +137,15 @@ public final class SourceMap: Sendable {
         }
     }
 
+    /// Drops a file's text, keeping its path: for a compiler that streams thousands of inputs
+    /// and only needs the text of those that diagnostics show.
+    public func forget(_ id: FileID) {
+        files.withLock { list in
+            guard Int(id.raw) < list.count else { return }
+            list[Int(id.raw)] = SourceFile(id: id, path: list[Int(id.raw)].path, bytes: [])
+        }
+    }
+
     public func file(_ id: FileID) -> SourceFile? {
         files.withLock { list in Int(id.raw) < list.count ? list[Int(id.raw)] : nil }
     }

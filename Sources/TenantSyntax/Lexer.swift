@@ -48,6 +48,30 @@ public struct Lexer {
         return LexedFile(tokens: lexer.tokens, docComments: lexer.docs, diagnostics: lexer.diagnostics)
     }
 
+    /// The top-level declarations of a source, from its tokens alone (no parse): the tenant
+    /// ids it declares and whether it declares tiers. The driver uses it to stream inputs.
+    public static func outline(_ bytes: [UInt8]) -> (tenants: [String], declaresTiers: Bool) {
+        let file = SourceFile(id: FileID(raw: 0), path: "", bytes: bytes)
+        let tokens = tokenize(file).tokens
+        var tenants: [String] = []
+        var declaresTiers = false
+        var depth = 0
+        for (i, t) in tokens.enumerated() {
+            switch t.kind {
+            case .lbrace: depth += 1
+            case .rbrace: depth = max(0, depth - 1)
+            case .kwTier where depth == 0:
+                declaresTiers = true
+            case .kwTenant where depth == 0 && i + 1 < tokens.count && tokens[i + 1].kind == .identifier:
+                let n = tokens[i + 1]
+                tenants.append(String(decoding: bytes[Int(n.start)..<Int(n.end)], as: UTF8.self))
+            default:
+                break
+            }
+        }
+        return (tenants, declaresTiers)
+    }
+
     private init(file: SourceFile) {
         self.file = file
         tokens.reserveCapacity(file.bytes.count / 4 + 16)
