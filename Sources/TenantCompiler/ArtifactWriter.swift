@@ -18,7 +18,10 @@ final class ArtifactWriter: Sendable {
     /// Where displayed paths are relative to.
     let base: String
     private struct State {
-        var staged: [(temp: String, final: String)] = []
+        /// Directories holding staged files, and how many: the files themselves are found again
+        /// by name at commit, so memory does not grow with the number of artifacts.
+        var stagedDirectories: Set<String> = []
+        var staged = 0
         var unchanged = 0
         var createdDirectories: [String] = []
         var knownDirectories: Set<String> = []
@@ -56,7 +59,7 @@ final class ArtifactWriter: Sendable {
             return s.counter
         }
         let name = final.split(separator: "/").last.map(String.init) ?? final
-        let temp = dir + "/." + name + ".tmp-\(getpid())-\(n)"
+        let temp = dir + "/." + name + ArtifactWriter.marker + "\(n)"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw IOFailure(display(final), errno: errno) }
         var ok = true
@@ -86,7 +89,10 @@ final class ArtifactWriter: Sendable {
             unlink(temp)
             throw IOFailure(display(final), errno: err)
         }
-        state.withLock { $0.staged.append((temp, final)) }
+        state.withLock { s in
+            s.stagedDirectories.insert(dir)
+            s.staged += 1
+        }
     }
 
     /// True when `path` is a regular file (not a symlink) holding exactly `bytes`.
@@ -140,33 +146,61 @@ final class ArtifactWriter: Sendable {
         }
     }
 
+    /// `.NAME` + this marker + a counter: the temporary name of artifact NAME in this process.
+    static let marker = ".tmp-\(getpid())-"
+
+    /// This process's temporary files in `dir`: (temporary name, final name).
+    private func stagedFiles(in dir: String) -> [(String, String)] {
+        guard let handle = opendir(dir) else { return [] }
+        defer { closedir(handle) }
+        var out: [(String, String)] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasPrefix("."), let r = name.range(of: ArtifactWriter.marker, options: .backwards) else { continue }
+            out.append((name, String(name[name.index(after: name.startIndex)..<r.lowerBound])))
+        }
+        return out
+    }
+
     /// Renames every staged file into place. Returns (written, unchanged).
     func commit() throws(IOFailure) -> (written: Int, unchanged: Int) {
-        let (staged, unchanged) = state.withLock { s in
-            let out = (s.staged, s.unchanged)
-            s.staged = []
+        let (dirs, count, unchanged) = state.withLock { s in
+            let out = (s.stagedDirectories.sorted(), s.staged, s.unchanged)
+            s.stagedDirectories = []
+            s.staged = 0
             return out
         }
-        for (i, item) in staged.enumerated() {
-            if case .afterRenames(let n)? = ArtifactWriter.interruption, i == n { _exit(137) }
-            if rename(item.temp, item.final) != 0 {
-                let failure = IOFailure(display(item.final), errno: errno)
-                for rest in staged[i...] { unlink(rest.temp) }
-                throw failure
+        var renamed = 0
+        for dir in dirs {
+            let files = stagedFiles(in: dir)
+            for (i, (temp, final)) in files.enumerated() {
+                if case .afterRenames(let n)? = ArtifactWriter.interruption, renamed == n { _exit(137) }
+                if rename(dir + "/" + temp, dir + "/" + final) != 0 {
+                    let failure = IOFailure(display(dir + "/" + final), errno: errno)
+                    for (rest, _) in files[i...] { unlink(dir + "/" + rest) }
+                    for other in dirs where other > dir {
+                        for (rest, _) in stagedFiles(in: other) { unlink(other + "/" + rest) }
+                    }
+                    throw failure
+                }
+                renamed += 1
             }
         }
-        return (staged.count, unchanged)
+        return (count, unchanged)
     }
 
     /// Removes every staged file and the directories this build created (when empty).
     func abort() {
-        let (staged, dirs) = state.withLock { s in
-            let out = (s.staged, s.createdDirectories)
-            s.staged = []
+        let (dirs, created) = state.withLock { s in
+            let out = (s.stagedDirectories.sorted(), s.createdDirectories)
+            s.stagedDirectories = []
+            s.staged = 0
             s.createdDirectories = []
             return out
         }
-        for item in staged { unlink(item.temp) }
-        for d in dirs.sorted(by: { $0.count > $1.count }) { rmdir(d) }
+        for dir in dirs {
+            for (temp, _) in stagedFiles(in: dir) { unlink(dir + "/" + temp) }
+        }
+        for d in created.sorted(by: { $0.count > $1.count }) { rmdir(d) }
     }
 }
