@@ -39,6 +39,14 @@ let package = Package(
             dependencies: [
                 "TenantCompiler", "TenantDiagnostics", "TenantBackends",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            // The Swift runtime linked in statically: an editor runs `tenantc check` on every
+            // save, and loading the shared runtime costs more than checking a file.
+            linkerSettings: [
+                .unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release)),
+                // The argument parser uses FoundationEssentials, whose static archive needs these.
+                .linkedLibrary("_FoundationCShims", .when(platforms: [.linux], configuration: .release)),
+                .linkedLibrary("_FoundationCollections", .when(platforms: [.linux], configuration: .release)),
             ]
         ),
         .testTarget(name: "TenantSyntaxTests", dependencies: ["TenantSyntax", "TenantDiagnostics", "TenantModel"]),

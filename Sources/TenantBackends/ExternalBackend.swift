@@ -1,4 +1,3 @@
-import Foundation
 import TenantModel
 
 #if canImport(Glibc)
@@ -15,7 +14,7 @@ import TenantModel
 /// The child also gets `TENANTC_TENANT_ID`, `TENANTC_TENANT_TIER`, `TENANTC_TENANT_ENV` and
 /// `TENANTC_UNITS` in its environment, since the JSON holds only the configuration.
 ///
-/// Each render starts one process; the calling thread blocks until it exits.
+/// Each render starts one process (posix_spawn); the calling thread blocks until it exits.
 public struct ExternalBackend: Backend {
     public let name: String
     public var fileExtension: String { name }
@@ -30,7 +29,7 @@ public struct ExternalBackend: Backend {
 
     public init(name: String, searchPath: String? = nil) {
         self.name = name
-        self.searchPath = searchPath ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        self.searchPath = searchPath ?? getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
     }
 
     /// `tenantc-gen-NAME`.
@@ -40,13 +39,10 @@ public struct ExternalBackend: Backend {
     public func locate() -> String? {
         // A name with a `/` could reach outside the search path.
         guard !name.isEmpty, !name.contains("/") else { return nil }
-        let fm = FileManager.default
         for dir in searchPath.split(separator: ":", omittingEmptySubsequences: true) {
             let candidate = dir.hasSuffix("/") ? "\(dir)\(executableName)" : "\(dir)/\(executableName)"
-            var isDirectory: ObjCBool = false
-            if fm.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,
-                fm.isExecutableFile(atPath: candidate)
-            {
+            var st = stat()
+            if stat(candidate, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR, access(candidate, X_OK) == 0 {
                 return candidate
             }
         }
@@ -60,26 +56,23 @@ public struct ExternalBackend: Backend {
         var input: [UInt8] = []
         try JSONBackend().render(tenant, options: options, layout: .file, into: &input)
 
-        var env = ProcessInfo.processInfo.environment
-        env["PATH"] = searchPath
-        env["TENANTC_TENANT_ID"] = tenant.id
-        env["TENANTC_TENANT_TIER"] = tenant.tier
-        env["TENANTC_TENANT_ENV"] = tenant.environment
-        env["TENANTC_UNITS"] = options.units.rawValue
+        var environment = currentEnvironment()
+        environment["PATH"] = searchPath
+        environment["TENANTC_TENANT_ID"] = tenant.id
+        environment["TENANTC_TENANT_TIER"] = tenant.tier
+        environment["TENANTC_TENANT_ENV"] = tenant.environment
+        environment["TENANTC_UNITS"] = options.units.rawValue
 
         let result: PluginResult
         do {
-            result = try runPlugin(path: path, environment: env, input: input)
+            result = try runPlugin(path: path, environment: environment, input: input)
         } catch {
-            throw BackendError("backend '\(name)': cannot run plugin '\(path)': \(describe(error))")
+            throw BackendError("backend '\(name)': cannot run plugin '\(path)': \(error.reason)")
         }
         let failure: String? =
-            switch result.reason {
-            case .exit where result.status == 0: nil
-            case .exit: "exited with status \(result.status)"
-            case .uncaughtSignal: "was killed by signal \(result.status)"
-            @unknown default: "failed (status \(result.status))"
-            }
+            if let signal = result.signal { "was killed by signal \(signal)" }
+            else if result.status != 0 { "exited with status \(result.status)" }
+            else { nil }
         if let failure {
             let excerpt = Self.excerpt(of: result.stderr)
             throw BackendError(
@@ -90,126 +83,122 @@ public struct ExternalBackend: Backend {
     }
 
     /// The trimmed stderr, keeping only its last `stderrLimit` bytes.
-    static func excerpt(of stderr: Data) -> String {
-        let text = String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        let bytes = Array(text.utf8)
-        guard bytes.count > stderrLimit else { return text }
-        var start = bytes.count - stderrLimit
-        while start < bytes.count, bytes[start] & 0xC0 == 0x80 { start += 1 }  // a character boundary
+    static func excerpt(of stderr: [UInt8]) -> String {
+        var bytes = stderr[...]
+        while let first = bytes.first, first == 0x20 || (first >= 0x09 && first <= 0x0D) { bytes = bytes.dropFirst() }
+        while let last = bytes.last, last == 0x20 || (last >= 0x09 && last <= 0x0D) { bytes = bytes.dropLast() }
+        guard bytes.count > stderrLimit else { return String(decoding: bytes, as: UTF8.self) }
+        var start = bytes.endIndex - stderrLimit
+        while start < bytes.endIndex, bytes[start] & 0xC0 == 0x80 { start += 1 }  // a character boundary
         return "…" + String(decoding: bytes[start...], as: UTF8.self)
     }
 }
 
 private struct PluginResult {
-    var reason: Process.TerminationReason
     var status: Int32
-    var stdout: Data
-    var stderr: Data
+    var signal: Int32?
+    var stdout: [UInt8]
+    var stderr: [UInt8]
 }
 
-/// Filled by a helper thread before it signals, read after the wait.
-private final class DataBox: @unchecked Sendable {
-    var data = Data()
+private struct PluginError: Error {
+    var reason: String
+    init(_ code: Int32) { reason = String(cString: strerror(code)) }
 }
 
-/// Runs the plugin, feeding stdin and draining stdout and stderr concurrently so that neither
-/// side can block on a full pipe.
-private func runPlugin(path: String, environment: [String: String], input: [UInt8]) throws -> PluginResult {
-    let (process, stdinPipe, stdoutPipe, stderrPipe) = try launch(path: path, environment: environment)
-
-    let done = DispatchSemaphore(value: 0)
-    let writer = stdinPipe.fileHandleForWriting
-    Thread {
-        writeIgnoringSIGPIPE(writer.fileDescriptor, input)
-        try? writer.close()  // EOF for the plugin
-        done.signal()
-    }.start()
-    let errors = DataBox()
-    let errorReader = stderrPipe.fileHandleForReading
-    Thread {
-        errors.data = errorReader.readDataToEndOfFile()
-        done.signal()
-    }.start()
-    let output = stdoutPipe.fileHandleForReading.readDataToEndOfFile()
-    done.wait()
-    done.wait()
-    process.waitUntilExit()
-    return PluginResult(
-        reason: process.terminationReason, status: process.terminationStatus, stdout: output, stderr: errors.data)
+/// The process environment as a dictionary.
+private func currentEnvironment() -> [String: String] {
+    var out: [String: String] = [:]
+    var p = environ
+    while let entry = p.pointee {
+        let s = String(cString: entry)
+        if let eq = s.firstIndex(of: "=") { out[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+        p += 1
+    }
+    return out
 }
 
-/// Starts the plugin with its three standard streams on pipes.
+/// An anonymous temporary file (unlinked at once), for the plugin's standard streams: with
+/// files instead of pipes, neither side can block on the other, and no helper thread is needed.
+private func anonymousFile() throws(PluginError) -> Int32 {
+    let dir = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+    var template = Array((dir + "/tenantc-plugin-XXXXXX").utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }  // a non-empty C string
+    guard fd >= 0 else { throw PluginError(errno) }
+    template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+    return fd
+}
+
+private func readAll(_ fd: Int32) -> [UInt8] {
+    lseek(fd, 0, SEEK_SET)
+    var out: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0, errno == EINTR { continue }
+        if n <= 0 { break }
+        out.append(contentsOf: chunk[0..<n])
+    }
+    return out
+}
+
+private func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(PluginError) {
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }  // inside the loop, non-empty
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw PluginError(errno)
+        }
+        offset += n
+    }
+}
+
+/// Runs the plugin with stdin, stdout and stderr on anonymous files and waits for it.
 ///
 /// Retries a few times when exec fails with ETXTBSY: that happens when the plugin file is still
 /// open for writing somewhere, even only in a child that another thread is forking at that
 /// moment (a plugin being installed while a build runs, or `make -j`).
-private func launch(path: String, environment: [String: String]) throws -> (Process, Pipe, Pipe, Pipe) {
+private func runPlugin(path: String, environment: [String: String], input: [UInt8]) throws(PluginError) -> PluginResult {
+    let stdinFD = try anonymousFile()
+    defer { close(stdinFD) }
+    let stdoutFD = try anonymousFile()
+    defer { close(stdoutFD) }
+    let stderrFD = try anonymousFile()
+    defer { close(stderrFD) }
+    try writeAll(stdinFD, input)
+    lseek(stdinFD, 0, SEEK_SET)
+
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, stdinFD, 0)
+    posix_spawn_file_actions_adddup2(&actions, stdoutFD, 1)
+    posix_spawn_file_actions_adddup2(&actions, stderrFD, 2)
+
+    let env = environment.map { "\($0)=\($1)" }
+    var cEnv: [UnsafeMutablePointer<CChar>?] = env.map { strdup($0) } + [nil]
+    var cArgs: [UnsafeMutablePointer<CChar>?] = [strdup(path), nil]
+    defer {
+        for p in cEnv { free(p) }
+        for p in cArgs { free(p) }
+    }
+    var pid = pid_t()
     var delay: UInt32 = 2_000  // microseconds
     var attempt = 0
     while true {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = []
-        process.environment = environment
-        let stdinPipe = Pipe()
-        let stdoutPipe = Pipe()
-        let stderrPipe = Pipe()
-        process.standardInput = stdinPipe
-        process.standardOutput = stdoutPipe
-        process.standardError = stderrPipe
-        do {
-            try process.run()
-            return (process, stdinPipe, stdoutPipe, stderrPipe)
-        } catch  where attempt < 6 && isTextFileBusy(error) {
-            attempt += 1
-            usleep(delay)
-            delay *= 2
-        }
+        let rc = posix_spawn(&pid, path, &actions, nil, &cArgs, &cEnv)
+        if rc == 0 { break }
+        guard rc == ETXTBSY, attempt < 6 else { throw PluginError(rc) }
+        attempt += 1
+        usleep(delay)
+        delay *= 2
     }
-}
-
-private func isTextFileBusy(_ error: any Error) -> Bool {
-    posixCode(of: error) == ETXTBSY
-}
-
-/// The errno behind a Foundation error, which wraps it in `NSUnderlyingErrorKey`.
-private func posixCode(of error: any Error) -> Int32? {
-    var e: NSError? = error as NSError
-    while let current = e {
-        if current.domain == NSPOSIXErrorDomain { return Int32(truncatingIfNeeded: current.code) }
-        e = current.userInfo[NSUnderlyingErrorKey] as? NSError
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 {
+        guard errno == EINTR else { throw PluginError(errno) }
     }
-    return nil
-}
-
-/// `Permission denied` rather than Foundation's `Error Domain=NSCocoaErrorDomain Code=256 …`.
-private func describe(_ error: any Error) -> String {
-    if let code = posixCode(of: error) { return String(cString: strerror(code)) }
-    return error.localizedDescription
-}
-
-/// Writes all of `bytes`, stopping quietly if the plugin closed its stdin early (its exit
-/// status tells whether that was a failure). SIGPIPE is blocked on this thread only, so the
-/// compiler is not killed and no process-wide signal disposition changes.
-private func writeIgnoringSIGPIPE(_ fd: Int32, _ bytes: [UInt8]) {
-    var pipeSignal = sigset_t()
-    sigemptyset(&pipeSignal)
-    sigaddset(&pipeSignal, SIGPIPE)
-    pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
-    bytes.withUnsafeBytes { buf in
-        var offset = 0
-        while offset < buf.count {
-            let n = write(fd, buf.baseAddress! + offset, buf.count - offset)  // inside the loop, buf is non-empty
-            if n > 0 {
-                offset += n
-            } else if n < 0, errno == EINTR {
-                continue
-            } else {
-                break  // EPIPE: the plugin stopped reading
-            }
-        }
-    }
-    // Consume a SIGPIPE left pending by EPIPE, so it cannot fire if the mask is lifted.
-    var zero = timespec(tv_sec: 0, tv_nsec: 0)
-    while sigtimedwait(&pipeSignal, nil, &zero) > 0 {}
+    let signaled = (status & 0x7F) != 0 && (status & 0x7F) != 0x7F
+    return PluginResult(status: (status >> 8) & 0xFF, signal: signaled ? status & 0x7F : nil,
+                        stdout: readAll(stdoutFD), stderr: readAll(stderrFD))
 }

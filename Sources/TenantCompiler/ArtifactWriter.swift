@@ -1,4 +1,3 @@
-import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -139,7 +138,7 @@ final class ArtifactWriter: Sendable {
         defer { closedir(handle) }
         while let entry = readdir(handle) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard name.hasPrefix("."), let marker = name.range(of: ".tmp-", options: .backwards) else { continue }
+            guard name.hasPrefix("."), let marker = lastRange(of: ".tmp-", in: name) else { continue }
             let fields = name[marker.upperBound...].split(separator: "-")
             guard fields.count == 2, let pid = Int32(fields[0]), fields[1].allSatisfy(\.isNumber), pid > 0 else { continue }
             if kill(pid, 0) != 0, errno == ESRCH { unlink(dir + "/" + name) }
@@ -156,7 +155,7 @@ final class ArtifactWriter: Sendable {
         var out: [(String, String)] = []
         while let entry = readdir(handle) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard name.hasPrefix("."), let r = name.range(of: ArtifactWriter.marker, options: .backwards) else { continue }
+            guard name.hasPrefix("."), let r = lastRange(of: ArtifactWriter.marker, in: name) else { continue }
             out.append((name, String(name[name.index(after: name.startIndex)..<r.lowerBound])))
         }
         return out
@@ -203,4 +202,15 @@ final class ArtifactWriter: Sendable {
         }
         for d in created.sorted(by: { $0.count > $1.count }) { rmdir(d) }
     }
+}
+
+/// The last occurrence of `needle` in `text`.
+private func lastRange(of needle: String, in text: String) -> Range<String.Index>? {
+    var found: Range<String.Index>?
+    var rest = text[...]
+    while let r = rest.firstRange(of: needle) {
+        found = r
+        rest = text[r.upperBound...]
+    }
+    return found
 }

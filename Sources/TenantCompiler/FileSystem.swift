@@ -1,4 +1,3 @@
-import Foundation
 import TenantDiagnostics
 import TenantSyntax
 
@@ -81,7 +80,11 @@ enum FileSystem {
     }
 
     /// The current directory.
-    static var currentDirectory: String { FileManager.default.currentDirectoryPath }
+    static var currentDirectory: String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return "/" }
+        return String(cString: buffer)
+    }
 
     /// The absolute, `.`/`..`-free form of a path (relative paths are taken from `base`).
     static func absolute(_ path: String, base: String = currentDirectory) -> String {

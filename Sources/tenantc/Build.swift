@@ -34,7 +34,9 @@ struct Build: ParsableCommand {
     private func backends() throws -> [any Backend] {
         var names: [String] = []
         for item in emit.isEmpty ? ["yaml"] : emit {
-            for n in item.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !n.isEmpty && !names.contains(n) {
+            for part in item.split(separator: ",") {
+                let n = String(part.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+                guard !n.isEmpty, !names.contains(n) else { continue }
                 names.append(n)
             }
         }

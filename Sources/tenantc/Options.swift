@@ -1,5 +1,10 @@
 import ArgumentParser
-import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import TenantCompiler
 import TenantDiagnostics
 
@@ -41,9 +46,8 @@ func useColor(_ choice: ColorChoice) -> Bool {
     case .always: return true
     case .never: return false
     case .auto:
-        let env = ProcessInfo.processInfo.environment
-        if let v = env["NO_COLOR"], !v.isEmpty { return false }
-        if env["TERM"] == "dumb" { return false }
+        if let v = getenv("NO_COLOR"), v.pointee != 0 { return false }
+        if let term = getenv("TERM"), String(cString: term) == "dumb" { return false }
         return isatty(2) != 0
     }
 }

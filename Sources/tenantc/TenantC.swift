@@ -1,5 +1,10 @@
 import ArgumentParser
-import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The `tenantc` command: subcommands are small declarative types.
 @main
@@ -32,7 +37,7 @@ extension TenantC {
             if code == .validationFailure {
                 let message = fullMessage(for: error)
                 if !message.isEmpty { writeAll(2, message + "\n") }
-                Foundation.exit(2)
+                Glibc.exit(2)
             }
             exit(withError: error)
         }
