@@ -3,7 +3,18 @@
 #include "stack_bounds.h"
 #include <pthread.h>
 
+// glibc's pthread_getattr_np costs a system call (it asks for the thread's CPU affinity):
+// the answer is cached per thread, as the stack of a thread never moves.
+static __thread uintptr_t cached_low;
+
+static uintptr_t stack_low_uncached(void);
+
 uintptr_t tenantc_stack_low(void) {
+    if (!cached_low) cached_low = stack_low_uncached();
+    return cached_low;
+}
+
+static uintptr_t stack_low_uncached(void) {
 #if defined(__APPLE__)
     pthread_t self = pthread_self();
     return (uintptr_t)pthread_get_stackaddr_np(self) - pthread_get_stacksize_np(self);

@@ -12,7 +12,18 @@ import Darwin
 /// final directory while the build runs; `commit` renames them all into place, `abort` removes
 /// them. A killed build leaves every artifact in its old or its new complete state.
 /// Artifacts whose bytes did not change are not touched (their mtime stays).
+///
+/// When the output directory does not exist yet, the whole tree is built aside, in a hidden
+/// sibling directory, and moved into place by one rename at commit: the same all-or-nothing
+/// guarantee, without a rename per artifact.
 final class ArtifactWriter: Sendable {
+    private enum Mode: Sendable {
+        case undecided
+        /// The output directory exists: each artifact goes through its own temporary file.
+        case inPlace
+        /// The output directory is built at `staging`, then renamed.
+        case aside(staging: String)
+    }
     let root: String
     /// Where displayed paths are relative to.
     let base: String
@@ -25,6 +36,7 @@ final class ArtifactWriter: Sendable {
         var createdDirectories: [String] = []
         var knownDirectories: Set<String> = []
         var counter = 0
+        var mode = Mode.undecided
     }
     private let state = Mutex(State())
 
@@ -44,8 +56,41 @@ final class ArtifactWriter: Sendable {
 
     private func display(_ path: String) -> String { FileSystem.display(path, base: base) }
 
+    /// Decides, once, whether the output directory exists (in place) or is built aside.
+    private func mode() throws(IOFailure) -> Mode {
+        let current = state.withLock { $0.mode }
+        if case .undecided = current {} else { return current }
+        return try state.withLock { (s: inout State) throws(IOFailure) -> Mode in
+            if case .undecided = s.mode {} else { return s.mode }
+            var st = stat()
+            if lstat(root, &st) == 0 {
+                guard (st.st_mode & S_IFMT) == S_IFDIR else { throw IOFailure(display(root), "exists and is not a directory") }
+                s.mode = .inPlace
+                return s.mode
+            }
+            let parent = FileSystem.parent(root)
+            guard FileSystem.isDirectory(parent) else {
+                throw IOFailure(display(root), "its parent directory \(display(parent)) does not exist")
+            }
+            let prefix = "." + baseName(root) + ".tmp-"
+            removeStaleStagingDirectories(in: parent, prefix: prefix)
+            let staging = parent + "/" + prefix + "\(getpid())"
+            guard mkdir(staging, 0o755) == 0 else { throw IOFailure(display(root), errno: errno) }
+            s.mode = .aside(staging: staging)
+            s.knownDirectories.insert(staging)
+            return s.mode
+        }
+    }
+
     /// Stages `bytes` for `relativePath` (a path of validated components under the root).
     func stage(_ relativePath: String, _ bytes: [UInt8]) throws(IOFailure) {
+        if case .aside(let staging) = try mode() {
+            let path = staging + "/" + relativePath
+            try ensureStagingDirectory(FileSystem.parent(path))
+            try writeNew(path, bytes, shown: root + "/" + relativePath)
+            state.withLock { $0.staged += 1 }
+            return
+        }
         let final = root + "/" + relativePath
         let dir = FileSystem.parent(final)
         try ensureDirectory(dir)
@@ -57,10 +102,19 @@ final class ArtifactWriter: Sendable {
             s.counter += 1
             return s.counter
         }
-        let name = final.split(separator: "/").last.map(String.init) ?? final
-        let temp = dir + "/." + name + ArtifactWriter.marker + "\(n)"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw IOFailure(display(final), errno: errno) }
+        let temp = dir + "/." + baseName(final) + ArtifactWriter.marker + "\(n)"
+        try writeNew(temp, bytes, shown: final)
+        state.withLock { s in
+            s.stagedDirectories.insert(dir)
+            s.staged += 1
+        }
+    }
+
+    /// Creates `path` (which must not exist) holding `bytes`; removes it again on failure.
+    private func writeNew(_ path: String, _ bytes: [UInt8], shown: String) throws(IOFailure) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw IOFailure(display(shown), errno: errno) }
+        let name = baseName(shown)
         var ok = true
         var err: Int32 = 0
         let dieAt: Int
@@ -85,13 +139,29 @@ final class ArtifactWriter: Sendable {
             err = errno
         }
         guard ok else {
-            unlink(temp)
-            throw IOFailure(display(final), errno: err)
+            unlink(path)
+            throw IOFailure(display(shown), errno: err)
         }
-        state.withLock { s in
-            s.stagedDirectories.insert(dir)
-            s.staged += 1
+    }
+
+    /// A directory inside the staging tree (an environment's).
+    private func ensureStagingDirectory(_ dir: String) throws(IOFailure) {
+        if state.withLock({ $0.knownDirectories.contains(dir) }) { return }
+        if mkdir(dir, 0o755) != 0, errno != EEXIST { throw IOFailure(display(dir), errno: errno) }
+        state.withLock { _ = $0.knownDirectories.insert(dir) }
+    }
+
+    /// Removes `.OUT.tmp-PID` trees left by builds that were killed (their PID is gone).
+    private func removeStaleStagingDirectories(in dir: String, prefix: String) {
+        guard let handle = opendir(dir) else { return }
+        var stale: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasPrefix(prefix), let pid = Int32(name.dropFirst(prefix.count)), pid > 0 else { continue }
+            if kill(pid, 0) != 0, errno == ESRCH { stale.append(dir + "/" + name) }
         }
+        closedir(handle)
+        for path in stale { removeTree(path) }
     }
 
     /// True when `path` is a regular file (not a symlink) holding exactly `bytes`.
@@ -163,11 +233,20 @@ final class ArtifactWriter: Sendable {
 
     /// Renames every staged file into place. Returns (written, unchanged).
     func commit() throws(IOFailure) -> (written: Int, unchanged: Int) {
-        let (dirs, count, unchanged) = state.withLock { s in
-            let out = (s.stagedDirectories.sorted(), s.staged, s.unchanged)
+        let (mode, dirs, count, unchanged) = state.withLock { s in
+            let out = (s.mode, s.stagedDirectories.sorted(), s.staged, s.unchanged)
             s.stagedDirectories = []
             s.staged = 0
             return out
+        }
+        if case .aside(let staging) = mode {
+            if case .afterRenames? = ArtifactWriter.interruption { _exit(137) }
+            guard rename(staging, root) == 0 else {
+                let failure = IOFailure(display(root), errno: errno)
+                removeTree(staging)
+                throw failure
+            }
+            return (count, 0)
         }
         var renamed = 0
         for dir in dirs {
@@ -190,8 +269,8 @@ final class ArtifactWriter: Sendable {
 
     /// Removes every staged file and the directories this build created (when empty).
     func abort() {
-        let (dirs, created) = state.withLock { s in
-            let out = (s.stagedDirectories.sorted(), s.createdDirectories)
+        let (mode, dirs, created) = state.withLock { s in
+            let out = (s.mode, s.stagedDirectories.sorted(), s.createdDirectories)
             s.stagedDirectories = []
             s.staged = 0
             s.createdDirectories = []
@@ -201,6 +280,31 @@ final class ArtifactWriter: Sendable {
             for (temp, _) in stagedFiles(in: dir) { unlink(dir + "/" + temp) }
         }
         for d in created.sorted(by: { $0.count > $1.count }) { rmdir(d) }
+        if case .aside(let staging) = mode { removeTree(staging) }
+    }
+}
+
+private func baseName(_ path: String) -> String {
+    path.split(separator: "/").last.map(String.init) ?? path
+}
+
+/// Removes a directory tree this process built (symlinks are removed, never followed).
+private func removeTree(_ path: String) {
+    var st = stat()
+    guard lstat(path, &st) == 0 else { return }
+    if (st.st_mode & S_IFMT) == S_IFDIR {
+        if let handle = opendir(path) {
+            var names: [String] = []
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name != ".", name != ".." { names.append(name) }
+            }
+            closedir(handle)
+            for n in names { removeTree(path + "/" + n) }
+        }
+        rmdir(path)
+    } else {
+        unlink(path)
     }
 }
 

@@ -52,11 +52,22 @@ final class Evaluator {
     /// When set, every field a rule reads directly is recorded here.
     var readLog: [Int32]?
     private let stackGuard = StackGuard()
+    /// Set while a tier's self-check records what each value reads.
+    let recorder: DependencyRecorder?
+    /// The tier's values, reused for every field not in `dirty`.
+    let baseline: Baseline?
+    let dirty: [Bool]
+    let subtreeDirty: [Bool]
 
-    init(schema: Schema, defs: [[Definition]], subject: EvaluationSubject) {
+    init(schema: Schema, defs: [[Definition]], subject: EvaluationSubject, recorder: DependencyRecorder? = nil,
+         baseline: Baseline? = nil, dirty: DirtySet? = nil) {
         self.schema = schema
         self.defs = defs
         self.subject = subject
+        self.recorder = recorder
+        self.baseline = dirty == nil ? nil : baseline
+        self.dirty = dirty?.dirty ?? []
+        self.subtreeDirty = dirty?.subtreeDirty ?? []
         state = .allocate(capacity: schema.count)
         state.initialize(repeating: .fresh)
         memo = .allocate(capacity: schema.count)
@@ -81,12 +92,20 @@ final class Evaluator {
     /// The final value of a field; nil for an unset optional field.
     func value(_ slot: Int32) throws(EvalFailure) -> Value? {
         let i = Int(slot)
+        if let recorder {
+            if let reader = stack.last {
+                recorder.dependents[i].append(reader)
+            } else {
+                recorder.ruleReads?.append(slot)
+            }
+        }
         switch state[i] {
         case .done: return memo[i]
         case .failed: throw .reported
         case .pending: throw .pending
         case .running: throw reportCycle(at: slot)
-        case .fresh: break
+        case .fresh:
+            if let baseline, i < baseline.count, !dirty[i] { return baseline.values[i] }
         }
         guard stack.count < EvaluationLimits.maxReferenceDepth, !stackGuard.isExhausted else {
             let depth = stack.count < EvaluationLimits.maxReferenceDepth ? "\(stack.count) fields deep, more than this thread's stack holds"
@@ -158,34 +177,46 @@ final class Evaluator {
     /// The config as an artifact shows it: every field but the hidden ones (names starting
     /// with `_`), built from the memoised values.
     func artifact() throws(EvalFailure) -> Record {
-        try artifactRecord(Schema.root)
+        var unused: [Record?] = []
+        return try artifactRecord(Schema.root, keeping: &unused)
     }
 
-    private func artifactRecord(_ slot: Int32) throws(EvalFailure) -> Record {
-        let children = schema.slots[Int(slot)].children
+    /// The artifact, and the subtree of every record along the way (for a baseline).
+    func artifactSubtrees() -> [Record?] {
+        var records = [Record?](repeating: nil, count: schema.count)
+        _ = try? artifactRecord(Schema.root, keeping: &records)
+        return records
+    }
+
+    private func artifactRecord(_ slot: Int32, keeping records: inout [Record?]) throws(EvalFailure) -> Record {
+        let i = Int(slot)
+        // A subtree nothing of this tenant touched is the tier's own.
+        if let baseline, i < baseline.count, !subtreeDirty[i], !dirty[i], let r = baseline.records[i] { return r }
+        let children = schema.slots[i].children
         var r = Record()
         r.keys.reserveCapacity(children.count)
         r.values.reserveCapacity(children.count)
         for c in children {
-            let child = schema.slots[Int(c)]
-            if child.isHidden { continue }
-            if child.isRecord {
-                r.append(child.name, .record(try artifactRecord(c)))
+            if schema.slots[Int(c)].isHidden { continue }
+            if schema.slots[Int(c)].isRecord {
+                r.append(schema.slots[Int(c)].name, .record(try artifactRecord(c, keeping: &records)))
             } else if let v = try value(c) {
-                r.append(child.name, v)
+                r.append(schema.slots[Int(c)].name, v)
             }
         }
+        if !records.isEmpty { records[i] = r }
         return r
     }
 
+    /// Every value, and whether it could be computed (for a baseline).
+    func snapshot() -> (values: [Value?], available: [Bool]) {
+        (Array(memo), state.map { $0 == .done })
+    }
+
     /// Reports every required field left unset (even those nothing reads).
-    func checkRequired() {
+    func checkRequired(among fields: [Int32]) {
         guard !subject.isTierSelfCheck else { return }
-        for i in 0..<schema.count {
-            let s = Int32(i)
-            let f = schema[s]
-            if !f.isRecord, !f.isOptional, defs[i].isEmpty { _ = missing(s) }
-        }
+        for s in fields where !schema[s].isRecord && !schema[s].isOptional && defs[Int(s)].isEmpty { _ = missing(s) }
     }
 
     /// The value of the `index`-th definition of a field (`super` reads the one below).
@@ -289,7 +320,11 @@ final class Evaluator {
             return .list(r.values)
         case .builtin(let b, _):
             switch b {
-            case .id: return .string(subject.tenantID)
+            case .id:
+                if let recorder {
+                    if let reader = stack.last { recorder.readsTenantID[Int(reader)] = true } else { recorder.ruleReadsTenantID = true }
+                }
+                return .string(subject.tenantID)
             case .tier: return .string(subject.tierName)
             case .environment: return .string(subject.environment)
             }

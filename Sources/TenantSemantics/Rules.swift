@@ -7,8 +7,25 @@ typealias UpgradeHint = (Int32, Value) -> String?
 extension Evaluator {
     /// Evaluates rules; a failed one becomes a diagnostic showing the values it compared and
     /// the lines that set them (DESIGN §9, §14).
-    func run(_ rules: [Rule], upgradeHint: UpgradeHint?) {
-        for rule in rules {
+    ///
+    /// `known`: what the tier's baseline learnt of the first rules of the list; a rule that
+    /// passed there and reads nothing this tenant changed passes here too.
+    @discardableResult
+    func run(_ rules: [Rule], upgradeHint: UpgradeHint?, known: [Baseline.RuleRecord] = []) -> [Baseline.RuleRecord] {
+        var records: [Baseline.RuleRecord] = []
+        for (k, rule) in rules.enumerated() {
+            if k < known.count, known[k].passed, !known[k].readsTenantID, known[k].reads.allSatisfy({ !dirty[Int($0)] }) {
+                continue
+            }
+            recorder?.ruleReads = []
+            recorder?.ruleReadsTenantID = false
+            var passed = false
+            defer {
+                if let recorder {
+                    records.append(Baseline.RuleRecord(passed: passed, readsTenantID: recorder.ruleReadsTenantID, reads: recorder.ruleReads ?? []))
+                    recorder.ruleReads = nil
+                }
+            }
             let result: Value
             do { result = try eval(rule.condition, frame: .none) } catch { continue }  // reported, or pending
             guard case .bool(let ok) = result else {
@@ -16,8 +33,13 @@ extension Evaluator {
                               help: ["write a comparison, like `x <= limits.cpu`"]))
                 continue
             }
-            if !ok { reportFailure(rule, upgradeHint: upgradeHint) }
+            if ok {
+                passed = true
+            } else {
+                reportFailure(rule, upgradeHint: upgradeHint)
+            }
         }
+        return records
     }
 
     private func isOwn(_ origin: LayerOrigin) -> Bool {

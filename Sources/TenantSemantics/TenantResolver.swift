@@ -88,12 +88,32 @@ extension TierSet {
         var subject = EvaluationSubject(tenantID: id, tierName: tier.name, environment: env, headerSpan: decl.headerSpan,
                                         isTierSelfCheck: false, origin: origin)
         subject.afterSyntaxErrors = afterSyntaxErrors
-        let evaluator = Evaluator(schema: schema, defs: defs, subject: subject)
-        for i in 0..<schema.count where !schema.slots[i].isRecord { _ = try? evaluator.value(Int32(i)) }
+        // Reuse the tier's baseline for everything this tenant's layers cannot have changed.
+        var dirty: DirtySet?
+        let baseline = schema.count == tier.schema.count ? self.baseline(tier, env) : nil
+        if let baseline {
+            var d = DirtySet(schema: schema)
+            for op in builder.ops + ownOverlay.ops {
+                switch op {
+                case .define(let s, _): d.mark(s)
+                case .clear(let s): for t in schema.subtree(s) { d.mark(t) }
+                case .scale(let slots, _): for s in slots { d.mark(s) }
+                }
+            }
+            if environment != nil, let envSlot { d.mark(envSlot) }
+            for s in baseline.unavailable { d.mark(s) }
+            for s in baseline.readsTenantID { d.mark(s) }
+            d.propagate(baseline)
+            dirty = d
+        }
+        let evaluator = Evaluator(schema: schema, defs: defs, subject: subject, baseline: baseline, dirty: dirty)
+        let leaves = dirty?.fields ?? (0..<schema.count).map { Int32($0) }
+        for s in leaves where !schema[s].isRecord { _ = try? evaluator.value(s) }
         if !afterSyntaxErrors {
-            evaluator.checkRequired()
-            let rules = (tier.rules + tierOverlay.rules + builder.rules + ownOverlay.rules).filter { $0.environment == nil || $0.environment == env }
-            evaluator.run(rules, upgradeHint: upgradeHint(from: tier, env: env))
+            evaluator.checkRequired(among: leaves)
+            let inherited = (tier.rules + tierOverlay.rules).filter { $0.environment == nil || $0.environment == env }
+            let own = (builder.rules + ownOverlay.rules).filter { $0.environment == nil || $0.environment == env }
+            evaluator.run(inherited + own, upgradeHint: upgradeHint(from: tier, env: env), known: baseline?.rules ?? [])
         }
         diagnostics += evaluator.diagnostics
 

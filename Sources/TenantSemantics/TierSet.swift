@@ -113,6 +113,8 @@ public final class TierSet: Sendable {
     let tenantNames: Set<String>
     /// Values of locked fields per tier and environment, for "raise the tenant to …" hints.
     let lockedValues: [[String: [Int32: Value]]]
+    /// Per tier and environment: the self-check's values, reused by the tier's tenants.
+    let baselines: [[String: Baseline]]
 
     public init(declarations: [Declaration], tenantNames: Set<String>, sources: SourceMap) {
         self.sources = sources
@@ -122,11 +124,13 @@ public final class TierSet: Sendable {
         layouts = built.layouts
         diagnostics = built.diagnostics
         lockedValues = built.lockedValues
+        baselines = built.baselines
     }
 
     /// Resolves every tier once (root first), then self-checks each in every environment.
     private static func build(_ declarations: [Declaration], _ tenantNames: Set<String>, _ sources: SourceMap)
-        -> (graph: TierGraph, layouts: [TierLayout?], diagnostics: [Diagnostic], lockedValues: [[String: [Int32: Value]]]) {
+        -> (graph: TierGraph, layouts: [TierLayout?], diagnostics: [Diagnostic], lockedValues: [[String: [Int32: Value]]],
+            baselines: [[String: Baseline]]) {
         let graph = TierGraph(declarations: declarations, tenantNames: tenantNames)
         var diagnostics = graph.diagnostics
         var layouts = [TierLayout?](repeating: nil, count: graph.tiers.count)
@@ -161,12 +165,14 @@ public final class TierSet: Sendable {
         }
         // Tier self-checks: every tier, every environment, as if a tenant set nothing.
         var locked = [[String: [Int32: Value]]](repeating: [:], count: layouts.count)
+        var baselines = [[String: Baseline]](repeating: [:], count: layouts.count)
         for case let layout? in layouts where !layout.hasErrors {
             // A rule that fails in several environments is reported once, naming them all.
             var failures: [Diagnostic] = []
             var environmentsOf: [Diagnostic: [String]] = [:]
             for env in layout.checkedEnvironments {
-                let (evaluator, _) = TierSet.evaluate(layout: layout, env: env, sources: sources)
+                let (evaluator, baseline) = TierSet.evaluate(layout: layout, env: env, sources: sources)
+                baselines[layout.index][env] = baseline
                 for d in evaluator.diagnostics {
                     if environmentsOf[d] == nil { failures.append(d) }
                     environmentsOf[d, default: []].append(env)
@@ -186,7 +192,7 @@ public final class TierSet: Sendable {
                 diagnostics.append(d)
             }
         }
-        return (graph, layouts, diagnostics, locked)
+        return (graph, layouts, diagnostics, locked, baselines)
     }
 
 
@@ -200,18 +206,27 @@ public final class TierSet: Sendable {
         return .error(.unknownEnvironment, "unknown environment `\(name.text)`", at: name.span, help: help, fixes: fixes)
     }
 
-    private static func evaluate(layout: TierLayout, env: String, sources: SourceMap) -> (Evaluator, [Rule]) {
+    /// The self-check of a tier in one environment, which is also the baseline its tenants reuse.
+    private static func evaluate(layout: TierLayout, env: String, sources: SourceMap) -> (Evaluator, Baseline) {
         var defs = layout.defs
         let overlay = layout.overlays[env] ?? Overlay()
         execute(overlay.ops, on: &defs, schema: layout.schema)
         let subject = EvaluationSubject(tenantID: layout.name, tierName: layout.name, environment: env,
                                         headerSpan: layout.headerSpan, isTierSelfCheck: true, origin: .tier(layout.name))
-        let evaluator = Evaluator(schema: layout.schema, defs: defs, subject: subject)
+        let recorder = DependencyRecorder(count: layout.schema.count)
+        let evaluator = Evaluator(schema: layout.schema, defs: defs, subject: subject, recorder: recorder)
         for i in 0..<layout.schema.count where !layout.schema.slots[i].isRecord { _ = try? evaluator.value(Int32(i)) }
-        let rules = layout.rules + overlay.rules
-        evaluator.run(rules.filter { $0.environment == nil || $0.environment == env }, upgradeHint: nil)
-        return (evaluator, rules)
+        let rules = (layout.rules + overlay.rules).filter { $0.environment == nil || $0.environment == env }
+        let ruleRecords = evaluator.run(rules, upgradeHint: nil)
+        let records = evaluator.artifactSubtrees()
+        let (values, available) = evaluator.snapshot()
+        let baseline = Baseline(count: layout.schema.count, values: values, available: available, recorder: recorder,
+                                rules: ruleRecords, records: records)
+        return (evaluator, baseline)
     }
+
+    /// The baseline of a tier in an environment, when the self-check computed one.
+    func baseline(_ tier: TierLayout, _ env: String) -> Baseline? { baselines[tier.index][env] }
 
     public func layout(named name: String) -> TierLayout? {
         graph.index[name].flatMap { layouts[$0] }

@@ -84,6 +84,30 @@ import Testing
         try Self.verify(p, expectSomeNew: false)
     }
 
+    /// A fresh output directory is built aside and renamed at the end: a killed build leaves no
+    /// output directory at all, and the next build removes what the dead one left.
+    @Test func killedWhileBuildingAFreshOutputDirectory() async throws {
+        let p = try Self.prepare("fresh")
+        try FileManager.default.removeItem(atPath: p.root + "/out")
+        await #expect(processExitsWith: .exitCode(137)) {
+            ArtifactWriter.interruption = .midWrite(artifact: "beta.json")
+            InterruptedBuildTests.buildInChild("fresh")
+        }
+        #expect(!FileManager.default.fileExists(atPath: p.root + "/out"))
+        let leftBehind = try FileManager.default.contentsOfDirectory(atPath: p.root).filter { $0.hasPrefix(".out.tmp-") }
+        #expect(leftBehind.count == 1)
+        let outcome = Compiler.run(CompileRequest(inputs: [SourceInput(path: "tenants/alpha.tenant"), SourceInput(path: "tenants/beta.tenant")],
+                                                  emit: EmitPlan(backends: [YAMLBackend(), JSONBackend()], output: .directory("out")),
+                                                  workingDirectory: p.root))
+        #expect(outcome.exitCode == 0)
+        #expect(outcome.written == 4)
+        for (name, newBytes) in p.new {
+            #expect(try Data(contentsOf: URL(fileURLWithPath: p.root + "/out/" + name)) == newBytes)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: p.root).filter { $0.hasPrefix(".out.tmp-") }.isEmpty)
+        try FileManager.default.removeItem(atPath: p.root)
+    }
+
     @Test func killedDuringTheCommit() async throws {
         let p = try Self.prepare("midcommit")
         await #expect(processExitsWith: .exitCode(137)) {
