@@ -16,6 +16,7 @@ public struct YAMLBackend: Backend {
 
     public func render(_ tenant: ResolvedTenant, options: RenderOptions, layout: RenderLayout, into out: inout [UInt8]) throws {
         let start = out.count
+        out.reserveCapacity(out.count + 8192)  // a document is a few KiB: grow once, not by doubling
         do {
             try withUnsafeMutablePointer(to: &out) { sink in
                 let emitter = try YAMLEmitter(sink: sink, units: options.units)

@@ -1,3 +1,4 @@
+import Synchronization
 import TenantBackends
 import TenantDiagnostics
 import TenantModel
@@ -129,26 +130,35 @@ public enum Compiler {
                 ioError("--tiers \(dir): not a directory")
             }
         }
-        var inputs: [SourceInput] = []
+        var inputs: [(absolute: String, input: SourceInput)] = []
         for input in request.inputs {
             let abs = FileSystem.absolute(input.path, base: base)
             // A directory stands for every `.tenant` file under it.
             if input.contents == nil, FileSystem.isDirectory(abs) {
                 do {
                     for path in try FileSystem.tenantFiles(under: abs) {
-                        inputs.append(SourceInput(path: FileSystem.display(path, base: base)))
+                        inputs.append((path, SourceInput(path: FileSystem.display(path, base: base))))
                     }
                 } catch {
                     ioError("cannot list \(error.description)")
                 }
             } else {
-                inputs.append(input)
+                inputs.append((abs, input))
             }
         }
-        for input in inputs {
-            let abs = FileSystem.absolute(input.path, base: base)
+        var tiersAbove: [String: String?] = [:]  // per directory: thousands of inputs share a few
+        for (abs, input) in inputs {
             guard seenInputs.insert(abs).inserted else { continue }
-            let tiersDir = explicitTiers ?? FileSystem.nearestTiersDirectory(above: FileSystem.parent(abs))
+            let dir = FileSystem.parent(abs)
+            let tiersDir: String?
+            if let explicitTiers {
+                tiersDir = explicitTiers
+            } else if let known = tiersAbove[dir] {
+                tiersDir = known
+            } else {
+                tiersDir = FileSystem.nearestTiersDirectory(above: dir)
+                tiersAbove[dir] = tiersDir
+            }
             let g: Int
             if let i = groups.firstIndex(where: { $0 == tiersDir }) {
                 g = i
@@ -221,7 +231,11 @@ public enum Compiler {
             /// Set for files parsed in this phase.
             var unit: SourceUnit?
             var failure: IOFailure?
+            /// The file's bytes, kept while the total stays under `keptBytesBudget`: most runs
+            /// read each file once, and memory stays bounded whatever the number of inputs.
+            var bytes: [UInt8]?
         }
+        let kept = Atomic<Int>(0)
         let outlined = ResultSlots<Outline>(count: inputFiles.count)
         parallelFor(inputFiles.count, jobs: request.jobs) { i in
             let f = inputFiles[i]
@@ -240,6 +254,8 @@ public enum Compiler {
             o.tenants = outline.tenants
             if outline.declaresTiers {
                 o.unit = Parser.parse(sources.add(path: f.display, bytes: bytes))
+            } else if f.contents == nil, kept.add(bytes.count, ordering: .relaxed).newValue <= keptBytesBudget {
+                o.bytes = bytes
             }
             outlined.set(i, o)
         }
@@ -340,7 +356,7 @@ public enum Compiler {
                 unit = u
             } else {
                 guard parsedOutlines[i].failure == nil,
-                      let bytes = f.contents ?? (try? FileSystem.readFile(f.absolute)) else { return }
+                      let bytes = f.contents ?? parsedOutlines[i].bytes ?? (try? FileSystem.readFile(f.absolute)) else { return }
                 unit = Parser.parse(sources.add(path: f.display, bytes: bytes))
             }
             result.diagnostics = unit.diagnostics
@@ -419,6 +435,9 @@ public enum Compiler {
                               written: written, unchanged: unchanged, standardOutput: stdout,
                               usageOrIOFailure: usageFailure)
     }
+
+    /// Input bytes kept between the outline and the compile of a file (beyond, files are read again).
+    static let keptBytesBudget = 32 << 20
 
     /// Environment names become directories with several `--env`: keep them to one safe component.
     static func isSafePathComponent(_ s: String) -> Bool {

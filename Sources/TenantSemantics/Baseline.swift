@@ -37,10 +37,14 @@ final class Baseline: Sendable {
     let dependents: [[Int32]]
     let readsTenantID: [Int32]
     let rules: [RuleRecord]
+    /// The rules of the tier and its overlays for this environment (what `rules` describes).
+    let inheritedRules: [Rule]
     /// Artifact subtrees (hidden fields left out) of the record fields.
     let records: [Record?]
 
-    init(count: Int, values: [Value?], available: [Bool], recorder: DependencyRecorder, rules: [RuleRecord], records: [Record?]) {
+    init(count: Int, values: [Value?], available: [Bool], recorder: DependencyRecorder, rules: [RuleRecord], inheritedRules: [Rule],
+         records: [Record?]) {
+        self.inheritedRules = inheritedRules
         self.count = count
         self.values = values
         self.available = available

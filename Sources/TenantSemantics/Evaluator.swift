@@ -153,6 +153,7 @@ final class Evaluator {
         if top.isCheckedConstant, case .value(let e) = top.kind, let c = e.constantValue { return c }
         let v = try evaluateDefinition(slot, d.count - 1)
         if case .any = schema.slots[i].type { return v }
+        if schema.slots[i].type.accepts(v) { return v }
         switch schema.slots[i].type.conform(v) {
         case .success(let cv): return cv
         case .failure(let m):

@@ -130,6 +130,34 @@ public struct TypeMismatch: Error, Sendable {
 }
 
 extension FieldType {
+    /// True when `value` already is of this plain type, as it is almost always: the evaluator
+    /// skips the full check (and its result allocation) then.
+    @inline(__always)
+    func accepts(_ value: Value) -> Bool {
+        switch (self, value) {
+        case (.bool, .bool), (.int, .int), (.float, .float), (.string, .string), (.size, .size), (.duration, .duration),
+             (.cpu, .cpu), (.percent, .percent), (.secret, .secret):
+            return true
+        case (.enumeration(let members), .string(let s)):
+            return members.contains(s)
+        case (.optional(let t), _):
+            return t.accepts(value)
+        case (.orUnlimited(let t), _):
+            if case .unlimited = value { return true }
+            return t.accepts(value)
+        case (.list(let element), .list(let items)):
+            if case .any = element { return true }
+            return items.allSatisfy { element.accepts($0) }
+        case (.bounded(let t, let lo, let hi), _):
+            guard t.accepts(value) else { return false }
+            if let lo, let c = compareForBounds(value, lo), c < 0 { return false }
+            if let hi, let c = compareForBounds(value, hi), c > 0 { return false }
+            return true
+        default:
+            return false
+        }
+    }
+
     /// Checks `value` against the type and returns it normalised (an int where a float is
     /// expected becomes a float; a whole float where an int is expected becomes an int;
     /// record defaults are filled in).

@@ -93,11 +93,13 @@ extension TierSet {
         let baseline = schema.count == tier.schema.count ? self.baseline(tier, env) : nil
         if let baseline {
             var d = DirtySet(schema: schema)
-            for op in builder.ops + ownOverlay.ops {
-                switch op {
-                case .define(let s, _): d.mark(s)
-                case .clear(let s): for t in schema.subtree(s) { d.mark(t) }
-                case .scale(let slots, _): for s in slots { d.mark(s) }
+            for ops in [builder.ops, ownOverlay.ops] {
+                for op in ops {
+                    switch op {
+                    case .define(let s, _): d.mark(s)
+                    case .clear(let s): for t in schema.subtree(s) { d.mark(t) }
+                    case .scale(let slots, _): for s in slots { d.mark(s) }
+                    }
                 }
             }
             if environment != nil, let envSlot { d.mark(envSlot) }
@@ -111,9 +113,9 @@ extension TierSet {
         for s in leaves where !schema[s].isRecord { _ = try? evaluator.value(s) }
         if !afterSyntaxErrors {
             evaluator.checkRequired(among: leaves)
-            let inherited = (tier.rules + tierOverlay.rules).filter { $0.environment == nil || $0.environment == env }
+            let inherited = baseline?.inheritedRules ?? (tier.rules + tierOverlay.rules).filter { $0.environment == nil || $0.environment == env }
             let own = (builder.rules + ownOverlay.rules).filter { $0.environment == nil || $0.environment == env }
-            evaluator.run(inherited + own, upgradeHint: upgradeHint(from: tier, env: env), known: baseline?.rules ?? [])
+            evaluator.run(own.isEmpty ? inherited : inherited + own, upgradeHint: upgradeHint(from: tier, env: env), known: baseline?.rules ?? [])
         }
         diagnostics += evaluator.diagnostics
 

@@ -221,7 +221,7 @@ public final class TierSet: Sendable {
         let records = evaluator.artifactSubtrees()
         let (values, available) = evaluator.snapshot()
         let baseline = Baseline(count: layout.schema.count, values: values, available: available, recorder: recorder,
-                                rules: ruleRecords, records: records)
+                                rules: ruleRecords, inheritedRules: rules, records: records)
         return (evaluator, baseline)
     }
 
