@@ -7,8 +7,9 @@ For each N:
     the same N tenants every peer compiles, in .tenant form (bench/tiers/, gen_peer_tenants.py),
     with the peers themselves run in the same session and tenantc's output verified against
     theirs with their verify.py.
-Each command runs RUNS times (default 3) with a fresh output directory; the median wall time,
-tenants/second and peak RSS (/usr/bin/time) are reported, and written to bench/work/results.md.
+Each command runs RUNS times (default 3), each into a new output directory; the median wall
+time, tenants/second and peak RSS (/usr/bin/time) are reported, and written to
+bench/work/results.md. Peers and tenantc are run by this script the same way.
 """
 import json
 import os
@@ -26,45 +27,100 @@ RUNS = int(os.environ.get("RUNS", "3"))
 SIZE = 0  # the workload size being measured (a single-file check still belongs to it)
 PEERS = os.environ.get("PEERS")
 PEER_MODES = os.environ.get("PEER_MODES", "seed-c,gojsonnet-batch,kcl-batch,dhall-batch,limit-writefiles,limit-libyaml-emit")
+# The batch peers take minutes above this size (and KCL tens of GiB); seed-c always runs.
+PEER_MAX_N = int(os.environ.get("PEER_MAX_N", "10000"))
 TENANTC = os.environ.get("TENANTC") or os.path.join(ROOT, ".build", "release", "tenantc")
 
 
 def run(argv, out=None):
-    """One run: (wall seconds, peak RSS MiB). Raises on a non-zero exit."""
-    if out:
-        shutil.rmtree(out, ignore_errors=True)
+    """One run: (wall seconds, peak RSS MiB). Raises on a non-zero exit.
+
+    Each run writes to a directory that did not exist, and nothing is deleted between runs:
+    on a file system without a journal, ext4 scans past every inode deleted in the last minute
+    for each file it creates, which would charge a deletion to the next run (see README)."""
     with tempfile.NamedTemporaryFile(suffix=".time", delete=False) as tf:
         path = tf.name
     t0 = time.perf_counter()
-    p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", path, *argv], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", path, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     wall = time.perf_counter() - t0
     with open(path) as f:
         rss = int(f.read().split()[-1]) / 1024
     os.unlink(path)
     if p.returncode != 0:
         raise SystemExit(f"failed ({p.returncode}): {' '.join(argv)}\n{p.stderr.decode()[-2000:]}")
+    global LAST_STDOUT
+    LAST_STDOUT = p.stdout.decode(errors="replace")
     return wall, rss
 
 
-def measure(name, argv, n, out=None, runs=RUNS):
+LAST_STDOUT = ""
+
+
+SCRATCH = []  # output directories of this session, removed at its end
+
+
+def fresh(out):
+    """A new output directory name for `out` (out-1, out-2, …)."""
+    k = 1
+    while os.path.exists(f"{out}-{k}"):
+        k += 1
+    SCRATCH.append(f"{out}-{k}")
+    return f"{out}-{k}"
+
+
+def measure(name, argv_for, n, out=None, runs=RUNS, inner=None):
+    """argv_for(output_dir or None) -> argv. `inner`: the key of the seconds a floor program
+    reports for its timed region (it loads its input first), used instead of the wall time."""
     walls, rsss = [], []
+    last = None
     for _ in range(runs):
-        w, r = run(argv, out)
+        last = fresh(out) if out else None
+        w, r = run(argv_for(last))
+        if inner:
+            w = json.loads(LAST_STDOUT.strip().splitlines()[-1])[inner]
         walls.append(w)
         rsss.append(r)
     med = statistics.median(walls)
-    row = {"command": name, "n": n, "size": SIZE, "median_s": med, "per_s": n / med, "peak_rss_mib": max(rsss), "walls": walls}
-    print(f"  {name:28s} N={n:<7d} {med:8.3f}s  {n / med:10.0f} tenants/s  {max(rsss):7.1f} MiB", flush=True)
+    row = {"command": name, "n": n, "size": SIZE, "median_s": med, "per_s": n / med, "peak_rss_mib": max(rsss),
+           "walls": walls, "out": last}
+    print(f"  {name:34s} N={n:<7d} {med:8.3f}s  {n / med:10.0f} tenants/s  {max(rsss):7.1f} MiB", flush=True)
     return row
 
 
 def tenantc_rows(label, tenants, tiers, n, out):
     rows = []
-    one = sorted(os.listdir(tenants))[0]
-    rows.append(measure(f"{label}: build --emit yaml", [TENANTC, "build", tenants, "--tiers", tiers, "-o", out, "--emit", "yaml"], n, out))
-    rows.append(measure(f"{label}: build --emit yaml,json", [TENANTC, "build", tenants, "--tiers", tiers, "-o", out, "--emit", "yaml,json"], n, out))
-    rows.append(measure(f"{label}: check (all)", [TENANTC, "check", tenants, "--tiers", tiers], n))
-    rows.append(measure(f"{label}: check (one file)", [TENANTC, "check", os.path.join(tenants, one), "--tiers", tiers], 1, runs=max(RUNS, 11)))
+    one = os.path.join(tenants, sorted(os.listdir(tenants))[0])
+    rows.append(measure(f"{label}: tenantc build --emit yaml", lambda o: [TENANTC, "build", tenants, "--tiers", tiers, "-o", o, "--emit", "yaml"], n, out))
+    rows.append(measure(f"{label}: tenantc build --emit yaml,json", lambda o: [TENANTC, "build", tenants, "--tiers", tiers, "-o", o, "--emit", "yaml,json"], n, out + "-json"))
+    rows.append(measure(f"{label}: tenantc check (all)", lambda o: [TENANTC, "check", tenants, "--tiers", tiers], n))
+    rows.append(measure(f"{label}: tenantc check (one file)", lambda o: [TENANTC, "check", one, "--tiers", tiers], 1, runs=max(RUNS, 11)))
+    return rows
+
+
+def peer_rows(n, gen, out):
+    """The peers, run here the same way as tenantc (fresh output directories)."""
+    py = os.path.join(PEERS, ".venv", "bin", "python")
+    modes = {
+        "seed-c": lambda o: [py, os.path.join(PEERS, "seed.py"), os.path.join(gen, "seed"), o],
+        "gojsonnet-batch": lambda o: [py, os.path.join(PEERS, "run_gojsonnet.py"), "batch", os.path.join(gen, "jsonnet"), o],
+        "kcl-batch": lambda o: [py, os.path.join(PEERS, "run_kcl.py"), "batch", os.path.join(gen, "kcl"), o],
+        "dhall-batch": lambda o: [py, os.path.join(PEERS, "run_dhall.py"), "batch", os.path.join(gen, "dhall"), o],
+    }
+    rows = []
+    for mode in PEER_MODES.split(","):
+        if mode.startswith("limit-") or mode not in modes:
+            continue
+        if mode != "seed-c" and n > PEER_MAX_N:
+            print(f"  {mode}: skipped above N={PEER_MAX_N} (PEER_MAX_N)", flush=True)
+            continue
+        rows.append(measure(f"peers: {mode}", modes[mode], n, os.path.join(out, mode)))
+    ref = rows[0]["out"]
+    if "limit-libyaml-emit" in PEER_MODES:
+        rows.append(measure("peers: floor, libyaml emit to memory", lambda o: [os.path.join(PEERS, "limits", "yamlemit"), ref, o], n,
+                            os.path.join(out, "yamlemit"), inner="emit_mem_s"))
+    if "limit-writefiles" in PEER_MODES:
+        rows.append(measure("peers: floor, write the N files", lambda o: [os.path.join(PEERS, "limits", "writefiles"), ref, o], n,
+                            os.path.join(out, "writefiles"), inner="write_s"))
     return rows
 
 
@@ -79,64 +135,60 @@ def peers_setup():
 
 
 def main():
+    global SIZE
     sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
     os.makedirs(WORK, exist_ok=True)
     rows = []
     verify = {}
-    peer_results = []
-    if PEERS:
-        py = peers_setup()
-        print(f"peers: {PEER_MODES} at N={sizes}", flush=True)
-        subprocess.run([py, os.path.join(PEERS, "bench.py"), *map(str, sizes), "--runs", str(RUNS), "--only", PEER_MODES], check=True)
-        with open(os.path.join(PEERS, "work", "results.json")) as f:
-            peer_results = [r for r in json.load(f) if r["n"] in sizes]
-    global SIZE
-    for n in sizes:
-        SIZE = n
-        print(f"N={n}", flush=True)
-        shipped = os.path.join(WORK, f"shipped-{n}")
-        if not os.path.isdir(shipped):
-            subprocess.run(["python3", os.path.join(HERE, "gen_tenants.py"), str(n), shipped], check=True)
-        rows += tenantc_rows("shipped", shipped, os.path.join(ROOT, "tiers"), n, os.path.join(WORK, f"out-shipped-{n}"))
-        if PEERS:
-            gen = os.path.join(PEERS, "work", f"gen-{n}")
-            tenants = os.path.join(WORK, f"peers-{n}")
-            if not os.path.isdir(tenants):
-                subprocess.run(["python3", os.path.join(HERE, "gen_peer_tenants.py"), os.path.join(gen, "model.json"), tenants], check=True)
-            out = os.path.join(PEERS, "work", f"out-{n}", "tenantc")
-            rows += tenantc_rows("peers", tenants, os.path.join(HERE, "tiers"), n, out)
-            # Leave the YAML of a last build for verification against the peers' reference.
-            run([TENANTC, "build", tenants, "--tiers", os.path.join(HERE, "tiers"), "-o", out, "--emit", "yaml"], out)
-            v = subprocess.run([py, os.path.join(PEERS, "verify.py"), os.path.join(PEERS, "work", f"out-{n}"), "seed-c"],
-                               capture_output=True, text=True)
-            verify[n] = v.stdout.strip()
-            print(v.stdout, flush=True)
-    report(sizes, rows, peer_results, verify)
+    py = peers_setup() if PEERS else None
+    try:
+        for n in sizes:
+            SIZE = n
+            print(f"N={n}", flush=True)
+            shipped = os.path.join(WORK, f"shipped-{n}")
+            if not os.path.isdir(shipped):
+                subprocess.run(["python3", os.path.join(HERE, "gen_tenants.py"), str(n), shipped], check=True)
+            if PEERS:
+                gen = os.path.join(WORK, f"peers-gen-{n}")
+                if not os.path.exists(os.path.join(gen, "model.json")):
+                    subprocess.run([py, os.path.join(PEERS, "gen.py"), str(n), gen], check=True, stderr=subprocess.DEVNULL)
+                tenants = os.path.join(WORK, f"peers-{n}")
+                if not os.path.isdir(tenants):
+                    subprocess.run(["python3", os.path.join(HERE, "gen_peer_tenants.py"), os.path.join(gen, "model.json"), tenants], check=True)
+                peers = peer_rows(n, gen, os.path.join(WORK, f"out-{n}"))
+                mine = tenantc_rows("peers' workload", tenants, os.path.join(HERE, "tiers"), n, os.path.join(WORK, f"out-{n}", "tenantc"))
+                rows += peers + mine
+                vroot = os.path.join(WORK, f"verify-{n}")
+                shutil.rmtree(vroot, ignore_errors=True)
+                os.makedirs(vroot)
+                os.symlink(peers[0]["out"], os.path.join(vroot, "seed-c"))
+                os.symlink(mine[0]["out"], os.path.join(vroot, "tenantc"))
+                v = subprocess.run([py, os.path.join(PEERS, "verify.py"), vroot, "seed-c"], capture_output=True, text=True)
+                verify[n] = v.stdout.strip()
+                print(v.stdout, flush=True)
+            rows += tenantc_rows("shipped tiers", shipped, os.path.join(ROOT, "tiers"), n, os.path.join(WORK, f"out-{n}", "shipped"))
+    finally:
+        for d in SCRATCH:
+            shutil.rmtree(d, ignore_errors=True)
+    report(sizes, rows, verify)
 
 
-def report(sizes, rows, peer_results, verify):
-    lines = ["# Benchmark results", "", f"tenantc: `{TENANTC}`; {RUNS} runs per command, median wall time.", ""]
+def report(sizes, rows, verify):
+    lines = ["# Benchmark results", "", f"{RUNS} runs per command (11 for a single file), median wall time; peak RSS over the runs.", ""]
     lines += ["| command | " + " | ".join(f"N={n}" for n in sizes) + " |", "|---|" + "---|" * len(sizes)]
     for name in dict.fromkeys(r["command"] for r in rows):
         cells = []
         for n in sizes:
             r = next((x for x in rows if x["command"] == name and x.get("size") == n), None)
-            cells.append(f"{r['median_s']:.3f} s ({r['per_s']:.0f}/s, {r['peak_rss_mib']:.0f} MiB)" if r else "–")
+            if r is None:
+                cells.append("–")
+            elif r["n"] == 1:
+                cells.append(f"{r['median_s'] * 1000:.1f} ms ({r['peak_rss_mib']:.0f} MiB)")
+            else:
+                cells.append(f"{r['median_s']:.3f} s ({r['per_s']:.0f}/s, {r['peak_rss_mib']:.0f} MiB)")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    if peer_results:
-        lines += ["", "## Peers, same session", "", "| mode | " + " | ".join(f"N={n}" for n in sizes) + " |", "|---|" + "---|" * len(sizes)]
-        for mode in dict.fromkeys(r["mode"] for r in peer_results):
-            cells = []
-            for n in sizes:
-                r = next((x for x in peer_results if x["mode"] == mode and x["n"] == n), None)
-                if not r or not r.get("ok"):
-                    cells.append("–")
-                else:
-                    extra = " (extrap.)" if r.get("extrapolated") else ""
-                    cells.append(f"{r['median_wall_s']:.3f} s ({n / r['median_wall_s']:.0f}/s, {r['peak_rss_mib']:.0f} MiB){extra}")
-            lines.append(f"| {mode} | " + " | ".join(cells) + " |")
     if verify:
-        lines += ["", "## Equivalence (peers' verify.py)", ""]
+        lines += ["", "## Equivalence (the peers' verify.py, every tenant)", ""]
         for n, text in verify.items():
             lines += [f"N={n}:", "```", text, "```"]
     path = os.path.join(WORK, "results.md")

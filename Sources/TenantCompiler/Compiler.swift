@@ -302,6 +302,7 @@ public enum Compiler {
 
         // 5. Tiers, once per group.
         var tierSets: [TierSet] = []
+        var tierInputs: [(declarations: [Declaration], tenantNames: Set<String>)] = []
         for g in groups.indices {
             var tenantNames: Set<String> = []
             var decls = tierUnits[g].flatMap { $0.declarations.filter { $0.kind == .tier } }
@@ -312,6 +313,7 @@ public enum Compiler {
             let tierSet = TierSet(declarations: decls, tenantNames: tenantNames, sources: sources)
             diagnostics.append(contentsOf: tierSet.diagnostics)
             tierSets.append(tierSet)
+            tierInputs.append((decls, tenantNames))
             for env in environments {
                 let known = Set(tierSet.layouts.compactMap { $0?.environments }.flatMap { $0 })
                 if !known.isEmpty, !known.contains(env) {
@@ -339,7 +341,13 @@ public enum Compiler {
         let perEnvDirectory = environments.count > 1
         let envs: [String?] = environments.isEmpty ? [nil] : environments
         let keep = request.keepResolved
+        // Each worker thread resolves against tiers of its own: the tiers are read for every
+        // tenant, and sharing them between cores would make every reference count they hold a
+        // contended cache line. Building them again costs a few milliseconds per thread.
+        let workers = max(1, min(request.jobs, inputFiles.count))
         let sets = tierSets
+        let rebuild = tierInputs
+        let workerSets = ResultSlots<[TierSet]>(count: workers)
         let parsedOutlines = outlines
         let losers = losing
         struct FileResult: Sendable {
@@ -348,9 +356,18 @@ public enum Compiler {
             var writeFailure: IOFailure?
         }
         let results = ResultSlots<FileResult>(count: inputFiles.count)
-        parallelFor(inputFiles.count, jobs: request.jobs) { i in
+        parallelFor(inputFiles.count, jobs: request.jobs) { worker, i in
             let f = inputFiles[i]
             var result = FileResult()
+            let own: [TierSet]
+            if worker == 0 {
+                own = sets
+            } else if let built = workerSets.get(worker) {
+                own = built
+            } else {
+                own = rebuild.map { TierSet(declarations: $0.declarations, tenantNames: $0.tenantNames, sources: sources) }
+                workerSets.set(worker, own)
+            }
             let unit: SourceUnit
             if let u = parsedOutlines[i].unit {
                 unit = u
@@ -361,7 +378,7 @@ public enum Compiler {
             }
             result.diagnostics = unit.diagnostics
             let broken = unit.diagnostics.contains { $0.severity == .error }
-            let set = sets[f.group]
+            let set = own[f.group]
             for (k, decl) in unit.declarations.enumerated() where decl.kind == .tenant && !losers.contains([i, k]) {
                 for env in envs {
                     var r = set.resolve(decl, environment: env, afterSyntaxErrors: broken)

@@ -7,15 +7,22 @@ import Synchronization
 /// not the thread that happened to run a tenant — decide when input is too deep. Even `jobs: 1`
 /// runs on such a thread, so diagnostics do not depend on the thread count.
 func parallelFor(_ count: Int, jobs: Int, _ body: @Sendable (Int) -> Void) {
+    parallelFor(count, jobs: jobs) { (_: Int, i: Int) in body(i) }
+}
+
+/// The same, telling `body` which worker (0..<jobs) runs it: for per-thread state.
+func parallelFor(_ count: Int, jobs: Int, _ body: @Sendable (_ worker: Int, _ index: Int) -> Void) {
     guard count > 0 else { return }
     let workers = max(1, min(jobs, count))
     let next = Atomic<Int>(0)
+    let started = Atomic<Int>(0)
     withoutActuallyEscaping(body) { body in
         runOnLargeStacks(threads: workers) {
+            let worker = started.add(1, ordering: .relaxed).oldValue
             while true {
                 let i = next.add(1, ordering: .relaxed).oldValue
                 if i >= count { break }
-                body(i)
+                body(worker, i)
             }
         }
     }
@@ -74,6 +81,9 @@ final class ResultSlots<T>: @unchecked Sendable {
     }
 
     func set(_ i: Int, _ value: T) { storage[i] = value }
+
+    /// Reads slot `i`: only by the worker that owns it while workers run.
+    func get(_ i: Int) -> T? { storage[i] }
 
     var values: [T?] { Array(storage) }
 }

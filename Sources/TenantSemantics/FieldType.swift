@@ -148,6 +148,11 @@ extension FieldType {
         case (.list(let element), .list(let items)):
             if case .any = element { return true }
             return items.allSatisfy { element.accepts($0) }
+        case (.record(let shape), .record(let r)):
+            // Exactly the shape's fields, in its order: nothing to fill in or reorder.
+            guard r.keys.count == shape.fields.count else { return false }
+            for (k, f) in shape.fields.enumerated() where r.keys[k] != f.name || !f.type.accepts(r.values[k]) { return false }
+            return true
         case (.bounded(let t, let lo, let hi), _):
             guard t.accepts(value) else { return false }
             if let lo, let c = compareForBounds(value, lo), c < 0 { return false }
