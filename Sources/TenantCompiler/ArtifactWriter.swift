@@ -21,8 +21,9 @@ final class ArtifactWriter: Sendable {
         case undecided
         /// The output directory exists: each artifact goes through its own temporary file.
         case inPlace
-        /// The output directory is built at `staging`, then renamed.
-        case aside(staging: String)
+        /// The output directory is built at `staging` (open as `fd`: artifacts are created
+        /// relative to it, without walking the whole path each time), then renamed.
+        case aside(staging: String, fd: Int32)
     }
     let root: String
     /// Where displayed paths are relative to.
@@ -37,8 +38,17 @@ final class ArtifactWriter: Sendable {
         var knownDirectories: Set<String> = []
         var counter = 0
         var mode = Mode.undecided
+
+        /// Once, at commit or abort: nothing is staged after them.
+        mutating func closeStagingDirectory() {
+            guard case .aside(let staging, let fd) = mode, fd >= 0 else { return }
+            close(fd)
+            mode = .aside(staging: staging, fd: -1)
+        }
     }
     private let state = Mutex(State())
+    /// Artifacts staged in the directory built aside (counted apart from `state`: no lock per file).
+    private let stagedAside = Atomic<Int>(0)
 
     /// Fault injection for the tests that prove writes are atomic: the process dies (as if
     /// killed) half-way through writing an artifact, or after some renames of a commit.
@@ -76,7 +86,13 @@ final class ArtifactWriter: Sendable {
             removeStaleStagingDirectories(in: parent, prefix: prefix)
             let staging = parent + "/" + prefix + "\(getpid())"
             guard mkdir(staging, 0o755) == 0 else { throw IOFailure(display(root), errno: errno) }
-            s.mode = .aside(staging: staging)
+            let fd = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard fd >= 0 else {
+                let failure = IOFailure(display(root), errno: errno)
+                rmdir(staging)
+                throw failure
+            }
+            s.mode = .aside(staging: staging, fd: fd)
             s.knownDirectories.insert(staging)
             return s.mode
         }
@@ -84,11 +100,12 @@ final class ArtifactWriter: Sendable {
 
     /// Stages `bytes` for `relativePath` (a path of validated components under the root).
     func stage(_ relativePath: String, _ bytes: [UInt8]) throws(IOFailure) {
-        if case .aside(let staging) = try mode() {
-            let path = staging + "/" + relativePath
-            try ensureStagingDirectory(FileSystem.parent(path))
-            try writeNew(path, bytes, shown: root + "/" + relativePath)
-            state.withLock { $0.staged += 1 }
+        if case .aside(let staging, let fd) = try mode() {
+            if let slash = relativePath.lastIndex(of: "/") {
+                try ensureStagingDirectory(staging + "/" + relativePath[..<slash])
+            }
+            try writeNew(relativePath, in: fd, bytes, shown: root + "/" + relativePath)
+            stagedAside.add(1, ordering: .relaxed)
             return
         }
         let final = root + "/" + relativePath
@@ -103,22 +120,22 @@ final class ArtifactWriter: Sendable {
             return s.counter
         }
         let temp = dir + "/." + baseName(final) + ArtifactWriter.marker + "\(n)"
-        try writeNew(temp, bytes, shown: final)
+        try writeNew(temp, in: AT_FDCWD, bytes, shown: final)
         state.withLock { s in
             s.stagedDirectories.insert(dir)
             s.staged += 1
         }
     }
 
-    /// Creates `path` (which must not exist) holding `bytes`; removes it again on failure.
-    private func writeNew(_ path: String, _ bytes: [UInt8], shown: String) throws(IOFailure) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw IOFailure(display(shown), errno: errno) }
-        let name = baseName(shown)
+    /// Creates `path` (relative to `directory`, which must not hold it yet) with `bytes`;
+    /// removes it again on failure. `shown` names it in errors.
+    private func writeNew(_ path: String, in directory: Int32, _ bytes: [UInt8], shown: @autoclosure () -> String) throws(IOFailure) {
+        let fd = openat(directory, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw IOFailure(display(shown()), errno: errno) }
         var ok = true
         var err: Int32 = 0
-        let dieAt: Int
-        if case .midWrite(let artifact)? = ArtifactWriter.interruption, artifact == name { dieAt = bytes.count / 2 } else { dieAt = -1 }
+        var dieAt = -1
+        if case .midWrite(let artifact)? = ArtifactWriter.interruption, artifact == baseName(shown()) { dieAt = bytes.count / 2 }
         bytes.withUnsafeBytes { raw in
             var off = 0
             while off < raw.count {
@@ -139,8 +156,8 @@ final class ArtifactWriter: Sendable {
             err = errno
         }
         guard ok else {
-            unlink(path)
-            throw IOFailure(display(shown), errno: err)
+            unlinkat(directory, path, 0)
+            throw IOFailure(display(shown()), errno: err)
         }
     }
 
@@ -235,18 +252,19 @@ final class ArtifactWriter: Sendable {
     func commit() throws(IOFailure) -> (written: Int, unchanged: Int) {
         let (mode, dirs, count, unchanged) = state.withLock { s in
             let out = (s.mode, s.stagedDirectories.sorted(), s.staged, s.unchanged)
+            s.closeStagingDirectory()
             s.stagedDirectories = []
             s.staged = 0
             return out
         }
-        if case .aside(let staging) = mode {
+        if case .aside(let staging, _) = mode {
             if case .afterRenames? = ArtifactWriter.interruption { _exit(137) }
             guard rename(staging, root) == 0 else {
                 let failure = IOFailure(display(root), errno: errno)
                 removeTree(staging)
                 throw failure
             }
-            return (count, 0)
+            return (stagedAside.load(ordering: .relaxed), 0)
         }
         var renamed = 0
         for dir in dirs {
@@ -271,6 +289,7 @@ final class ArtifactWriter: Sendable {
     func abort() {
         let (mode, dirs, created) = state.withLock { s in
             let out = (s.mode, s.stagedDirectories.sorted(), s.createdDirectories)
+            s.closeStagingDirectory()
             s.stagedDirectories = []
             s.staged = 0
             s.createdDirectories = []
@@ -280,12 +299,13 @@ final class ArtifactWriter: Sendable {
             for (temp, _) in stagedFiles(in: dir) { unlink(dir + "/" + temp) }
         }
         for d in created.sorted(by: { $0.count > $1.count }) { rmdir(d) }
-        if case .aside(let staging) = mode { removeTree(staging) }
+        if case .aside(let staging, _) = mode { removeTree(staging) }
     }
 }
 
 private func baseName(_ path: String) -> String {
-    path.split(separator: "/").last.map(String.init) ?? path
+    guard let slash = path.lastIndex(of: "/") else { return path }
+    return String(path[path.index(after: slash)...])
 }
 
 /// Removes a directory tree this process built (symlinks are removed, never followed).

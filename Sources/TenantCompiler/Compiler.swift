@@ -381,7 +381,7 @@ public enum Compiler {
             let set = own[f.group]
             for (k, decl) in unit.declarations.enumerated() where decl.kind == .tenant && !losers.contains([i, k]) {
                 for env in envs {
-                    var r = set.resolve(decl, environment: env, afterSyntaxErrors: broken)
+                    var r = set.resolve(decl, environment: env, afterSyntaxErrors: broken, artifact: emit != nil || keep)
                     var stream: [UInt8] = []
                     if let emit, var tenant = r.tenant {
                         if emit.sortKeys {
@@ -395,6 +395,7 @@ public enum Compiler {
                                 r.diagnostics.append(.error(.backendFailed, "backend `\(backend.name)` failed for tenant `\(tenant.id)`: \(error)",
                                                             at: decl.headerSpan))
                                 r.tenant = nil
+                                r.failed = true
                                 break
                             }
                             if let writer {
@@ -410,8 +411,8 @@ public enum Compiler {
                         }
                     }
                     result.diagnostics += r.diagnostics
-                    let outcome = TenantOutcome(id: r.id, environment: r.environment, failed: r.tenant == nil, resolved: keep ? r.tenant : nil)
-                    result.tenants.append((outcome, r.tenant == nil ? [] : stream))
+                    let outcome = TenantOutcome(id: r.id, environment: r.environment, failed: r.failed, resolved: keep ? r.tenant : nil)
+                    result.tenants.append((outcome, r.failed ? [] : stream))
                 }
             }
             // Tier declarations of this file belong to the tier set, which shows them in its own diagnostics.

@@ -42,36 +42,44 @@ enum FileSystem {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw IOFailure(path, errno: errno) }
         if (st.st_mode & S_IFMT) == S_IFDIR { throw IOFailure(path, "is a directory") }
-        var out: [UInt8] = []
-        out.reserveCapacity(st.st_size > 0 ? min(Int(st.st_size), limit + 1) : 4096)
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw IOFailure(path, errno: errno)
-            }
-            if n == 0 { break }
-            out.append(contentsOf: chunk[0..<n])
-            if out.count > limit { throw IOFailure(path, "larger than \(limit >> 20) MiB", tooLarge: true) }
-        }
-        return out
+        return try readAll(fd, sizeHint: st.st_size > 0 ? Int(st.st_size) : 0, limit: limit, name: path)
     }
 
     static func readStandardInput(limit: Int = maxSourceBytes) throws(IOFailure) -> [UInt8] {
+        try readAll(0, sizeHint: 0, limit: limit, name: "<stdin>")
+    }
+
+    /// Reads `fd` to its end straight into the array's storage (no zero-filled staging buffer):
+    /// a file whose size is known takes one buffer, one `read`, and the `read` that sees its end.
+    private static func readAll(_ fd: Int32, sizeHint: Int, limit: Int, name: String) throws(IOFailure) -> [UInt8] {
         var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        // One byte more than expected, so that a file which grew meanwhile is read to its end.
+        var capacity = min(sizeHint > 0 ? sizeHint : 4095, limit) + 1
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw IOFailure("<stdin>", errno: errno)
+            var ended = false
+            var failure: Int32 = 0
+            let chunk = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+                initialized = 0
+                guard let base = buffer.baseAddress else { return }
+                while initialized < buffer.count {
+                    let n = read(fd, base + initialized, buffer.count - initialized)
+                    if n > 0 {
+                        initialized += n
+                    } else if n == 0 {
+                        ended = true
+                        return
+                    } else if errno != EINTR {
+                        failure = errno
+                        return
+                    }
+                }
             }
-            if n == 0 { break }
-            out.append(contentsOf: chunk[0..<n])
-            if out.count > limit { throw IOFailure("<stdin>", "larger than \(limit >> 20) MiB", tooLarge: true) }
+            if failure != 0 { throw IOFailure(name, errno: failure) }
+            if out.isEmpty { out = chunk } else { out += chunk }
+            if out.count > limit { throw IOFailure(name, "larger than \(limit >> 20) MiB", tooLarge: true) }
+            if ended { return out }
+            capacity = min(max(out.count, 4096), limit + 1 - out.count)
         }
-        return out
     }
 
     static func isDirectory(_ path: String) -> Bool {

@@ -41,9 +41,11 @@ final class Baseline: Sendable {
     let inheritedRules: [Rule]
     /// Artifact subtrees (hidden fields left out) of the record fields.
     let records: [Record?]
+    /// The keys of each record's artifact (see `Evaluator.artifactKeys`).
+    let artifactKeys: [[String]]
 
     init(count: Int, values: [Value?], available: [Bool], recorder: DependencyRecorder, rules: [RuleRecord], inheritedRules: [Rule],
-         records: [Record?]) {
+         records: [Record?], artifactKeys: [[String]]) {
         self.inheritedRules = inheritedRules
         self.count = count
         self.values = values
@@ -54,6 +56,7 @@ final class Baseline: Sendable {
         readsTenantID = (0..<count).compactMap { recorder.readsTenantID[$0] ? Int32($0) : nil }
         self.rules = rules
         self.records = records
+        self.artifactKeys = artifactKeys
     }
 }
 

@@ -192,21 +192,53 @@ final class Evaluator {
     private func artifactRecord(_ slot: Int32, keeping records: inout [Record?]) throws(EvalFailure) -> Record {
         let i = Int(slot)
         // A subtree nothing of this tenant touched is the tier's own.
-        if let baseline, i < baseline.count, !subtreeDirty[i], !dirty[i], let r = baseline.records[i] { return r }
-        let children = schema.slots[i].children
-        var r = Record()
-        r.keys.reserveCapacity(children.count)
-        r.values.reserveCapacity(children.count)
-        for c in children {
-            if schema.slots[Int(c)].isHidden { continue }
-            if schema.slots[Int(c)].isRecord {
-                r.append(schema.slots[Int(c)].name, .record(try artifactRecord(c, keeping: &records)))
-            } else if let v = try value(c) {
-                r.append(schema.slots[Int(c)].name, v)
-            }
+        var shared: [String] = []
+        if let baseline, i < baseline.count {
+            if !subtreeDirty[i], !dirty[i], let r = baseline.records[i] { return r }
+            shared = baseline.artifactKeys[i]
         }
+        let children = schema.slots[i].children
+        var values: [Value] = []
+        values.reserveCapacity(children.count)
+        // The keys are the tier's own (one shared array) as long as they match them; they are
+        // copied only from the first field this tenant adds or leaves out.
+        var keys: [String]?
+        for c in children {
+            // Fields are read in place: copying a `Slot` would retain every reference it holds.
+            if schema.slots[Int(c)].isHidden { continue }
+            let v: Value
+            if schema.slots[Int(c)].isRecord {
+                v = .record(try artifactRecord(c, keeping: &records))
+            } else if let value = try value(c) {
+                v = value
+            } else {
+                continue
+            }
+            let k = values.count
+            if keys == nil, k >= shared.count || shared[k] != schema.slots[Int(c)].name {
+                keys = Array(shared[0..<min(k, shared.count)])
+            }
+            keys?.append(schema.slots[Int(c)].name)
+            values.append(v)
+        }
+        if keys == nil, values.count != shared.count { keys = Array(shared[0..<values.count]) }
+        let r = Record(keys: keys ?? shared, values: values)
         if !records.isEmpty { records[i] = r }
         return r
+    }
+
+    /// For each record, the keys of its artifact as this evaluation has it — fields it could not
+    /// compute counted in, unset optional ones left out: the tier's, shared by its tenants.
+    func artifactKeys() -> [[String]] {
+        var keys = [[String]](repeating: [], count: schema.count)
+        for i in 0..<schema.count where schema.slots[i].isRecord {
+            for c in schema.slots[i].children where !schema.slots[Int(c)].isHidden {
+                let j = Int(c)
+                if !schema.slots[j].isRecord, state[j] == .done, memo[j] == nil { continue }
+                keys[i].append(schema.slots[j].name)
+            }
+        }
+        return keys
     }
 
     /// Every value, and whether it could be computed (for a baseline).
@@ -344,7 +376,11 @@ final class Evaluator {
                 case .text(let t): s += t
                 case .expression(let x):
                     let v = try eval(x, frame: frame)
-                    do { s += try Operators.interpolated(v) } catch { throw fail(error, at: x.span) }
+                    if case .string(let piece) = v {
+                        s += piece
+                    } else {
+                        do { s += try Operators.interpolated(v) } catch { throw fail(error, at: x.span) }
+                    }
                 }
                 if s.utf8.count > EvaluationLimits.maxStringBytes { throw fail(Operators.stringTooLong(), at: span) }
             }

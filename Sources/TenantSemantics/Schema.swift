@@ -60,7 +60,7 @@ public struct Slot: Sendable {
 
     /// Hidden fields (names starting with `_`) are part of the config — formulas read them,
     /// layers set them — but never appear in artifacts, like KCL's and CUE's `_` fields.
-    public var isHidden: Bool { name.utf8.first == UInt8(ascii: "_") }
+    public internal(set) var isHidden: Bool = false
 }
 
 /// The shape of a config: every field, in declaration order. Slot 0 is the root record.
@@ -98,6 +98,7 @@ public struct Schema: Sendable {
                         isRecord: isRecord, type: type, locked: inheritedLock, doc: doc,
                         declaredAt: declaredAt, declaredBy: declaredBy, inferred: inferred)
         slot.depth = slots[Int(parent)].depth + 1
+        slot.isHidden = name.utf8.first == UInt8(ascii: "_")
         slots.append(slot)
         slots[Int(parent)].children.append(index)
         slots[Int(parent)].childIndex[name] = index

@@ -6,10 +6,19 @@ import TenantSyntax
 public struct TenantResult: Sendable {
     public var id: String
     public var environment: String
+    /// The resolved config: set when the tenant builds and its artifact was asked for.
     public var tenant: ResolvedTenant?
     public var diagnostics: [Diagnostic]
     /// True when the tenant could not be built (its own errors, or its tier's).
-    public var failed: Bool { tenant == nil }
+    public var failed: Bool
+
+    public init(id: String, environment: String, tenant: ResolvedTenant?, diagnostics: [Diagnostic], failed: Bool) {
+        self.id = id
+        self.environment = environment
+        self.tenant = tenant
+        self.diagnostics = diagnostics
+        self.failed = failed
+    }
 }
 
 /// Tenant ids become file names, SQL identifiers and key prefixes: `[a-z][a-z0-9_]{0,62}`.
@@ -25,18 +34,20 @@ extension TierSet {
     ///
     /// `afterSyntaxErrors`: the tenant's file did not parse cleanly; problems that follow from
     /// the missing parts (required fields, rules) are not reported on top of the syntax errors.
-    public func resolve(_ decl: Declaration, environment: String? = nil, afterSyntaxErrors: Bool = false) -> TenantResult {
-        withStackSpace { resolveHere(decl, environment: environment, afterSyntaxErrors: afterSyntaxErrors) }
+    /// `artifact`: build the resolved config (`check` only needs the diagnostics).
+    public func resolve(_ decl: Declaration, environment: String? = nil, afterSyntaxErrors: Bool = false,
+                        artifact: Bool = true) -> TenantResult {
+        withStackSpace { resolveHere(decl, environment: environment, afterSyntaxErrors: afterSyntaxErrors, artifact: artifact) }
     }
 
-    private func resolveHere(_ decl: Declaration, environment: String?, afterSyntaxErrors: Bool) -> TenantResult {
+    private func resolveHere(_ decl: Declaration, environment: String?, afterSyntaxErrors: Bool, artifact: Bool) -> TenantResult {
         let id = decl.name.text
         var diagnostics: [Diagnostic] = []
         if !isValidTenantID(id) {
             diagnostics.append(invalidTenantID(decl.name))
         }
         guard let parentName = decl.parent else {
-            return TenantResult(id: id, environment: environment ?? "production", tenant: nil, diagnostics: diagnostics)
+            return TenantResult(id: id, environment: environment ?? "production", tenant: nil, diagnostics: diagnostics, failed: true)
         }
         guard let tier = layout(named: parentName.text) else {
             if graph.index[parentName.text] == nil {
@@ -47,7 +58,7 @@ extension TierSet {
                     diagnostics.append(TierGraph.unknownTier(parentName, among: graph.tiers.map(\.name)))
                 }
             }
-            return TenantResult(id: id, environment: environment ?? "production", tenant: nil, diagnostics: diagnostics)
+            return TenantResult(id: id, environment: environment ?? "production", tenant: nil, diagnostics: diagnostics, failed: true)
         }
 
         // Layer 2: the tenant's body.
@@ -119,12 +130,13 @@ extension TierSet {
         }
         diagnostics += evaluator.diagnostics
 
+        // Every field is computed by now: building the artifact cannot fail any more.
+        let failed = tier.hasErrors || afterSyntaxErrors || diagnostics.contains { $0.severity == .error }
         var tenant: ResolvedTenant?
-        if !tier.hasErrors, !afterSyntaxErrors, !diagnostics.contains(where: { $0.severity == .error }),
-           let config = try? evaluator.artifact() {
+        if !failed, artifact, let config = try? evaluator.artifact() {
             tenant = ResolvedTenant(id: id, tier: tier.name, environment: env, config: config)
         }
-        return TenantResult(id: id, environment: env, tenant: tenant, diagnostics: diagnostics)
+        return TenantResult(id: id, environment: env, tenant: tenant, diagnostics: diagnostics, failed: failed || (artifact && tenant == nil))
     }
 
     private func invalidTenantID(_ name: Name) -> Diagnostic {

@@ -221,7 +221,8 @@ public final class TierSet: Sendable {
         let records = evaluator.artifactSubtrees()
         let (values, available) = evaluator.snapshot()
         let baseline = Baseline(count: layout.schema.count, values: values, available: available, recorder: recorder,
-                                rules: ruleRecords, inheritedRules: rules, records: records)
+                                rules: ruleRecords, inheritedRules: rules, records: records,
+                                artifactKeys: evaluator.artifactKeys())
         return (evaluator, baseline)
     }
 
