@@ -36,7 +36,7 @@ enum LocalBinding {
 /// Evaluates one config: every field's final value, lazily and at most once, with late binding.
 final class Evaluator {
     let schema: Schema
-    let defs: [[Definition]]
+    let defs: DefinitionTable
     let subject: EvaluationSubject
     private(set) var diagnostics: [Diagnostic] = []
 
@@ -59,7 +59,7 @@ final class Evaluator {
     let dirty: [Bool]
     let subtreeDirty: [Bool]
 
-    init(schema: Schema, defs: [[Definition]], subject: EvaluationSubject, recorder: DependencyRecorder? = nil,
+    init(schema: Schema, defs: DefinitionTable, subject: EvaluationSubject, recorder: DependencyRecorder? = nil,
          baseline: Baseline? = nil, dirty: DirtySet? = nil) {
         self.schema = schema
         self.defs = defs

@@ -465,10 +465,11 @@ struct LayerBuilder {
     }
 
     private mutating func assign(_ slot: Int32, _ expr: Expr, _ stmt: Statement, declaring: Bool) {
-        let field = schema[slot]
-        if isTenant, field.locked {
+        // The slot's properties are read in place: copying a `Slot` retains all it holds.
+        let i = Int(slot)
+        if isTenant, schema.slots[i].locked {
             let lockSite = lockSite(of: slot)
-            error(.lockedField, "`\(field.path)` is locked by its tier; a tenant cannot set it", stmt.span,
+            error(.lockedField, "`\(schema.slots[i].path)` is locked by its tier; a tenant cannot set it", stmt.span,
                   label: "set here", related: [DiagnosticLabel(lockSite.span, "locked in \(lockSite.origin.description)")],
                   help: ["the tier table is fixed per tier: move the tenant to another tier (`tenantc plan`), or define a custom tier that extends it"])
             return
@@ -478,11 +479,12 @@ struct LayerBuilder {
                   help: ["the environment selects the overlay; set `\(environmentFieldPath.joined(separator: "."))` in the tenant, or pass `--env`"])
             return
         }
-        if field.isRecord {
+        if schema.slots[i].isRecord {
             guard case .record(let entries) = expr.kind else {
                 let b = bind(expr)
                 if case .invalid = b { return }
-                error(.notARecord, "`\(field.path)` is a record; replace it with a record literal `{ … }` or change its fields with `\(field.path) { … }`",
+                let path = schema.slots[i].path
+                error(.notARecord, "`\(path)` is a record; replace it with a record literal `{ … }` or change its fields with `\(path) { … }`",
                       expr.span)
                 return
             }
@@ -551,6 +553,7 @@ struct LayerBuilder {
         // Values are bound in `apply`, after this pass for constants; formulas are inferred lazily here.
         var visiting: Set<Int32> = []
         var done: [Int32: FieldType] = [:]
+        guard !inferredHere.isEmpty else { return }
         var formulas: [Int32: Expr] = [:]
         for p in pending {
             if case .assign(let targets, let expr, _) = p, targets.count == 1, inferredHere.contains(targets[0]) {

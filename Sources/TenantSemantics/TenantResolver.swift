@@ -68,16 +68,16 @@ extension TierSet {
         builder.apply(decl.body)
         diagnostics += builder.diagnostics
         let schema = builder.schema
-        var defs = tier.defs
-        execute(builder.ops, on: &defs, schema: schema)
+        var defs = DefinitionTable(base: tier.defs, count: schema.count)
+        defs.execute(builder.ops, schema: schema)
 
         // The environment: --env, else the tenant's `tenant_info.environment` before overlays.
         let envSlot = schema.lookup(environmentFieldPath)
         var env = environment ?? "production"
         if let environment {
             if let envSlot {
-                defs[Int(envSlot)].append(Definition(kind: .value(.constant(.string(environment))), span: decl.headerSpan,
-                                                     statementSpan: decl.headerSpan, origin: .commandLine))
+                defs.append(Definition(kind: .value(.constant(.string(environment))), span: decl.headerSpan,
+                                       statementSpan: decl.headerSpan, origin: .commandLine), to: Int(envSlot))
             }
         } else if let envSlot, let top = defs[Int(envSlot)].last {
             if case .value(let e) = top.kind, case .string(let s)? = e.constantValue {
@@ -91,10 +91,10 @@ extension TierSet {
 
         // Layer 3: overlays of the tiers (root first), then the tenant's own.
         let tierOverlay = tier.overlay(env, schema: schema, sources: sources)
-        execute(tierOverlay.ops, on: &defs, schema: schema)
+        defs.execute(tierOverlay.ops, schema: schema)
         let ownOverlay = TierLayout.overlay(env, blocks: builder.envBlocks, schema: schema, environments: tier.environments, sources: sources)
         diagnostics += ownOverlay.diagnostics
-        execute(ownOverlay.ops, on: &defs, schema: schema)
+        defs.execute(ownOverlay.ops, schema: schema)
 
         var subject = EvaluationSubject(tenantID: id, tierName: tier.name, environment: env, headerSpan: decl.headerSpan,
                                         isTierSelfCheck: false, origin: origin)

@@ -80,21 +80,6 @@ public final class TierLayout: Sendable {
     }
 }
 
-/// Applies ops to a definition table.
-func execute(_ ops: [LayerOp], on defs: inout [[Definition]], schema: Schema) {
-    if defs.count < schema.count { defs.append(contentsOf: repeatElement([], count: schema.count - defs.count)) }
-    for op in ops {
-        switch op {
-        case .define(let s, let d):
-            defs[Int(s)].append(d)
-        case .clear(let s):
-            for t in schema.subtree(s) where !schema[t].isRecord { defs[Int(t)].removeAll() }
-        case .scale(let slots, let d):
-            for s in slots { defs[Int(s)].append(d) }
-        }
-    }
-}
-
 /// The valid environments: members of the root's `tenant_info.environment` enum.
 func environmentNames(_ schema: Schema) -> [String] {
     guard let s = schema.lookup(environmentFieldPath) else { return [] }
@@ -152,8 +137,9 @@ public final class TierSet: Sendable {
                 }
                 builder.envBlocks.removeAll { !envs.contains($0.name.text) }
             }
-            var defs = parent?.defs ?? []
-            execute(builder.ops, on: &defs, schema: builder.schema)
+            var table = DefinitionTable(base: parent?.defs ?? [], count: builder.schema.count)
+            table.execute(builder.ops, schema: builder.schema)
+            let defs = table.flattened()
             let hasErrors = (parent?.hasErrors ?? false) || builder.diagnostics.contains { $0.severity == .error }
             diagnostics += builder.diagnostics
             let layout = TierLayout(name: tier.name, index: i, schema: builder.schema, defs: defs,
@@ -208,9 +194,9 @@ public final class TierSet: Sendable {
 
     /// The self-check of a tier in one environment, which is also the baseline its tenants reuse.
     private static func evaluate(layout: TierLayout, env: String, sources: SourceMap) -> (Evaluator, Baseline) {
-        var defs = layout.defs
+        var defs = DefinitionTable(base: layout.defs, count: layout.schema.count)
         let overlay = layout.overlays[env] ?? Overlay()
-        execute(overlay.ops, on: &defs, schema: layout.schema)
+        defs.execute(overlay.ops, schema: layout.schema)
         let subject = EvaluationSubject(tenantID: layout.name, tierName: layout.name, environment: env,
                                         headerSpan: layout.headerSpan, isTierSelfCheck: true, origin: .tier(layout.name))
         let recorder = DependencyRecorder(count: layout.schema.count)

@@ -165,6 +165,32 @@ func badTenant(_ id: String) -> String {
         #expect(FileManager.default.fileExists(atPath: p.path("out/gamma.yaml")))
     }
 
+    /// A link back up the tree would make the walk endless: directory links are not followed,
+    /// file links are read like files.
+    @Test func aDirectoryWalkDoesNotFollowDirectoryLinks() throws {
+        let p = try Project(tenants: ["alpha": goodTenant("alpha")])
+        defer { p.remove() }
+        try FileManager.default.createDirectory(atPath: p.path("tenants/eu"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: p.path("tenants/eu/loop"), withDestinationPath: "..")
+        try FileManager.default.createSymbolicLink(atPath: p.path("tenants/eu/again"), withDestinationPath: p.path("tenants"))
+        try goodTenant("beta").write(toFile: p.path("beta.source"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: p.path("tenants/eu/beta.tenant"), withDestinationPath: p.path("beta.source"))
+        let outcome = Compiler.run(CompileRequest(inputs: [SourceInput(path: "tenants")], workingDirectory: p.root.path))
+        #expect(outcome.exitCode == 0, "\(humanText(outcome))")
+        #expect(outcome.tenants.map(\.id) == ["alpha", "beta"])
+    }
+
+    /// A name ending in `.tenant` is read as a file; a directory by that name is an I/O error.
+    @Test func aDirectoryNamedLikeATenantFileIsUnreadable() throws {
+        let p = try Project(tenants: ["alpha": goodTenant("alpha")])
+        defer { p.remove() }
+        try FileManager.default.createDirectory(atPath: p.path("tenants/odd.tenant"), withIntermediateDirectories: true)
+        let outcome = Compiler.run(CompileRequest(inputs: [SourceInput(path: "tenants/alpha.tenant"), SourceInput(path: "tenants/odd.tenant")],
+                                                  workingDirectory: p.root.path))
+        #expect(outcome.exitCode == 2)
+        #expect(outcome.diagnostics.contains { $0.message == "cannot read tenants/odd.tenant: is a directory" }, "\(humanText(outcome))")
+    }
+
     @Test func duplicateTenantIdsAcrossFiles() throws {
         let p = try Project(tenants: ["alpha": goodTenant("alpha"), "alpha_copy": goodTenant("alpha")])
         defer { p.remove() }
