@@ -101,8 +101,8 @@ final class ArtifactWriter: Sendable {
     /// Stages `bytes` for `relativePath` (a path of validated components under the root).
     func stage(_ relativePath: String, _ bytes: [UInt8]) throws(IOFailure) {
         if case .aside(let staging, let fd) = try mode() {
-            if let slash = relativePath.lastIndex(of: "/") {
-                try ensureStagingDirectory(staging + "/" + relativePath[..<slash])
+            if let slash = relativePath.utf8.lastIndex(of: UInt8(ascii: "/")) {
+                try ensureStagingDirectory(staging + "/" + String(decoding: relativePath.utf8[..<slash], as: UTF8.self))
             }
             try writeNew(relativePath, in: fd, bytes, shown: root + "/" + relativePath)
             stagedAside.add(1, ordering: .relaxed)
@@ -304,8 +304,8 @@ final class ArtifactWriter: Sendable {
 }
 
 private func baseName(_ path: String) -> String {
-    guard let slash = path.lastIndex(of: "/") else { return path }
-    return String(path[path.index(after: slash)...])
+    guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }
+    return String(decoding: path.utf8[path.utf8.index(after: slash)...], as: UTF8.self)
 }
 
 /// Removes a directory tree this process built (symlinks are removed, never followed).

@@ -112,13 +112,17 @@ enum FileSystem {
     /// `path` relative to `base` when it lies under it, for display.
     static func display(_ absolutePath: String, base: String) -> String {
         if absolutePath == base { return "." }
+        // Bytes, not Characters: this runs for every input, and paths are compared byte-wise.
         let prefix = base == "/" ? "/" : base + "/"
-        return absolutePath.hasPrefix(prefix) ? String(absolutePath.dropFirst(prefix.count)) : absolutePath
+        let path = absolutePath.utf8
+        guard path.starts(with: prefix.utf8) else { return absolutePath }
+        return String(decoding: path.dropFirst(prefix.utf8.count), as: UTF8.self)
     }
 
     static func parent(_ absolutePath: String) -> String {
-        guard let slash = absolutePath.lastIndex(of: "/"), slash != absolutePath.startIndex else { return "/" }
-        return String(absolutePath[..<slash])
+        let path = absolutePath.utf8
+        guard let slash = path.lastIndex(of: UInt8(ascii: "/")), slash != path.startIndex else { return "/" }
+        return String(decoding: path[..<slash], as: UTF8.self)
     }
 
     /// The nearest `tiers/` directory at or above `directory`.
