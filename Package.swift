@@ -1,6 +1,11 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// Release builds of the compiler's modules check exclusive access statically only: the
+/// dynamic check costs a call on every access to a class's stored array (the evaluator's
+/// stacks, the parser's state), for violations that debug builds and the test suite trap on.
+let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "tenantc",
     products: [
@@ -19,19 +24,20 @@ let package = Package(
         // The calling thread's stack bounds (glibc's pthread_getattr_np is not visible from Swift).
         .target(name: "CStackBounds"),
         // Source files, spans, the diagnostic model and its renderers.
-        .target(name: "TenantDiagnostics"),
+        .target(name: "TenantDiagnostics", swiftSettings: hotPath),
         // The value model shared by the evaluator and the backends: values, quantities, resolved tenants.
-        .target(name: "TenantModel"),
+        .target(name: "TenantModel", swiftSettings: hotPath),
         // Tokens, lexer, AST, parser.
-        .target(name: "TenantSyntax", dependencies: ["TenantDiagnostics", "TenantModel", "CStackBounds"]),
+        .target(name: "TenantSyntax", dependencies: ["TenantDiagnostics", "TenantModel", "CStackBounds"], swiftSettings: hotPath),
         // Tier graph, schema, layers, types, evaluation, checks.
-        .target(name: "TenantSemantics", dependencies: ["TenantSyntax", "TenantDiagnostics", "TenantModel"]),
+        .target(name: "TenantSemantics", dependencies: ["TenantSyntax", "TenantDiagnostics", "TenantModel"], swiftSettings: hotPath),
         // Backend protocol, registry, YAML (libyaml) and JSON.
-        .target(name: "TenantBackends", dependencies: ["TenantModel", "CYAML"]),
+        .target(name: "TenantBackends", dependencies: ["TenantModel", "CYAML"], swiftSettings: hotPath),
         // The driver shared by the CLI and editor integrations: load, resolve, check, emit.
         .target(
             name: "TenantCompiler",
-            dependencies: ["TenantSyntax", "TenantSemantics", "TenantDiagnostics", "TenantModel", "TenantBackends"]
+            dependencies: ["TenantSyntax", "TenantSemantics", "TenantDiagnostics", "TenantModel", "TenantBackends"],
+            swiftSettings: hotPath
         ),
         // The command-line interface.
         .executableTarget(

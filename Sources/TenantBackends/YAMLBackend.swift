@@ -157,7 +157,8 @@ func stringStyle(_ s: UnsafeBufferPointer<UInt8>) -> yaml_scalar_style_t {
     if plainScalarIsAmbiguous(s) { return YAML_SINGLE_QUOTED_SCALAR_STYLE }
     var newline = false
     let n = s.count
-    var i = 0
+    // Most strings are ASCII without a line break: skip them eight bytes at a time.
+    var i = asciiWithoutLineBreak(s)
     while i < n {
         switch s[i] {
         case 0x0A:
@@ -180,4 +181,22 @@ func stringStyle(_ s: UnsafeBufferPointer<UInt8>) -> yaml_scalar_style_t {
     // document with `...`; double quotes keep every document ending the same way.
     if s[n - 1] == 0x0A, n == 1 || s[n - 2] == 0x0A { return YAML_DOUBLE_QUOTED_SCALAR_STYLE }
     return YAML_LITERAL_SCALAR_STYLE
+}
+
+/// How many leading bytes of `s` are known to be ASCII other than a line feed, checked a word
+/// at a time (the rest is left to a byte loop).
+@inline(__always)
+private func asciiWithoutLineBreak(_ s: UnsafeBufferPointer<UInt8>) -> Int {
+    guard let base = s.baseAddress else { return 0 }
+    let raw = UnsafeRawPointer(base)
+    let high: UInt64 = 0x8080_8080_8080_8080
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    var i = 0
+    while i + 8 <= s.count {
+        let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        let lf = w ^ (ones &* 0x0A)  // a zero byte where `w` has a line feed
+        if (w | ((lf &- ones) & ~lf)) & high != 0 { break }
+        i += 8
+    }
+    return i
 }

@@ -45,6 +45,20 @@ import Testing
         }
     }
 
+    /// Line breaks (and other non-ASCII) at every offset of a long string: the style scan reads
+    /// eight bytes at a time and must notice them wherever they fall.
+    @Test(arguments: ["\n", "\u{85}", "\u{2028}", "\u{2029}", "é", "\n\n"])
+    func breaksAtEveryOffsetSurvive(_ inserted: String) throws {
+        for offset in 0...24 {
+            var s = String(repeating: "a", count: 24)
+            s.insert(contentsOf: inserted, at: s.index(s.startIndex, offsetBy: offset))
+            let docs = try readYAMLDocuments(try render(YAMLBackend(), tenant(Record(["v": .string(s)]))))
+            for schema in [Schema.core12, .yaml11] {
+                #expect(resolve(docs[0], schema) == .map(["v": .string(s)]), "offset \(offset), \(schema)")
+            }
+        }
+    }
+
     @Test(arguments: trickyKeys + trickyStrings + yamlOnlyStrings)
     func eachKeySurvives(_ key: String) throws {
         let record = Record(["first": .int(1), key: .int(2)])
