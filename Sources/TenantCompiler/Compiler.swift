@@ -55,6 +55,8 @@ public struct CompileRequest: Sendable {
     /// Relative paths (inputs, `--tiers`, `-o`) are taken from here, and file names in
     /// diagnostics are shown relative to it. Default: the current directory.
     public var workingDirectory: String?
+    /// Memory for inputs kept between their outline and their compile (see `keptBytesBudget`).
+    var inputMemoryBudget = Compiler.keptBytesBudget
 
     public init(inputs: [SourceInput], tiersDirectory: String? = nil, environments: [String] = [], jobs: Int = availableCores,
                 emit: EmitPlan? = nil, keepResolved: Bool = false, workingDirectory: String? = nil) {
@@ -232,11 +234,15 @@ public enum Compiler {
             /// Set for files parsed in this phase.
             var unit: SourceUnit?
             var failure: IOFailure?
-            /// The file's bytes, kept while the total stays under `keptBytesBudget`: most runs
-            /// read each file once, and memory stays bounded whatever the number of inputs.
+            /// The file and its tokens, kept while their total size stays under
+            /// `keptBytesBudget`: most runs read and lex each file once, and memory stays
+            /// bounded whatever the number of inputs.
+            var lexed: (file: SourceFile, tokens: LexedFile)?
+            /// Past that budget, the bytes alone while they fit in another.
             var bytes: [UInt8]?
         }
         let kept = Atomic<Int>(0)
+        let keptRaw = Atomic<Int>(0)
         let outlined = ResultSlots<Outline>(count: inputFiles.count)
         parallelFor(inputFiles.count, jobs: readers(request.jobs)) { i in
             let f = inputFiles[i]
@@ -251,12 +257,18 @@ public enum Compiler {
                     return
                 }
             }
-            let outline = Lexer.outline(bytes)
+            let file = sources.add(path: f.display, bytes: bytes)
+            let lexed = Lexer.tokenize(file)
+            let outline = Lexer.outline(of: lexed, bytes: bytes)
             o.tenants = outline.tenants
-            if outline.declaresTiers {
-                o.unit = Parser.parse(sources.add(path: f.display, bytes: bytes))
-            } else if f.contents == nil, kept.add(bytes.count, ordering: .relaxed).newValue <= keptBytesBudget {
-                o.bytes = bytes
+            let size = bytes.count + lexed.tokens.count * MemoryLayout<Token>.stride
+            if outline.declaresTiers || f.contents != nil {
+                o.unit = Parser.parse(file, lexed: lexed)
+            } else if kept.add(size, ordering: .relaxed).newValue <= request.inputMemoryBudget {
+                o.lexed = (file, lexed)
+            } else {
+                sources.forget(file.id)
+                if keptRaw.add(bytes.count, ordering: .relaxed).newValue <= request.inputMemoryBudget { o.bytes = bytes }
             }
             outlined.set(i, o)
         }
@@ -273,10 +285,15 @@ public enum Compiler {
         }
         func ensureParsed(_ i: Int) {
             guard outlines[i].unit == nil, outlines[i].failure == nil else { return }
+            if let (file, tokens) = outlines[i].lexed {
+                outlines[i].unit = Parser.parse(file, lexed: tokens)
+                outlines[i].lexed = nil
+                return
+            }
             let f = inputFiles[i]
             do throws(IOFailure) {
                 let bytes: [UInt8]
-                if let c = f.contents { bytes = c } else { bytes = try FileSystem.readFile(f.absolute) }
+                if let c = f.contents ?? outlines[i].bytes { bytes = c } else { bytes = try FileSystem.readFile(f.absolute) }
                 outlines[i].unit = Parser.parse(sources.add(path: f.display, bytes: bytes))
             } catch {
                 outlines[i].failure = error
@@ -372,9 +389,11 @@ public enum Compiler {
             let unit: SourceUnit
             if let u = parsedOutlines[i].unit {
                 unit = u
+            } else if let (file, tokens) = parsedOutlines[i].lexed {
+                unit = Parser.parse(file, lexed: tokens)
             } else {
                 guard parsedOutlines[i].failure == nil,
-                      let bytes = f.contents ?? parsedOutlines[i].bytes ?? (try? FileSystem.readFile(f.absolute)) else { return }
+                      let bytes = parsedOutlines[i].bytes ?? (try? FileSystem.readFile(f.absolute)) else { return }
                 unit = Parser.parse(sources.add(path: f.display, bytes: bytes))
             }
             result.diagnostics = unit.diagnostics
@@ -459,7 +478,8 @@ public enum Compiler {
     /// disk, so several reads per core are kept in flight (the lexing they do is light).
     static func readers(_ jobs: Int) -> Int { jobs <= 1 ? 1 : min(jobs * 8, 64) }
 
-    /// Input bytes kept between the outline and the compile of a file (beyond, files are read again).
+    /// Bytes of inputs (with their tokens) kept between the outline and the compile of a file;
+    /// past it, the bytes alone are kept within as much again, and beyond that files are read again.
     static let keptBytesBudget = 32 << 20
 
     /// Environment names become directories with several `--env`: keep them to one safe component.

@@ -51,8 +51,12 @@ public struct Lexer {
     /// The top-level declarations of a source, from its tokens alone (no parse): the tenant
     /// ids it declares and whether it declares tiers. The driver uses it to stream inputs.
     public static func outline(_ bytes: [UInt8]) -> (tenants: [String], declaresTiers: Bool) {
-        let file = SourceFile(id: FileID(raw: 0), path: "", bytes: bytes)
-        let tokens = tokenize(file).tokens
+        outline(of: tokenize(SourceFile(id: FileID(raw: 0), path: "", bytes: bytes)), bytes: bytes)
+    }
+
+    /// The same, from tokens already made (which `Parser.parse(_:lexed:)` can then reuse).
+    public static func outline(of lexed: LexedFile, bytes: [UInt8]) -> (tenants: [String], declaresTiers: Bool) {
+        let tokens = lexed.tokens
         var tenants: [String] = []
         var declaresTiers = false
         var depth = 0

@@ -25,9 +25,10 @@ public struct Parser {
     private let stackGuard = StackGuard()
 
     /// Parses a whole file.
-    public static func parse(_ file: SourceFile) -> SourceUnit {
+    /// `lexed`: the file's tokens when they are already made.
+    public static func parse(_ file: SourceFile, lexed: LexedFile? = nil) -> SourceUnit {
         withStackSpace {
-            let lexed = Lexer.tokenize(file)
+            let lexed = lexed ?? Lexer.tokenize(file)
             var parser = Parser(file: file, lexed: lexed)
             let decls = parser.parseFile()
             return SourceUnit(file: file, declarations: decls, diagnostics: parser.diagnostics)

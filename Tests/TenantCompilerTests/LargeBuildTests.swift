@@ -1,0 +1,69 @@
+import Foundation
+@testable import TenantCompiler
+import TenantBackends
+import TenantTestSupport
+import Testing
+
+/// A build of a couple of thousand tenant files, the way CI runs it: a directory of inputs,
+/// streamed through the outline, the compile workers and the writer. Whatever the number of
+/// threads, and whether inputs are kept in memory between phases or read again, the artifacts
+/// are the same bytes, and each says what its tenant set.
+@Suite struct LargeBuildTests {
+    static let count = 2_000
+
+    @Test func twoThousandTenantsBuildTheSameWhateverTheThreadsAndMemory() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let tenants = DeterminismTests.generatedTenants(Self.count)
+        try FileManager.default.createDirectory(atPath: root.path + "/tenants", withIntermediateDirectories: true)
+        for t in tenants {
+            try t.text.write(toFile: root.path + "/tenants/\(t.name).tenant", atomically: false, encoding: .utf8)
+        }
+
+        // (threads, bytes kept between phases): everything kept, nothing kept (every file is
+        // read twice), and a budget that runs out part-way (tokens, then bytes, then nothing).
+        let runs: [(jobs: Int, budget: Int)] = [(4, Compiler.keptBytesBudget), (1, 0), (3, 64 << 10)]
+        var outputs: [[String: Data]] = []
+        for (k, run) in runs.enumerated() {
+            var request = CompileRequest(inputs: [SourceInput(path: "tenants")], tiersDirectory: repoRoot + "/tiers", jobs: run.jobs,
+                                         emit: EmitPlan(backends: [YAMLBackend()], output: .directory("out-\(k)")),
+                                         workingDirectory: root.path)
+            request.inputMemoryBudget = run.budget
+            let outcome = Compiler.run(request)
+            try #require(outcome.exitCode == 0, "\(humanText(outcome))")
+            #expect(outcome.written == Self.count)
+            #expect(outcome.tenants.map(\.id) == tenants.map(\.name))
+            let dir = root.path + "/out-\(k)"
+            let names = try FileManager.default.contentsOfDirectory(atPath: dir)
+            #expect(names.count == Self.count)
+            var files: [String: Data] = [:]
+            for n in names { files[n] = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + n)) }
+            outputs.append(files)
+        }
+        #expect(outputs[1] == outputs[0], "one thread, inputs read twice")
+        #expect(outputs[2] == outputs[0], "three threads, a budget that runs out")
+
+        // Each artifact holds its own tenant's values (a streaming mix-up would swap them).
+        let regions = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-1"]
+        let envs = ["development", "staging", "production"]
+        for i in stride(from: 0, to: Self.count, by: 37) {
+            let id = tenants[i].name
+            let bytes = try #require(outputs[0]["\(id).yaml"])
+            let doc = try #require(try readYAMLDocuments(Array(bytes)).first)
+            guard case .map(let top) = resolve(doc, .core12), case .map(let info)? = top["tenant_info"] else {
+                Issue.record("\(id): no tenant_info")
+                continue
+            }
+            #expect(info["tenant_id"] == .string(id))
+            #expect(info["tenant_name"] == .string("Tenant \(i)"))
+            #expect(info["region"] == .string(regions[i % 4]))
+            #expect(info["environment"] == .string(envs[i % 3]))
+        }
+
+        // And the same bytes as compiling that tenant on its own.
+        for i in stride(from: 5, to: Self.count, by: 199) {
+            let alone = compileSources([tenants[i]], emit: EmitPlan(backends: [YAMLBackend()], output: .standardOutput))
+            #expect(Data(alone.standardOutput) == outputs[0]["\(tenants[i].name).yaml"], "\(tenants[i].name)")
+        }
+    }
+}
