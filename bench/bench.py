@@ -40,6 +40,8 @@ def run(argv, out=None):
     for each file it creates, which would charge a deletion to the next run (see README)."""
     with tempfile.NamedTemporaryFile(suffix=".time", delete=False) as tf:
         path = tf.name
+    # What earlier runs wrote goes to disk now, not during this run.
+    os.sync()
     t0 = time.perf_counter()
     p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", path, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     wall = time.perf_counter() - t0
@@ -87,18 +89,44 @@ def measure(name, argv_for, n, out=None, runs=RUNS, inner=None):
     return row
 
 
-def tenantc_rows(label, tenants, tiers, n, out):
+def measure_interleaved(commands, n, runs=RUNS):
+    """[(name, argv_for, out)] run in turn, RUNS rounds: commands compared with each other see
+    the same machine (this one shares its host, and its speed drifts over minutes)."""
+    walls = {name: [] for name, _, _ in commands}
+    rsss = {name: [] for name, _, _ in commands}
+    last = {}
+    for _ in range(runs):
+        for name, argv_for, out in commands:
+            last[name] = fresh(out)
+            w, r = run(argv_for(last[name]))
+            walls[name].append(w)
+            rsss[name].append(r)
+    rows = []
+    for name, _, _ in commands:
+        med = statistics.median(walls[name])
+        rows.append({"command": name, "n": n, "size": SIZE, "median_s": med, "per_s": n / med, "peak_rss_mib": max(rsss[name]),
+                     "walls": walls[name], "out": last[name]})
+        print(f"  {name:34s} N={n:<7d} {med:8.3f}s  {n / med:10.0f} tenants/s  {max(rsss[name]):7.1f} MiB  runs {walls[name]}", flush=True)
+    return rows
+
+
+def tenantc_build_yaml(tenants, tiers):
+    return lambda o: [TENANTC, "build", tenants, "--tiers", tiers, "-o", o, "--emit", "yaml"]
+
+
+def tenantc_rows(label, tenants, tiers, n, out, build_row=None):
     rows = []
     one = os.path.join(tenants, sorted(os.listdir(tenants))[0])
-    rows.append(measure(f"{label}: tenantc build --emit yaml", lambda o: [TENANTC, "build", tenants, "--tiers", tiers, "-o", o, "--emit", "yaml"], n, out))
+    rows.append(build_row or measure(f"{label}: tenantc build --emit yaml", tenantc_build_yaml(tenants, tiers), n, out))
     rows.append(measure(f"{label}: tenantc build --emit yaml,json", lambda o: [TENANTC, "build", tenants, "--tiers", tiers, "-o", o, "--emit", "yaml,json"], n, out + "-json"))
     rows.append(measure(f"{label}: tenantc check (all)", lambda o: [TENANTC, "check", tenants, "--tiers", tiers], n))
     rows.append(measure(f"{label}: tenantc check (one file)", lambda o: [TENANTC, "check", one, "--tiers", tiers], 1, runs=max(RUNS, 11)))
     return rows
 
 
-def peer_rows(n, gen, out):
-    """The peers, run here the same way as tenantc (fresh output directories)."""
+def peer_rows(n, gen, out, paired=None):
+    """The peers, run here the same way as tenantc (fresh output directories). `paired`: the
+    rows of seed-c and tenantc measured in turn (`measure_interleaved`), placed first."""
     py = os.path.join(PEERS, ".venv", "bin", "python")
     modes = {
         "seed-c": lambda o: [py, os.path.join(PEERS, "seed.py"), os.path.join(gen, "seed"), o],
@@ -108,12 +136,14 @@ def peer_rows(n, gen, out):
     }
     rows = []
     for mode in PEER_MODES.split(","):
-        if mode.startswith("limit-") or mode not in modes:
+        if mode.startswith("limit-") or mode not in modes or (mode == "seed-c" and paired is not None):
             continue
         if mode != "seed-c" and n > PEER_MAX_N:
             print(f"  {mode}: skipped above N={PEER_MAX_N} (PEER_MAX_N)", flush=True)
             continue
         rows.append(measure(f"peers: {mode}", modes[mode], n, os.path.join(out, mode)))
+    if paired is not None:
+        rows.insert(0, paired[0])
     ref = rows[0]["out"]
     if "limit-libyaml-emit" in PEER_MODES:
         rows.append(measure("peers: floor, libyaml emit to memory", lambda o: [os.path.join(PEERS, "limits", "yamlemit"), ref, o], n,
@@ -140,6 +170,7 @@ def main():
     os.makedirs(WORK, exist_ok=True)
     rows = []
     verify = {}
+    ratios = {}
     py = peers_setup() if PEERS else None
     try:
         for n in sizes:
@@ -155,8 +186,19 @@ def main():
                 tenants = os.path.join(WORK, f"peers-{n}")
                 if not os.path.isdir(tenants):
                     subprocess.run(["python3", os.path.join(HERE, "gen_peer_tenants.py"), os.path.join(gen, "model.json"), tenants], check=True)
-                peers = peer_rows(n, gen, os.path.join(WORK, f"out-{n}"))
-                mine = tenantc_rows("peers' workload", tenants, os.path.join(HERE, "tiers"), n, os.path.join(WORK, f"out-{n}", "tenantc"))
+                # The fastest peer and tenantc's build, in turn: the 20x target compares these two.
+                py_seed = [py, os.path.join(PEERS, "seed.py"), os.path.join(gen, "seed")]
+                paired = None
+                if "seed-c" in PEER_MODES:
+                    paired = measure_interleaved([
+                        ("peers: seed-c", lambda o: py_seed + [o], os.path.join(WORK, f"out-{n}", "seed-c")),
+                        ("peers' workload: tenantc build --emit yaml", tenantc_build_yaml(tenants, os.path.join(HERE, "tiers")),
+                         os.path.join(WORK, f"out-{n}", "tenantc")),
+                    ], n)
+                    ratios[n] = paired[0]["median_s"] / paired[1]["median_s"]
+                peers = peer_rows(n, gen, os.path.join(WORK, f"out-{n}"), paired)
+                mine = tenantc_rows("peers' workload", tenants, os.path.join(HERE, "tiers"), n, os.path.join(WORK, f"out-{n}", "tenantc"),
+                                    build_row=paired[1] if paired else None)
                 rows += peers + mine
                 vroot = os.path.join(WORK, f"verify-{n}")
                 shutil.rmtree(vroot, ignore_errors=True)
@@ -170,10 +212,10 @@ def main():
     finally:
         for d in SCRATCH:
             shutil.rmtree(d, ignore_errors=True)
-    report(sizes, rows, verify)
+    report(sizes, rows, verify, ratios)
 
 
-def report(sizes, rows, verify):
+def report(sizes, rows, verify, ratios):
     lines = ["# Benchmark results", "", f"{RUNS} runs per command (11 for a single file), median wall time; peak RSS over the runs.", ""]
     lines += ["| command | " + " | ".join(f"N={n}" for n in sizes) + " |", "|---|" + "---|" * len(sizes)]
     for name in dict.fromkeys(r["command"] for r in rows):
@@ -187,6 +229,9 @@ def report(sizes, rows, verify):
             else:
                 cells.append(f"{r['median_s']:.3f} s ({r['per_s']:.0f}/s, {r['peak_rss_mib']:.0f} MiB)")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    if ratios:
+        lines += ["", "seed-c and tenantc's `build --emit yaml` run in turn; median over median: " +
+                  ", ".join(f"N={n}: {r:.1f}x" for n, r in ratios.items())]
     if verify:
         lines += ["", "## Equivalence (the peers' verify.py, every tenant)", ""]
         for n, text in verify.items():

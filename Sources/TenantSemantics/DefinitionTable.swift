@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The definitions of every leaf of one config, lowest layer first: its tier's table, shared,
 /// with this config's own changes on top. A tenant copies the few leaves it touches, not the
 /// table: the table is as large as the tier, a tenant's layer usually a handful of lines.
@@ -10,7 +18,12 @@ struct DefinitionTable: Sendable {
     /// A table for `count` slots on top of `base` (slots past its end have no definitions).
     init(base: [[Definition]], count: Int) {
         self.base = base
-        index = Array(repeating: -1, count: max(count, base.count))
+        // All bytes 0xFF is -1 in every entry: one `memset` (the generic fill goes element by element).
+        let n = max(count, base.count)
+        index = [Int32](unsafeUninitializedCapacity: n) { buffer, initialized in
+            if let p = buffer.baseAddress { memset(p, 0xFF, n * MemoryLayout<Int32>.stride) }
+            initialized = n
+        }
     }
 
     var count: Int { index.count }

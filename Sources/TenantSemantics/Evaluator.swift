@@ -44,7 +44,8 @@ final class Evaluator {
     // Raw buffers: the evaluator is the hot path, and arrays stored in a class pay for a
     // dynamic exclusivity check on every access.
     private let state: UnsafeMutableBufferPointer<State>
-    private let memo: UnsafeMutableBufferPointer<Value?>
+    /// An entry is initialised when its state becomes `done`, and read only then.
+    private let memo: UnsafeMutablePointer<Value?>
     /// Slots being evaluated, innermost last: for cycle reports.
     private var stack: [Int32] = []
     private var locals: [LocalBinding] = []
@@ -70,13 +71,14 @@ final class Evaluator {
         self.subtreeDirty = dirty?.subtreeDirty ?? []
         state = .allocate(capacity: schema.count)
         state.initialize(repeating: .fresh)
-        memo = .allocate(capacity: schema.count)
-        memo.initialize(repeating: nil)
+        memo = .allocate(capacity: max(schema.count, 1))
     }
 
     deinit {
+        // Only computed entries were initialised: a tenant computes a few dozen of its tier's
+        // hundreds of fields.
+        for i in 0..<state.count where state[i] == .done { (memo + i).deinitialize(count: 1) }
         state.deallocate()
-        memo.deinitialize()
         memo.deallocate()
     }
 
@@ -120,7 +122,7 @@ final class Evaluator {
         defer { stack.removeLast() }
         do {
             let v = try compute(slot)
-            memo[i] = v
+            (memo + i).initialize(to: v)
             state[i] = .done
             return v
         } catch .pending {
@@ -243,7 +245,7 @@ final class Evaluator {
 
     /// Every value, and whether it could be computed (for a baseline).
     func snapshot() -> (values: [Value?], available: [Bool]) {
-        (Array(memo), state.map { $0 == .done })
+        (state.indices.map { state[$0] == .done ? memo[$0] : nil }, state.map { $0 == .done })
     }
 
     /// Reports every required field left unset (even those nothing reads).
