@@ -57,9 +57,28 @@ public struct QuantityUnit: Sendable, Equatable {
     ]
 
     /// Looks a unit up by its exact (case-sensitive) spelling.
-    public static func named<Bytes: Collection>(_ bytes: Bytes) -> QuantityUnit? where Bytes.Element == UInt8 {
-        for u in all where u.name.utf8.elementsEqual(bytes) { return u }
+    public static func named(_ bytes: UnsafeBufferPointer<UInt8>) -> QuantityUnit? {
+        guard let key = packed(bytes) else { return nil }
+        for (k, u) in zip(packedNames, all) where k == key { return u }
         return nil
+    }
+
+    public static func named(_ bytes: ArraySlice<UInt8>) -> QuantityUnit? {
+        bytes.withUnsafeBufferPointer { named($0) }
+    }
+
+    /// A spelling as one integer (its length in the top byte): every number literal with a unit
+    /// looks its unit up, so the lookup compares integers, not strings.
+    private static func packed(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        guard !bytes.isEmpty, bytes.count <= 7 else { return nil }
+        var key = UInt64(bytes.count) << 56
+        for (i, b) in bytes.enumerated() { key |= UInt64(b) << (8 * UInt64(i)) }
+        return key
+    }
+
+    private static let packedNames: [UInt64] = all.map { u in
+        var name = u.name
+        return name.withUTF8 { packed($0) } ?? 0
     }
 }
 
