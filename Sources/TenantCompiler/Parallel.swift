@@ -1,4 +1,5 @@
 import Synchronization
+import TenantSyntax
 
 /// Runs `body(i)` for every i in `0..<count` on `jobs` threads; each index runs exactly once.
 /// Results go through `ResultSlots`, so callers get them back in index order.
@@ -14,6 +15,14 @@ func parallelFor(_ count: Int, jobs: Int, _ body: @Sendable (Int) -> Void) {
 func parallelFor(_ count: Int, jobs: Int, _ body: @Sendable (_ worker: Int, _ index: Int) -> Void) {
     guard count > 0 else { return }
     let workers = max(1, min(jobs, count))
+    if workers == 1 {
+        // One worker: the calling thread, when it already has a worker's stack (the driver's
+        // own thread does); a thread costs more than checking one file.
+        withStackSpace(needed: workerStackSize - (1 << 20), size: workerStackSize) {
+            for i in 0..<count { body(0, i) }
+        }
+        return
+    }
     let next = Atomic<Int>(0)
     let started = Atomic<Int>(0)
     withoutActuallyEscaping(body) { body in
