@@ -237,8 +237,8 @@ public enum Compiler {
             /// The file and its tokens, kept while their total size stays under
             /// `keptBytesBudget`: most runs read and lex each file once, and memory stays
             /// bounded whatever the number of inputs.
-            var lexed: (file: SourceFile, tokens: LexedFile)?
-            /// Past that budget, the bytes alone while they fit in another.
+            var tokens: LexedFile?
+            /// The bytes (with the tokens, or alone past that budget while they fit in another).
             var bytes: [UInt8]?
         }
         let kept = Atomic<Int>(0)
@@ -257,18 +257,20 @@ public enum Compiler {
                     return
                 }
             }
-            let file = sources.add(path: f.display, bytes: bytes)
-            let lexed = Lexer.tokenize(file)
+            // Lexed against a file of its own: the source map is filled (under its lock) by the
+            // compile workers, not by the many reading threads. Tokens hold offsets, not files.
+            let lexed = Lexer.tokenize(SourceFile(id: FileID(raw: 0), path: f.display, bytes: bytes))
             let outline = Lexer.outline(of: lexed, bytes: bytes)
             o.tenants = outline.tenants
             let size = bytes.count + lexed.tokens.count * MemoryLayout<Token>.stride
             if outline.declaresTiers || f.contents != nil {
-                o.unit = Parser.parse(file, lexed: lexed)
-            } else if kept.add(size, ordering: .relaxed).newValue <= request.inputMemoryBudget {
-                o.lexed = (file, lexed)
-            } else {
-                sources.forget(file.id)
-                if keptRaw.add(bytes.count, ordering: .relaxed).newValue <= request.inputMemoryBudget { o.bytes = bytes }
+                let file = sources.add(path: f.display, bytes: bytes)
+                o.unit = Parser.parse(file, lexed: lexed.diagnostics.isEmpty ? lexed : nil)
+            } else if lexed.diagnostics.isEmpty, kept.add(size, ordering: .relaxed).newValue <= request.inputMemoryBudget {
+                o.tokens = lexed
+                o.bytes = bytes
+            } else if keptRaw.add(bytes.count, ordering: .relaxed).newValue <= request.inputMemoryBudget {
+                o.bytes = bytes
             }
             outlined.set(i, o)
         }
@@ -285,12 +287,13 @@ public enum Compiler {
         }
         func ensureParsed(_ i: Int) {
             guard outlines[i].unit == nil, outlines[i].failure == nil else { return }
-            if let (file, tokens) = outlines[i].lexed {
-                outlines[i].unit = Parser.parse(file, lexed: tokens)
-                outlines[i].lexed = nil
+            let f = inputFiles[i]
+            if let bytes = outlines[i].bytes, let tokens = outlines[i].tokens {
+                outlines[i].unit = Parser.parse(sources.add(path: f.display, bytes: bytes), lexed: tokens)
+                outlines[i].tokens = nil
+                outlines[i].bytes = nil
                 return
             }
-            let f = inputFiles[i]
             do throws(IOFailure) {
                 let bytes: [UInt8]
                 if let c = f.contents ?? outlines[i].bytes { bytes = c } else { bytes = try FileSystem.readFile(f.absolute) }
@@ -389,8 +392,8 @@ public enum Compiler {
             let unit: SourceUnit
             if let u = parsedOutlines[i].unit {
                 unit = u
-            } else if let (file, tokens) = parsedOutlines[i].lexed {
-                unit = Parser.parse(file, lexed: tokens)
+            } else if let bytes = parsedOutlines[i].bytes, let tokens = parsedOutlines[i].tokens {
+                unit = Parser.parse(sources.add(path: f.display, bytes: bytes), lexed: tokens)
             } else {
                 guard parsedOutlines[i].failure == nil,
                       let bytes = parsedOutlines[i].bytes ?? (try? FileSystem.readFile(f.absolute)) else { return }

@@ -118,12 +118,18 @@ public final class SourceMap: Sendable {
     /// Registers a file and returns it with its new id.
     @discardableResult
     public func add(path: String, bytes: [UInt8]) -> SourceFile {
-        files.withLock { list in
-            let file = SourceFile(id: FileID(raw: UInt32(list.count)), path: path, bytes: bytes)
-            list.append(file)
-            return file
+        // The file (its line table) is made outside the lock: inputs are registered by many
+        // threads at once, and the lock only hands out an id and stores the result.
+        let id = files.withLock { list in
+            list.append(SourceMap.placeholder)
+            return FileID(raw: UInt32(list.count - 1))
         }
+        let file = SourceFile(id: id, path: path, bytes: bytes)
+        files.withLock { $0[Int(id.raw)] = file }
+        return file
     }
+
+    private static let placeholder = SourceFile(id: FileID(raw: 0), path: "", bytes: [])
 
     /// Replaces the bytes of a registered file, keeping its id and path: for tools that check
     /// one buffer again and again against the same tiers (an editor's unsaved buffer, a fuzzer).
@@ -140,10 +146,16 @@ public final class SourceMap: Sendable {
     /// Drops a file's text, keeping its path: for a compiler that streams thousands of inputs
     /// and only needs the text of those that diagnostics show.
     public func forget(_ id: FileID) {
-        files.withLock { list in
-            guard Int(id.raw) < list.count else { return }
-            list[Int(id.raw)] = SourceFile(id: id, path: list[Int(id.raw)].path, bytes: [])
+        guard let path = file(id)?.path else { return }
+        let emptied = SourceFile(id: id, path: path, bytes: [])
+        // The old file is released after the lock, with the last reference to its text.
+        let old: SourceFile? = files.withLock { list in
+            guard Int(id.raw) < list.count else { return nil }
+            let old = list[Int(id.raw)]
+            list[Int(id.raw)] = emptied
+            return old
         }
+        _ = old
     }
 
     public func file(_ id: FileID) -> SourceFile? {
