@@ -144,6 +144,8 @@ def peer_rows(n, gen, out, paired=None):
         rows.append(measure(f"peers: {mode}", modes[mode], n, os.path.join(out, mode)))
     if paired is not None:
         rows.insert(0, paired[0])
+    if not rows:
+        return rows
     ref = rows[0]["out"]
     if "limit-libyaml-emit" in PEER_MODES:
         rows.append(measure("peers: floor, libyaml emit to memory", lambda o: [os.path.join(PEERS, "limits", "yamlemit"), ref, o], n,
@@ -200,14 +202,16 @@ def main():
                 mine = tenantc_rows("peers' workload", tenants, os.path.join(HERE, "tiers"), n, os.path.join(WORK, f"out-{n}", "tenantc"),
                                     build_row=paired[1] if paired else None)
                 rows += peers + mine
-                vroot = os.path.join(WORK, f"verify-{n}")
-                shutil.rmtree(vroot, ignore_errors=True)
-                os.makedirs(vroot)
-                os.symlink(peers[0]["out"], os.path.join(vroot, "seed-c"))
-                os.symlink(mine[0]["out"], os.path.join(vroot, "tenantc"))
-                v = subprocess.run([py, os.path.join(PEERS, "verify.py"), vroot, "seed-c"], capture_output=True, text=True)
-                verify[n] = v.stdout.strip()
-                print(v.stdout, flush=True)
+                if peers:
+                    vroot = os.path.join(WORK, f"verify-{n}")
+                    shutil.rmtree(vroot, ignore_errors=True)
+                    os.makedirs(vroot)
+                    os.symlink(peers[0]["out"], os.path.join(vroot, peers[0]["command"].split(": ")[1]))
+                    os.symlink(mine[0]["out"], os.path.join(vroot, "tenantc"))
+                    v = subprocess.run([py, os.path.join(PEERS, "verify.py"), vroot, peers[0]["command"].split(": ")[1]],
+                                       capture_output=True, text=True)
+                    verify[n] = v.stdout.strip()
+                    print(v.stdout, flush=True)
             rows += tenantc_rows("shipped tiers", shipped, os.path.join(ROOT, "tiers"), n, os.path.join(WORK, f"out-{n}", "shipped"))
     finally:
         for d in SCRATCH:

@@ -262,14 +262,14 @@ public enum Compiler {
             let lexed = Lexer.tokenize(SourceFile(id: FileID(raw: 0), path: f.display, bytes: bytes))
             let outline = Lexer.outline(of: lexed, bytes: bytes)
             o.tenants = outline.tenants
-            let size = bytes.count + lexed.tokens.count * MemoryLayout<Token>.stride
+            let size = bytes.capacity + lexed.tokens.capacity * MemoryLayout<Token>.stride
             if outline.declaresTiers || f.contents != nil {
                 let file = sources.add(path: f.display, bytes: bytes)
                 o.unit = Parser.parse(file, lexed: lexed.diagnostics.isEmpty ? lexed : nil)
             } else if lexed.diagnostics.isEmpty, kept.add(size, ordering: .relaxed).newValue <= request.inputMemoryBudget {
                 o.tokens = lexed
                 o.bytes = bytes
-            } else if keptRaw.add(bytes.count, ordering: .relaxed).newValue <= request.inputMemoryBudget {
+            } else if keptRaw.add(bytes.capacity, ordering: .relaxed).newValue <= request.inputMemoryBudget {
                 o.bytes = bytes
             }
             outlined.set(i, o)
@@ -377,6 +377,7 @@ public enum Compiler {
             var writeFailure: IOFailure?
         }
         let results = ResultSlots<FileResult>(count: inputFiles.count)
+        let renderBuffers = (0..<workers).map { _ in RenderBuffer() }
         parallelFor(inputFiles.count, jobs: request.jobs) { worker, i in
             let f = inputFiles[i]
             var result = FileResult()
@@ -411,9 +412,12 @@ public enum Compiler {
                             tenant = ResolvedTenant(id: tenant.id, tier: tenant.tier, environment: tenant.environment, config: tenant.config.sortedByKey())
                         }
                         for backend in emit.backends {
-                            var bytes: [UInt8] = []
+                            // The worker's buffer, emptied: an artifact's storage is allocated once per thread.
+                            let buffer = renderBuffers[worker]
+                            buffer.bytes.removeAll(keepingCapacity: true)
                             do {
-                                try backend.render(tenant, options: emit.render, layout: emit.output == .standardOutput ? .stream : .file, into: &bytes)
+                                try backend.render(tenant, options: emit.render, layout: emit.output == .standardOutput ? .stream : .file,
+                                                   into: &buffer.bytes)
                             } catch {
                                 r.diagnostics.append(.error(.backendFailed, "backend `\(backend.name)` failed for tenant `\(tenant.id)`: \(error)",
                                                             at: decl.headerSpan))
@@ -424,12 +428,12 @@ public enum Compiler {
                             if let writer {
                                 let name = tenant.id + "." + backend.fileExtension
                                 let rel = perEnvDirectory ? (env ?? r.environment) + "/" + name : name
-                                do throws(IOFailure) { try writer.stage(rel, bytes) } catch {
+                                do throws(IOFailure) { try writer.stage(rel, buffer.bytes) } catch {
                                     result.writeFailure = error
                                     break
                                 }
                             } else {
-                                stream += bytes
+                                stream += buffer.bytes
                             }
                         }
                     }
@@ -475,6 +479,11 @@ public enum Compiler {
         return CompileOutcome(sources: sources, diagnostics: finalDiagnostics, counts: diagnostics.counts, tenants: tenants,
                               written: written, unchanged: unchanged, standardOutput: stdout,
                               usageOrIOFailure: usageFailure)
+    }
+
+    /// One worker's artifact bytes, reused from tenant to tenant (only that worker touches it).
+    final class RenderBuffer: @unchecked Sendable {
+        var bytes: [UInt8] = []
     }
 
     /// Threads that read the inputs: reading a file the cache no longer holds waits on the
