@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """gen_peer_tenants.py MODEL_JSON OUTDIR
 
-Writes the peers' benchmark tenants (the `model.json` that ../shared/bench-peers/gen.py makes)
+Writes the peers' benchmark tenants (the `model.json` that the peer benchmark's gen.py makes)
 as .tenant files, one per tenant, for bench/tiers/. Overrides set the hidden plan fields;
 `security.allowed_ips` appends (`super + [...]`), as the peers' `Append` does.
 """
