@@ -12,7 +12,9 @@ let package = Package(
         .executable(name: "tenantc", targets: ["tenantc"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // AES-256-GCM and SHA-256 for `secret` values (DESIGN §10).
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         // libyaml, linked from the system (Debian: libyaml-dev).
@@ -31,19 +33,21 @@ let package = Package(
         .target(name: "TenantSyntax", dependencies: ["TenantDiagnostics", "TenantModel", "CStackBounds"], swiftSettings: hotPath),
         // Tier graph, schema, layers, types, evaluation, checks.
         .target(name: "TenantSemantics", dependencies: ["TenantSyntax", "TenantDiagnostics", "TenantModel"], swiftSettings: hotPath),
+        // Keys, encryption and decryption of `secret` values.
+        .target(name: "TenantSecrets", dependencies: ["TenantModel", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: hotPath),
         // Backend protocol, registry, YAML (libyaml) and JSON.
         .target(name: "TenantBackends", dependencies: ["TenantModel", "CYAML"], swiftSettings: hotPath),
         // The driver shared by the CLI and editor integrations: load, resolve, check, emit.
         .target(
             name: "TenantCompiler",
-            dependencies: ["TenantSyntax", "TenantSemantics", "TenantDiagnostics", "TenantModel", "TenantBackends"],
+            dependencies: ["TenantSyntax", "TenantSemantics", "TenantDiagnostics", "TenantModel", "TenantBackends", "TenantSecrets"],
             swiftSettings: hotPath
         ),
         // The command-line interface.
         .executableTarget(
             name: "tenantc",
             dependencies: [
-                "TenantCompiler", "TenantDiagnostics", "TenantBackends",
+                "TenantCompiler", "TenantDiagnostics", "TenantBackends", "TenantSecrets", "TenantModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The Swift runtime linked in statically: an editor runs `tenantc check` on every
@@ -61,9 +65,10 @@ let package = Package(
         .target(name: "TenantTestSupport", dependencies: ["CYAML"], path: "Tests/TenantTestSupport"),
         .testTarget(name: "TenantBackendsTests", dependencies: ["TenantBackends", "TenantModel", "CYAML", "TenantTestSupport"]),
         .testTarget(name: "TenantDiagnosticsTests", dependencies: ["TenantDiagnostics"]),
+        .testTarget(name: "TenantSecretsTests", dependencies: ["TenantSecrets", "TenantModel"]),
         .testTarget(
             name: "TenantCompilerTests",
-            dependencies: ["TenantCompiler", "TenantSemantics", "TenantSyntax", "TenantDiagnostics", "TenantModel", "TenantBackends", "CYAML", "TenantTestSupport"],
+            dependencies: ["TenantCompiler", "TenantSemantics", "TenantSyntax", "TenantDiagnostics", "TenantModel", "TenantBackends", "TenantSecrets", "CYAML", "TenantTestSupport"],
             exclude: ["Goldens"]
         ),
     ]

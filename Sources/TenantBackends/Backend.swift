@@ -9,10 +9,27 @@ public enum UnitsMode: String, Sendable {
 /// Options shared by every backend for one build.
 public struct RenderOptions: Sendable {
     public var units: UnitsMode
+    /// What a `secret` value becomes (DESIGN §10). Plaintexts are never rendered from a secret:
+    /// for `plain`, the driver replaces the secrets with their decrypted text before rendering.
+    public var sensitive: SensitiveMode
 
-    public init(units: UnitsMode = .canonical) {
+    public init(units: UnitsMode = .canonical, sensitive: SensitiveMode = .redact) {
         self.units = units
+        self.sensitive = sensitive
     }
+}
+
+/// How artifacts show `secret` values.
+public enum SensitiveMode: String, Sendable, CaseIterable {
+    /// `"<redacted>"` (the default).
+    case redact
+    /// The encrypted token, safe to commit.
+    case encrypted
+    /// The decrypted text (needs the key).
+    case plain
+
+    /// What a redacted secret reads as.
+    public static let redactedText = "<redacted>"
 }
 
 /// Where the artifact goes, which decides framing: one file per tenant, or one stream for

@@ -62,6 +62,7 @@ public struct ExternalBackend: Backend {
         environment["TENANTC_TENANT_TIER"] = tenant.tier
         environment["TENANTC_TENANT_ENV"] = tenant.environment
         environment["TENANTC_UNITS"] = options.units.rawValue
+        environment["TENANTC_SENSITIVE"] = options.sensitive.rawValue
 
         let result: PluginResult
         do {

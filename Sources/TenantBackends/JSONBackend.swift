@@ -13,7 +13,7 @@ public struct JSONBackend: Backend {
 
     public func render(_ tenant: ResolvedTenant, options: RenderOptions, layout: RenderLayout, into out: inout [UInt8]) throws {
         let start = out.count
-        var w = JSONWriter(out: out, units: options.units, pretty: layout == .file)
+        var w = JSONWriter(out: out, options: options, pretty: layout == .file)
         out = []  // hand the buffer over without a copy-on-write copy
         do {
             try w.writeRecord(tenant.config, depth: 0)
@@ -30,7 +30,7 @@ public struct JSONBackend: Backend {
 
 struct JSONWriter {
     var out: [UInt8]
-    let units: UnitsMode
+    let options: RenderOptions
     let pretty: Bool
 
     mutating func writeValue(_ v: Value, depth: Int) throws {
@@ -39,7 +39,7 @@ struct JSONWriter {
         case .record(let r): try writeRecord(r, depth: depth)
         default:
             // Every other case is a leaf.
-            switch v.scalar(units: units)! {  // nil only for lists and records, handled above
+            switch v.scalar(options)! {  // nil only for lists and records, handled above
             case .bool(let b): append(b ? "true" : "false")
             case .int(let i): withDecimalDigits(i) { out.append(contentsOf: $0) }
             case .float(let d):

@@ -14,21 +14,23 @@ enum Scalar {
 
 extension Value {
     /// The leaf encoding of this value, or nil for lists and records.
-    func scalar(units: UnitsMode) -> Scalar? {
+    func scalar(_ options: RenderOptions) -> Scalar? {
+        let units = options.units
         switch self {
         case .bool(let b): return .bool(b)
         case .int(let i): return .int(i)
         case .float(let d): return .float(d)
         case .string(let s): return .string(s)
-        // The driver redacts or encrypts secrets before rendering; what is left is the token.
-        case .secret(let s): return .string(s)
+        // A secret left in the artifact renders as its token only when asked to; `plain` has
+        // had its secrets replaced by the driver, so one left over is redacted like the rest.
+        case .secret(let s): return .string(options.sensitive == .encrypted ? s : SensitiveMode.redactedText)
         case .cpu(let c): return .number(c.coresText)
         case .unlimited: return .string("unlimited")
         case .size(let s):
             return units == .base ? .int(s.bytes) : .string(s.canonical)
         case .duration(let t):
             // Whole seconds as an int, else a float: `seconds` is always one of the two leaves.
-            return units == .base ? t.seconds.scalar(units: units) : .string(t.canonical)
+            return units == .base ? t.seconds.scalar(options) : .string(t.canonical)
         case .percent(let p):
             return units == .base ? .number(p.fractionText) : .string(p.canonical)
         case .list, .record:

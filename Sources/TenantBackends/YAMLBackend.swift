@@ -19,7 +19,7 @@ public struct YAMLBackend: Backend {
         out.reserveCapacity(out.count + 8192)  // a document is a few KiB: grow once, not by doubling
         do {
             try withUnsafeMutablePointer(to: &out) { sink in
-                let emitter = try YAMLEmitter(sink: sink, units: options.units)
+                let emitter = try YAMLEmitter(sink: sink, options: options)
                 defer { emitter.close() }
                 try emitter.document(tenant.config)
             }
@@ -34,17 +34,17 @@ public struct YAMLBackend: Backend {
 /// One libyaml emitter writing into a `[UInt8]`, for the duration of one render call.
 private struct YAMLEmitter {
     let emitter: UnsafeMutablePointer<yaml_emitter_t>
-    let units: UnitsMode
+    let options: RenderOptions
 
     /// `sink` must stay valid until `close()`: libyaml calls back into it when it flushes.
-    init(sink: UnsafeMutablePointer<[UInt8]>, units: UnitsMode) throws {
+    init(sink: UnsafeMutablePointer<[UInt8]>, options: RenderOptions) throws {
         // libyaml keeps pointers into the emitter struct, so it needs a stable address.
         emitter = .allocate(capacity: 1)
         guard yaml_emitter_initialize(emitter) == 1 else {
             emitter.deallocate()
             throw BackendError("libyaml: cannot initialize the emitter (out of memory)")
         }
-        self.units = units
+        self.options = options
         yaml_emitter_set_unicode(emitter, 1)  // otherwise non-ASCII is escaped
         yaml_emitter_set_width(emitter, -1)  // otherwise long strings are folded
         yaml_emitter_set_indent(emitter, 2)
@@ -95,7 +95,7 @@ private struct YAMLEmitter {
             for item in items { try value(item) }
             try emit(&ev, yaml_sequence_end_event_initialize(&ev))
         default:
-            switch v.scalar(units: units)! {  // nil only for lists and records, handled above
+            switch v.scalar(options)! {  // nil only for lists and records, handled above
             case .bool(let b): try plain(b ? "true" : "false")
             case .int(let i): try withDecimalDigits(i) { try scalar($0, YAML_PLAIN_SCALAR_STYLE) }
             // formatFloat always writes a `.` and a signed exponent, and `.inf`/`.nan` for the

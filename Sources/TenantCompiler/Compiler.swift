@@ -2,6 +2,7 @@ import Synchronization
 import TenantBackends
 import TenantDiagnostics
 import TenantModel
+import TenantSecrets
 import TenantSemantics
 import TenantSyntax
 
@@ -57,6 +58,9 @@ public struct CompileRequest: Sendable {
     public var workingDirectory: String?
     /// Memory for inputs kept between their outline and their compile (see `keptBytesBudget`).
     var inputMemoryBudget = Compiler.keptBytesBudget
+    /// The key of the `secret` values: when set, every secret is decrypted (one that does not
+    /// is an error of its tenant), and `--sensitive plain` artifacts get the plaintexts.
+    public var secretKey: SecretKey?
 
     public init(inputs: [SourceInput], tiersDirectory: String? = nil, environments: [String] = [], jobs: Int = availableCores,
                 emit: EmitPlan? = nil, keepResolved: Bool = false, workingDirectory: String? = nil) {
@@ -187,6 +191,9 @@ public enum Compiler {
         var environments = request.environments
         var seenEnvironments: Set<String> = []
         environments = environments.filter { seenEnvironments.insert($0).inserted }
+        if request.emit?.render.sensitive == .plain, request.secretKey == nil {
+            ioError("--sensitive plain needs the key the secrets were encrypted with: --key-file PATH or TENANTC_KEY_FILE", code: .keyFile)
+        }
         if environments.count > 1, case .directory = request.emit?.output {
             for env in environments where !isSafePathComponent(env) {
                 ioError("--env \(env): an environment name used as a directory must be letters, digits, `_`, `-` or `.`", code: .unknownEnvironment)
@@ -362,6 +369,7 @@ public enum Compiler {
         let perEnvDirectory = environments.count > 1
         let envs: [String?] = environments.isEmpty ? [nil] : environments
         let keep = request.keepResolved
+        let key = request.secretKey
         // Each worker thread resolves against tiers of its own: the tiers are read for every
         // tenant, and sharing them between cores would make every reference count they hold a
         // contended cache line. Building them again costs a few milliseconds per thread.
@@ -405,7 +413,19 @@ public enum Compiler {
             let set = own[f.group]
             for (k, decl) in unit.declarations.enumerated() where decl.kind == .tenant && !losers.contains([i, k]) {
                 for env in envs {
-                    var r = set.resolve(decl, environment: env, afterSyntaxErrors: broken, artifact: emit != nil || keep)
+                    var r = set.resolve(decl, environment: env, afterSyntaxErrors: broken, artifact: emit != nil || keep || key != nil,
+                                        secretSources: key != nil)
+                    if let key, !r.failed, let tenant = r.tenant, tenant.config.values.contains(where: \.containsSecret) {
+                        let pass = SecretPass(key: key, replace: emit?.render.sensitive == .plain)
+                        let (config, problems) = pass.run(tenant.config, tenant: tenant.id, sources: r.secretSources, fallback: decl.headerSpan)
+                        if problems.isEmpty {
+                            r.tenant = ResolvedTenant(id: tenant.id, tier: tenant.tier, environment: tenant.environment, config: config)
+                        } else {
+                            r.diagnostics += problems
+                            r.tenant = nil
+                            r.failed = true
+                        }
+                    }
                     var stream: [UInt8] = []
                     if let emit, var tenant = r.tenant {
                         if emit.sortKeys {

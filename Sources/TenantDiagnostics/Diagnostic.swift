@@ -47,6 +47,9 @@ public struct Diagnostic: Hashable, Sendable {
     public var notes: [String]
     public var help: [String]
     public var fixes: [FixIt]
+    /// The source under the spans must not be shown (it holds a plaintext where a secret
+    /// belongs): renderers give locations, never the lines.
+    public var hidesSource = false
 
     public init(
         _ severity: Severity, _ code: DiagnosticCode, _ message: String,

@@ -80,4 +80,10 @@ extension DiagnosticCode {
     public static let unwritableOutput = DiagnosticCode("E0503", "cannot write output")
     public static let backendFailed = DiagnosticCode("E0504", "backend failed")
     public static let tooManyDiagnostics = DiagnosticCode("E0505", "too many diagnostics")
+
+    // Secrets
+    public static let invalidSecret = DiagnosticCode("E0601", "malformed secret literal")
+    public static let plaintextSecret = DiagnosticCode("E0602", "plain value where a secret is expected")
+    public static let undecryptableSecret = DiagnosticCode("E0603", "secret does not decrypt")
+    public static let keyFile = DiagnosticCode("E0604", "key file missing or unusable")
 }

@@ -100,6 +100,11 @@ struct HumanRenderer {
                 if index > 0 { emptyGutterLine(gutter, into: &out) }
                 out += spaces(gutter + 1) + palette.paint(":::", Palette.blue) + " " + location + "\n"
             }
+            if diagnostic.hidesSource {
+                // Locations only; the labels follow as notes.
+                orphanLabels += snippet.marks.map(\.message).filter { !$0.isEmpty }
+                continue
+            }
             emptyGutterLine(gutter, into: &out)
             renderLines(of: snippet, gutter: gutter, severity: diagnostic.severity, into: &out)
         }

@@ -26,6 +26,16 @@ public enum Value: Sendable, Equatable {
         }
     }
 
+    /// True when a secret is this value or inside it.
+    public var containsSecret: Bool {
+        switch self {
+        case .secret: true
+        case .list(let items): items.contains { $0.containsSecret }
+        case .record(let r): r.values.contains { $0.containsSecret }
+        default: false
+        }
+    }
+
     /// The name of this value's kind as users see it in diagnostics (`size`, `list`, …).
     public var kindName: String {
         switch self {

@@ -75,6 +75,8 @@ struct Binder {
             return .binary(op, bl, br, e.span)
         case .conditional(let c, let t, let f):
             return .conditional(bind(c), bind(t), bind(f), e.span)
+        case .call(let name, let args) where name.text == "secret":
+            return bindSecret(args, e.span)
         case .call(let name, let args):
             guard let f = Function(rawValue: name.text) else {
                 var help: [String] = ["the functions are \(Function.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "))"]
@@ -104,6 +106,23 @@ struct Binder {
             locals.removeLast()
             return .comprehension(element: el, source: src, condition: cond, e.span)
         }
+    }
+
+    /// `secret("tenantc:v1:…")`: a constant secret. Nothing of a malformed argument is repeated
+    /// (it may be a plaintext pasted by mistake), and its line is not shown.
+    private mutating func bindSecret(_ args: [Expr], _ span: Span) -> BoundExpr {
+        let help = ["`tenantc encrypt --key-file KEY` reads the value from its standard input and prints the `secret(\"tenantc:v1:…\")` to paste"]
+        guard args.count == 1, case .literal(.string(let text)) = args[0].kind else {
+            report(.invalidSecret, "`secret(…)` takes one plain string literal: the encrypted value `tenantc encrypt` prints", span, help: help)
+            diagnostics[diagnostics.count - 1].hidesSource = true
+            return .invalid(span)
+        }
+        guard let token = SecretToken(text) else {
+            report(.invalidSecret, "this is not an encrypted secret: `secret(…)` holds `tenantc:v1:<key-id>:<base64>`", args[0].span, help: help)
+            diagnostics[diagnostics.count - 1].hidesSource = true
+            return .invalid(span)
+        }
+        return .constant(.secret(token.text))
     }
 
     private func foldInterpolation(_ parts: [BoundPart]) throws(OperationError) -> String {

@@ -127,6 +127,9 @@ public struct TypeMismatch: Error, Sendable {
     /// For enum mismatches: the value and the members (did-you-mean).
     public var enumValue: String?
     public var enumMembers: [String] = []
+    /// A value where a secret belongs: it may be a plaintext, so neither the message nor the
+    /// diagnostic's source excerpt may show it.
+    public var concernsSecret = false
 }
 
 extension FieldType {
@@ -215,10 +218,11 @@ extension FieldType {
             if case .percent = value { return .success(value) }
         case .secret:
             if case .secret = value { return .success(value) }
-            if case .string = value {
-                return .failure(TypeMismatch(kind: .type, message: "expected secret like secret(\"tenantc:v1:…\"), found a plain string",
-                                             help: ["encrypt the value with `tenantc encrypt` and paste the `secret(\"…\")` literal it prints"]))
-            }
+            // Never the value itself: a plaintext password must not reach a log.
+            let found = value.kindName == "string" ? "a plain string" : "a plain \(value.kindName)"
+            return .failure(TypeMismatch(kind: .type, message: "expected an encrypted secret like secret(\"tenantc:v1:…\"), found \(found)",
+                                         help: ["encrypt the value with `tenantc encrypt --key-file KEY` (it reads the value from its standard input) and paste the `secret(\"…\")` it prints"],
+                                         concernsSecret: true))
         case .cron, .cidr, .email:
             if case .string(let s) = value {
                 let problem: String?

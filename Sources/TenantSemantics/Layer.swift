@@ -677,7 +677,9 @@ func mismatchDiagnostic(_ m: TypeMismatch, field: Slot, at span: Span) -> Diagno
             help.append("the members are \(m.enumMembers.map { quoteForSource($0) }.joined(separator: ", "))")
         }
     }
-    return .error(code, "`\(field.path)`: \(m.message)", at: span, label: "this value",
-                  related: [DiagnosticLabel(field.declaredAt, "`\(field.path)` is declared as \(field.type.description) here")],
-                  help: help, fixes: fixes)
+    var d = Diagnostic.error(m.concernsSecret ? .plaintextSecret : code, "`\(field.path)`: \(m.message)", at: span, label: "this value",
+                             related: [DiagnosticLabel(field.declaredAt, "`\(field.path)` is declared as \(field.type.description) here")],
+                             help: help, fixes: fixes)
+    d.hidesSource = m.concernsSecret
+    return d
 }

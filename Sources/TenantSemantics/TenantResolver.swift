@@ -11,6 +11,9 @@ public struct TenantResult: Sendable {
     public var diagnostics: [Diagnostic]
     /// True when the tenant could not be built (its own errors, or its tier's).
     public var failed: Bool
+    /// When asked for: the fields holding secrets (dotted paths), each with the definition
+    /// that set it, so that a secret that does not decrypt is reported where it was written.
+    public var secretSources: [String: Span] = [:]
 
     public init(id: String, environment: String, tenant: ResolvedTenant?, diagnostics: [Diagnostic], failed: Bool) {
         self.id = id
@@ -35,12 +38,16 @@ extension TierSet {
     /// `afterSyntaxErrors`: the tenant's file did not parse cleanly; problems that follow from
     /// the missing parts (required fields, rules) are not reported on top of the syntax errors.
     /// `artifact`: build the resolved config (`check` only needs the diagnostics).
+    /// `secretSources`: say where each field holding a secret was set.
     public func resolve(_ decl: Declaration, environment: String? = nil, afterSyntaxErrors: Bool = false,
-                        artifact: Bool = true) -> TenantResult {
-        withStackSpace { resolveHere(decl, environment: environment, afterSyntaxErrors: afterSyntaxErrors, artifact: artifact) }
+                        artifact: Bool = true, secretSources: Bool = false) -> TenantResult {
+        withStackSpace {
+            resolveHere(decl, environment: environment, afterSyntaxErrors: afterSyntaxErrors, artifact: artifact, secretSources: secretSources)
+        }
     }
 
-    private func resolveHere(_ decl: Declaration, environment: String?, afterSyntaxErrors: Bool, artifact: Bool) -> TenantResult {
+    private func resolveHere(_ decl: Declaration, environment: String?, afterSyntaxErrors: Bool, artifact: Bool,
+                             secretSources: Bool) -> TenantResult {
         let id = decl.name.text
         var diagnostics: [Diagnostic] = []
         if !isValidTenantID(id) {
@@ -136,7 +143,14 @@ extension TierSet {
         if !failed, artifact, let config = try? evaluator.artifact() {
             tenant = ResolvedTenant(id: id, tier: tier.name, environment: env, config: config)
         }
-        return TenantResult(id: id, environment: env, tenant: tenant, diagnostics: diagnostics, failed: failed || (artifact && tenant == nil))
+        var result = TenantResult(id: id, environment: env, tenant: tenant, diagnostics: diagnostics, failed: failed || (artifact && tenant == nil))
+        if secretSources, !failed {
+            for s in 0..<schema.count where !schema.slots[s].isRecord {
+                guard let v = try? evaluator.value(Int32(s)), v.containsSecret else { continue }
+                result.secretSources[schema.slots[s].path] = defs[s].last?.span ?? decl.headerSpan
+            }
+        }
+        return result
     }
 
     private func invalidTenantID(_ name: Name) -> Diagnostic {

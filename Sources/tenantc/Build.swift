@@ -30,6 +30,13 @@ struct Build: ParsableCommand {
     @Flag(name: .customLong("sort-keys"), help: "Write record keys in alphabetical order instead of declaration order.")
     var sortKeys = false
 
+    @Option(help: ArgumentHelp("Secrets in artifacts: redact (\"<redacted>\"), encrypted (the token) or plain (decrypted; needs the key).",
+                               valueName: "mode"))
+    var sensitive: SensitiveMode = .redact
+
+    @Option(name: .customLong("key-file"), help: ArgumentHelp("The key of the secrets: every secret is checked to decrypt (needed by --sensitive plain, which also reads $TENANTC_KEY_FILE).", valueName: "path"))
+    var keyFile: String?
+
     /// The backends `--emit` names, in order, without repeats.
     private func backends() throws -> [any Backend] {
         var names: [String] = []
@@ -63,9 +70,14 @@ struct Build: ParsableCommand {
     func run() throws {
         let backends = try backends()
         let target: OutputTarget = output == "-" ? .standardOutput : .directory(output)
-        let plan = EmitPlan(backends: backends, output: target, keepGoing: keepGoing, render: RenderOptions(units: units), sortKeys: sortKeys)
-        let outcome = Compiler.run(CompileRequest(inputs: options.files.map { SourceInput(path: $0) }, tiersDirectory: options.tiersDirectory,
-                                                  environments: options.environments, jobs: options.jobs, emit: plan))
+        // The key is read when given, or when plain artifacts need it (then from the environment too).
+        let key = sensitive == .plain ? try resolveKey(keyFile, required: true) : try keyFile.map { try loadKey($0) }
+        let plan = EmitPlan(backends: backends, output: target, keepGoing: keepGoing, render: RenderOptions(units: units, sensitive: sensitive),
+                            sortKeys: sortKeys)
+        var request = CompileRequest(inputs: options.files.map { SourceInput(path: $0) }, tiersDirectory: options.tiersDirectory,
+                                     environments: options.environments, jobs: options.jobs, emit: plan)
+        request.secretKey = key
+        let outcome = Compiler.run(request)
         if target == .standardOutput { writeAll(1, outcome.standardOutput) }
         report(outcome, format: options.format, color: options.color, machineFD: target == .standardOutput ? 2 : 1)
         if options.format == .human, target != .standardOutput, outcome.exitCode != 2, outcome.written + outcome.unchanged > 0 {
@@ -76,3 +88,4 @@ struct Build: ParsableCommand {
 }
 
 extension UnitsMode: ExpressibleByArgument {}
+extension SensitiveMode: ExpressibleByArgument {}

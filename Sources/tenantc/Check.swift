@@ -12,6 +12,8 @@ struct Check: ParsableCommand {
     @Option(name: .customLong("stdin-filename"), help: ArgumentHelp("The path the buffer read from `-` stands for.", valueName: "path"))
     var stdinFilename: String?
 
+    @OptionGroup var key: KeyOptions
+
     func validate() throws {
         if stdinFilename != nil, !options.files.contains("-") {
             throw ValidationError("--stdin-filename needs `-` among the files")
@@ -32,8 +34,11 @@ struct Check: ParsableCommand {
                 inputs.append(SourceInput(path: f))
             }
         }
-        let outcome = Compiler.run(CompileRequest(inputs: inputs, tiersDirectory: options.tiersDirectory,
-                                                  environments: options.environments, jobs: options.jobs))
+        var request = CompileRequest(inputs: inputs, tiersDirectory: options.tiersDirectory, environments: options.environments,
+                                     jobs: options.jobs)
+        // With a key, every secret is checked to decrypt.
+        request.secretKey = try key.load(required: false)
+        let outcome = Compiler.run(request)
         report(outcome, format: options.format, color: options.color)
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }

@@ -7,6 +7,7 @@ enum FileArguments {
     /// Options of `build` and `check` that take a value (the next argument).
     static let valued: Set<String> = [
         "--tiers", "--env", "--format", "--color", "--jobs", "-o", "--output", "--emit", "--units", "--stdin-filename",
+        "--sensitive", "--key-file", "--old-key-file",
     ]
 
     /// Below this many files the parser sees the command line as it is.
@@ -14,7 +15,7 @@ enum FileArguments {
 
     /// Splits `build`/`check` arguments into the rest and the files; files nil when untouched.
     static func split(_ args: [String]) -> ([String], [String]?) {
-        guard let sub = args.first, sub == "build" || sub == "check" else { return (args, nil) }
+        guard let sub = args.first, sub == "build" || sub == "check" || sub == "rekey" else { return (args, nil) }
         var rest = [sub]
         var files: [String] = []
         var i = 1
@@ -45,6 +46,9 @@ enum FileArguments {
         } else if var check = command as? Check {
             check.options.files = files
             command = check
+        } else if var rekey = command as? Rekey {
+            rekey.files = files
+            command = rekey
         }
     }
 }

@@ -40,7 +40,7 @@ import Testing
         huge: 1.0e+300
         name: Acme Corp
         flag: 'no'
-        token: enc:v1:abc
+        token: <redacted>
         memory: \(memory)
         timeout: \(timeout)
         retention: \(retention)
@@ -75,7 +75,7 @@ import Testing
           "huge": 1.0e+300,
           "name": "Acme Corp",
           "flag": "no",
-          "token": "enc:v1:abc",
+          "token": "<redacted>",
           "memory": \(memory),
           "timeout": \(timeout),
           "retention": \(retention),
@@ -126,11 +126,21 @@ import Testing
     @Test func jsonLinesIsTheCompactDocument() throws {
         let expected =
             #"{"enabled":true,"count":-42,"min":-9223372036854775808,"ratio":0.25,"two":2.0,"tiny":1.0e-05,"#
-            + #""huge":1.0e+300,"name":"Acme Corp","flag":"no","token":"enc:v1:abc","memory":"512MiB","#
+            + #""huge":1.0e+300,"name":"Acme Corp","flag":"no","token":"<redacted>","memory":"512MiB","#
             + #""timeout":"1500ms","retention":"30d","cores":0.25,"burst":2,"threshold":"70%","quota":"unlimited","#
             + #""on":["a",{"x":1,"y":[]},[2]],"nested":{"empty":{},"note":"line one\nline two\n"},"none":[]}"#
             + "\n"
         #expect(text(try render(JSONBackend(), tenant(Self.config), layout: .stream)) == expected)
+    }
+
+    /// Secrets are redacted unless the encrypted token is asked for; a plaintext never comes
+    /// from a backend (the driver decrypts, for `--sensitive plain`).
+    @Test(arguments: SensitiveMode.allCases)
+    func secretsRenderAsTheModeSays(_ mode: SensitiveMode) throws {
+        let t = tenant(Record(["token": .secret("tenantc:v1:0a1b2c3d:abc")]))
+        let shown = mode == .encrypted ? "tenantc:v1:0a1b2c3d:abc" : "<redacted>"
+        #expect(text(try render(YAMLBackend(), t, sensitive: mode)) == "---\ntoken: \(shown)\n")
+        #expect(text(try render(JSONBackend(), t, layout: .stream, sensitive: mode)) == "{\"token\":\"\(shown)\"}\n")
     }
 
     /// YAML documents always start with `---`, so a stream is the file documents concatenated.

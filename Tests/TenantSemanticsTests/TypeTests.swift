@@ -275,8 +275,8 @@ struct TypeTests {
 
     @Test func secretRejectsPlainStrings() {
         let c = setting("secret?", "\"hunter2\"")
-        let d = c.first("E0305")
-        #expect(d?.message.contains("expected secret") == true)
+        let d = c.first("E0602")
+        #expect(d?.message.contains("expected an encrypted secret") == true)
         #expect(d?.help.first?.contains("tenantc encrypt") == true)
         // The plaintext never appears in the diagnostic.
         #expect(c.diagnostics.allSatisfy { !$0.message.contains("hunter2") && !$0.help.joined().contains("hunter2") })

@@ -114,7 +114,8 @@ func expectedNode(_ v: Value, units: UnitsMode) -> Node {
     case .bool(let b): return .bool(b)
     case .int(let i): return .int(i)
     case .float(let d): return .float(d)
-    case .string(let s), .secret(let s): return .string(s)
+    case .string(let s): return .string(s)
+    case .secret: return .string(SensitiveMode.redactedText)  // the default rendering
     case .cpu(let c): return number(c.coresText)
     case .unlimited: return .string("unlimited")
     case .size(let s): return units == .base ? .int(s.bytes) : .string(s.canonical)
@@ -128,9 +129,10 @@ func expectedNode(_ v: Value, units: UnitsMode) -> Node {
     }
 }
 
-func render(_ backend: any Backend, _ t: ResolvedTenant, units: UnitsMode = .canonical, layout: RenderLayout = .file) throws -> [UInt8] {
+func render(_ backend: any Backend, _ t: ResolvedTenant, units: UnitsMode = .canonical, layout: RenderLayout = .file,
+            sensitive: SensitiveMode = .redact) throws -> [UInt8] {
     var out: [UInt8] = []
-    try backend.render(t, options: RenderOptions(units: units), layout: layout, into: &out)
+    try backend.render(t, options: RenderOptions(units: units, sensitive: sensitive), layout: layout, into: &out)
     return out
 }
 

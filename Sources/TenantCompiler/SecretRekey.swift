@@ -1,0 +1,150 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import TenantDiagnostics
+import TenantModel
+import TenantSecrets
+import TenantSyntax
+
+/// What `tenantc rekey` did.
+public struct RekeyOutcome: Sendable {
+    public var rekeyed = 0
+    public var alreadyNew = 0
+    public var filesChanged = 0
+    /// One line per problem (`file:line: …`); a file with a problem is left as it was.
+    public var errors: [String] = []
+    /// A file could not be read or written.
+    public var ioFailure = false
+}
+
+/// Key rotation: every `secret("…")` literal under the old key is decrypted and sealed again
+/// under the new one, in place. Only the text between the literal's quotes changes, so
+/// comments, layout and everything else stay byte for byte; each file is replaced by one
+/// rename, so a reader (or a crash) sees the old file or the new one.
+public enum SecretRekey {
+    public static func run(_ paths: [String], old: SecretKey, new: SecretKey, workingDirectory: String? = nil) -> RekeyOutcome {
+        let base = FileSystem.absolute(workingDirectory ?? FileSystem.currentDirectory, base: FileSystem.currentDirectory)
+        var outcome = RekeyOutcome()
+        var files: [String] = []
+        for p in paths {
+            let abs = FileSystem.absolute(p, base: base)
+            if !abs.hasSuffix(".tenant"), FileSystem.isDirectory(abs) {
+                do { files += try FileSystem.tenantFiles(under: abs) } catch {
+                    outcome.errors.append("cannot list \(error.description)")
+                    outcome.ioFailure = true
+                }
+            } else {
+                files.append(abs)
+            }
+        }
+        for path in files {
+            rekey(path, shown: FileSystem.display(path, base: base), old: old, new: new, into: &outcome)
+        }
+        return outcome
+    }
+
+    private static func rekey(_ path: String, shown: String, old: SecretKey, new: SecretKey, into outcome: inout RekeyOutcome) {
+        let bytes: [UInt8]
+        do { bytes = try FileSystem.readFile(path) } catch {
+            outcome.errors.append("cannot read \(shown): \(error.reason)")
+            outcome.ioFailure = true
+            return
+        }
+        let file = SourceFile(id: FileID(raw: 0), path: shown, bytes: bytes)
+        let lexed = Lexer.tokenize(file)
+        if !lexed.diagnostics.isEmpty {
+            outcome.errors.append("\(shown): does not lex (check it first); left as it was")
+            return
+        }
+        let t = lexed.tokens
+        var edits: [(range: Range<Int>, text: [UInt8])] = []
+        var problems: [String] = []
+        var rekeyed = 0
+        var already = 0
+        var i = 0
+        while i + 5 < t.count {
+            // secret ( " text " )
+            guard t[i].kind == .identifier, bytes[Int(t[i].start)..<Int(t[i].end)].elementsEqual("secret".utf8),
+                  t[i + 1].kind == .lparen, t[i + 2].kind == .stringStart, t[i + 3].kind == .stringText,
+                  t[i + 4].kind == .stringEnd, t[i + 5].kind == .rparen else {
+                i += 1
+                continue
+            }
+            let range = Int(t[i + 3].start)..<Int(t[i + 3].end)
+            let line = file.position(ofByte: range.lowerBound).line
+            i += 6
+            guard let token = SecretToken(String(decoding: bytes[range], as: UTF8.self)) else {
+                problems.append("\(shown):\(line): not an encrypted secret")
+                continue
+            }
+            if token.keyID == new.id {
+                already += 1
+                continue
+            }
+            guard token.keyID == old.id else {
+                problems.append("\(shown):\(line): a secret under key \(token.keyID), which is neither the old key (\(old.id)) nor the new one (\(new.id))")
+                continue
+            }
+            do {
+                let plain = try SecretBox.open(token, with: old)
+                edits.append((range, Array(SecretBox.seal(plain, with: new).text.utf8)))
+                rekeyed += 1
+            } catch {
+                problems.append("\(shown):\(line): the secret does not decrypt: \(error.message)")
+            }
+        }
+        outcome.alreadyNew += already
+        guard problems.isEmpty else {
+            outcome.errors += problems.map { $0 + "; file left as it was" }
+            return
+        }
+        guard !edits.isEmpty else { return }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + edits.count * 8)
+        var at = 0
+        for e in edits {
+            out += bytes[at..<e.range.lowerBound]
+            out += e.text
+            at = e.range.upperBound
+        }
+        out += bytes[at...]
+        if let failure = replaceFile(path, with: out) {
+            outcome.errors.append("cannot write \(shown): \(failure)")
+            outcome.ioFailure = true
+            return
+        }
+        outcome.rekeyed += rekeyed
+        outcome.filesChanged += 1
+    }
+
+    /// Writes `bytes` to a temporary file beside `path` (same mode), flushes it, and renames it
+    /// over `path`. Returns the reason of a failure, after removing the temporary file.
+    private static func replaceFile(_ path: String, with bytes: [UInt8]) -> String? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return String(cString: strerror(errno)) }
+        let temp = FileSystem.parent(path) + "/." + String(decoding: path.utf8.split(separator: UInt8(ascii: "/")).last ?? [], as: UTF8.self)
+            + ".rekey-\(getpid())"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 0o7777)
+        guard fd >= 0 else { return String(cString: strerror(errno)) }
+        var ok = fchmod(fd, st.st_mode & 0o7777) == 0
+        var written = 0
+        while ok, written < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }  // non-empty: written < count
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { ok = false } else { written += n }
+        }
+        ok = ok && fsync(fd) == 0
+        let failure = errno
+        close(fd)
+        guard ok, rename(temp, path) == 0 else {
+            let reason = String(cString: strerror(ok ? errno : failure))
+            unlink(temp)
+            return reason
+        }
+        return nil
+    }
+}
