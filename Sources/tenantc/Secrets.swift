@@ -51,13 +51,19 @@ struct Keygen: ParsableCommand {
         discussion: "An existing file is never overwritten: a lost key is every secret it encrypted lost."
     )
 
-    @Option(name: .customLong("key-file"), help: ArgumentHelp("Where to write the key.", valueName: "path"))
-    var keyFile: String
+    @Option(name: .customLong("key-file"), help: ArgumentHelp("Where to write the key (default: $TENANTC_KEY_FILE).", valueName: "path"))
+    var keyFile: String?
 
     func run() throws {
+        var path = keyFile
+        if path == nil, let v = getenv(KeyFile.environmentVariable), v.pointee != 0 { path = String(cString: v) }
+        guard let path else {
+            writeAll(2, "tenantc: error: where to? give --key-file PATH, or set \(KeyFile.environmentVariable)\n")
+            throw ExitCode(2)
+        }
         do {
-            let key = try KeyFile.create(keyFile)
-            writeAll(2, "tenantc: wrote key \(key.id) to \(keyFile)\n")
+            let key = try KeyFile.create(path)
+            writeAll(2, "tenantc: wrote key \(key.id) to \(path)\n")
         } catch {
             writeAll(2, "tenantc: error: \(error.message)\n")
             throw ExitCode(2)

@@ -2,6 +2,7 @@ import Foundation
 import TenantBackends
 import TenantCompiler
 import TenantDiagnostics
+import TenantSecrets
 import TenantTestSupport
 import Testing
 
@@ -18,6 +19,23 @@ import Testing
         let outcome = compile(["tiers/free.tenant", "tiers/standard.tenant", "tiers/premium.tenant", "tiers/enterprise.tenant"])
         #expect(outcome.diagnostics.isEmpty, "\(humanText(outcome))")
         #expect(outcome.exitCode == 0)
+    }
+
+    /// The examples' secrets open with the demo key, and only plain artifacts show them.
+    @Test func exampleSecretsOpenWithTheDemoKey() throws {
+        let (key, _) = try KeyFile.read(repoRoot + "/examples/demo.key")
+        var request = CompileRequest(inputs: exampleFiles().map { SourceInput(path: "examples/" + $0) },
+                                     emit: EmitPlan(backends: [YAMLBackend()], output: .standardOutput, render: RenderOptions(sensitive: .plain)),
+                                     workingDirectory: repoRoot)
+        request.secretKey = key
+        let plain = Compiler.run(request)
+        #expect(plain.exitCode == 0, "\(humanText(plain))")
+        let text = String(decoding: plain.standardOutput, as: UTF8.self)
+        for value in ["demo-only-corp-postgres", "demo-only-corp-mongodb", "demo-only-global-postgres", "demo-only-global-partner-key"] {
+            #expect(text.contains(value), "\(value)")
+        }
+        let redacted = compile(exampleFiles().map { "examples/" + $0 }, emit: EmitPlan(backends: [YAMLBackend()], output: .standardOutput))
+        #expect(!String(decoding: redacted.standardOutput, as: UTF8.self).contains("demo-only"))
     }
 
     @Test(arguments: exampleFiles())
