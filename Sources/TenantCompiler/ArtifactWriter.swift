@@ -173,7 +173,7 @@ final class ArtifactWriter: Sendable {
         guard let handle = opendir(dir) else { return }
         var stale: [String] = []
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = FileSystem.entryName(entry)
             guard name.hasPrefix(prefix), let pid = Int32(name.dropFirst(prefix.count)), pid > 0 else { continue }
             if kill(pid, 0) != 0, errno == ESRCH { stale.append(dir + "/" + name) }
         }
@@ -224,7 +224,7 @@ final class ArtifactWriter: Sendable {
         guard let handle = opendir(dir) else { return }
         defer { closedir(handle) }
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = FileSystem.entryName(entry)
             guard name.hasPrefix("."), let marker = lastRange(of: ".tmp-", in: name) else { continue }
             let fields = name[marker.upperBound...].split(separator: "-")
             guard fields.count == 2, let pid = Int32(fields[0]), fields[1].allSatisfy(\.isNumber), pid > 0 else { continue }
@@ -241,7 +241,7 @@ final class ArtifactWriter: Sendable {
         defer { closedir(handle) }
         var out: [(String, String)] = []
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = FileSystem.entryName(entry)
             guard name.hasPrefix("."), let r = lastRange(of: ArtifactWriter.marker, in: name) else { continue }
             out.append((name, String(name[name.index(after: name.startIndex)..<r.lowerBound])))
         }
@@ -316,7 +316,7 @@ private func removeTree(_ path: String) {
         if let handle = opendir(path) {
             var names: [String] = []
             while let entry = readdir(handle) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                let name = FileSystem.entryName(entry)
                 if name != ".", name != ".." { names.append(name) }
             }
             closedir(handle)

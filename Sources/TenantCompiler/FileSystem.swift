@@ -136,6 +136,15 @@ enum FileSystem {
         }
     }
 
+    /// The name of a directory entry, read in place up to its NUL. Copying `d_name` as a
+    /// 256-byte tuple would read past the end of the last (shorter) entry of readdir's buffer.
+    static func entryName(_ entry: UnsafeMutablePointer<dirent>) -> String {
+        // `d_name` is a stored field of a C struct: its offset always exists.
+        let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        let name = (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self)
+        return String(cString: name)
+    }
+
     /// The `*.tenant` files under a directory and its subdirectories (not hidden ones), sorted.
     /// Symbolic links to directories are not followed (a link back up would never end);
     /// links to files are taken like files.
@@ -146,7 +155,7 @@ enum FileSystem {
             guard let handle = opendir(dir) else { throw IOFailure(dir, errno: errno) }
             defer { closedir(handle) }
             while let entry = readdir(handle) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                let name = entryName(entry)
                 if name.hasPrefix(".") { continue }
                 let path = dir + "/" + name
                 // The entry's type comes with it: no `stat` per file, which on a cold cache
@@ -177,9 +186,7 @@ enum FileSystem {
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            let name = entryName(entry)
             if name.hasSuffix(".tenant"), !name.hasPrefix(".") { names.append(name) }
         }
         return names.sorted().map { directory + "/" + $0 }
