@@ -132,3 +132,14 @@ struct JSONWriter {
         out.append(UInt8(ascii: "\""))
     }
 }
+
+/// One value as the JSON backend writes it (compact), for JSON documents about a configuration
+/// (migration plans, access answers). A float JSON cannot hold becomes its text.
+public func jsonText(of value: Value, options: RenderOptions = RenderOptions()) -> String {
+    var w = JSONWriter(out: [], options: options, pretty: false)
+    do { try w.writeValue(value, depth: 0) } catch {
+        w.out = []
+        w.writeString(value.sourceText)
+    }
+    return String(decoding: w.out, as: UTF8.self)
+}

@@ -112,39 +112,12 @@ public enum SecretRekey {
             at = e.range.upperBound
         }
         out += bytes[at...]
-        if let failure = replaceFile(path, with: out) {
+        if let failure = FileSystem.replaceFile(path, with: out) {
             outcome.errors.append("cannot write \(shown): \(failure)")
             outcome.ioFailure = true
             return
         }
         outcome.rekeyed += rekeyed
         outcome.filesChanged += 1
-    }
-
-    /// Writes `bytes` to a temporary file beside `path` (same mode), flushes it, and renames it
-    /// over `path`. Returns the reason of a failure, after removing the temporary file.
-    private static func replaceFile(_ path: String, with bytes: [UInt8]) -> String? {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return String(cString: strerror(errno)) }
-        let temp = FileSystem.parent(path) + "/." + String(decoding: path.utf8.split(separator: UInt8(ascii: "/")).last ?? [], as: UTF8.self)
-            + ".rekey-\(getpid())"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 0o7777)
-        guard fd >= 0 else { return String(cString: strerror(errno)) }
-        var ok = fchmod(fd, st.st_mode & 0o7777) == 0
-        var written = 0
-        while ok, written < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }  // non-empty: written < count
-            if n < 0, errno == EINTR { continue }
-            if n <= 0 { ok = false } else { written += n }
-        }
-        ok = ok && fsync(fd) == 0
-        let failure = errno
-        close(fd)
-        guard ok, rename(temp, path) == 0 else {
-            let reason = String(cString: strerror(ok ? errno : failure))
-            unlink(temp)
-            return reason
-        }
-        return nil
     }
 }

@@ -6,23 +6,7 @@
 /// whitespace is not part of the contract.
 public func renderJSON(_ diagnostics: [Diagnostic], sourceMap: SourceMap, counts: DiagnosticCounts? = nil) -> String {
     let counts = counts ?? DiagnosticCounts(counting: diagnostics)
-    let list = diagnostics.map { diagnostic -> JSONValue in
-        .object([
-            ("severity", .string(diagnostic.severity.rawValue)),
-            ("code", .string(diagnostic.code.id)),
-            ("message", .string(diagnostic.message)),
-            ("range", jsonRange(diagnostic.span, sourceMap)),
-            ("label", .string(diagnostic.label)),
-            ("related", .array(diagnostic.related.map { related in
-                .compactObject([("message", .string(related.message)), ("range", jsonRange(related.span, sourceMap))])
-            })),
-            ("notes", .array(diagnostic.notes.map { .string($0) })),
-            ("help", .array(diagnostic.help.map { .string($0) })),
-            ("fixes", .array(diagnostic.fixes.map { fix in
-                .compactObject([("range", jsonRange(fix.span, sourceMap)), ("replacement", .string(fix.replacement))])
-            })),
-        ])
-    }
+    let list = diagnostics.map { jsonObject($0, sourceMap: sourceMap) }
     let envelope = JSONValue.object([
         ("format_version", .string(DiagnosticFormat.jsonFormatVersion)),
         ("valid", .bool(counts.isValid)),
@@ -34,6 +18,26 @@ public func renderJSON(_ diagnostics: [Diagnostic], sourceMap: SourceMap, counts
     envelope.write(to: &out, indent: 0)
     out += "\n"
     return out
+}
+
+/// One diagnostic as the envelope's `diagnostics` array holds it; other JSON documents
+/// (migration plans) embed the same objects.
+public func jsonObject(_ diagnostic: Diagnostic, sourceMap: SourceMap) -> JSONValue {
+    .object([
+        ("severity", .string(diagnostic.severity.rawValue)),
+        ("code", .string(diagnostic.code.id)),
+        ("message", .string(diagnostic.message)),
+        ("range", jsonRange(diagnostic.span, sourceMap)),
+        ("label", .string(diagnostic.label)),
+        ("related", .array(diagnostic.related.map { related in
+            .compactObject([("message", .string(related.message)), ("range", jsonRange(related.span, sourceMap))])
+        })),
+        ("notes", .array(diagnostic.notes.map { .string($0) })),
+        ("help", .array(diagnostic.help.map { .string($0) })),
+        ("fixes", .array(diagnostic.fixes.map { fix in
+            .compactObject([("range", jsonRange(fix.span, sourceMap)), ("replacement", .string(fix.replacement))])
+        })),
+    ])
 }
 
 extension DiagnosticFormat {
@@ -53,8 +57,8 @@ private func jsonRange(_ span: Span?, _ sourceMap: SourceMap) -> JSONValue {
 }
 
 /// A JSON document with its layout: keys keep their order, and `compactObject` prints on one line.
-/// Enough for the envelope and SARIF without pulling in Foundation.
-indirect enum JSONValue {
+/// Enough for the envelope, SARIF and migration plans without pulling in Foundation.
+public indirect enum JSONValue: Sendable {
     case null
     case bool(Bool)
     case int(Int)
@@ -62,6 +66,15 @@ indirect enum JSONValue {
     case array([JSONValue])
     case object([(String, JSONValue)])
     case compactObject([(String, JSONValue)])
+    /// JSON text made elsewhere (a value written by the JSON backend), inserted as it is.
+    case raw(String)
+
+    /// The document, pretty-printed, with a final newline.
+    public var text: String {
+        var out = ""
+        write(to: &out, indent: 0)
+        return out + "\n"
+    }
 
     func write(to out: inout String, indent: Int) {
         switch self {
@@ -69,6 +82,7 @@ indirect enum JSONValue {
         case .bool(let value): out += value ? "true" : "false"
         case .int(let value): out += String(value)
         case .string(let value): writeJSONString(value, to: &out)
+        case .raw(let text): out += text
         case .array(let items):
             if items.isEmpty {
                 out += "[]"

@@ -39,15 +39,19 @@ extension TierSet {
     /// the missing parts (required fields, rules) are not reported on top of the syntax errors.
     /// `artifact`: build the resolved config (`check` only needs the diagnostics).
     /// `secretSources`: say where each field holding a secret was set.
+    /// `evenIfFailing`: build the config of a tenant whose checks fail too, when every field still
+    /// has a value (a migration plan shows what would change along with what would fail); the
+    /// result stays `failed`.
     public func resolve(_ decl: Declaration, environment: String? = nil, afterSyntaxErrors: Bool = false,
-                        artifact: Bool = true, secretSources: Bool = false) -> TenantResult {
+                        artifact: Bool = true, secretSources: Bool = false, evenIfFailing: Bool = false) -> TenantResult {
         withStackSpace {
-            resolveHere(decl, environment: environment, afterSyntaxErrors: afterSyntaxErrors, artifact: artifact, secretSources: secretSources)
+            resolveHere(decl, environment: environment, afterSyntaxErrors: afterSyntaxErrors, artifact: artifact, secretSources: secretSources,
+                        evenIfFailing: evenIfFailing)
         }
     }
 
     private func resolveHere(_ decl: Declaration, environment: String?, afterSyntaxErrors: Bool, artifact: Bool,
-                             secretSources: Bool) -> TenantResult {
+                             secretSources: Bool, evenIfFailing: Bool) -> TenantResult {
         let id = decl.name.text
         var diagnostics: [Diagnostic] = []
         if !isValidTenantID(id) {
@@ -140,7 +144,7 @@ extension TierSet {
         // Every field is computed by now: building the artifact cannot fail any more.
         let failed = tier.hasErrors || afterSyntaxErrors || diagnostics.contains { $0.severity == .error }
         var tenant: ResolvedTenant?
-        if !failed, artifact, let config = try? evaluator.artifact() {
+        if !failed || (evenIfFailing && !tier.hasErrors && !afterSyntaxErrors), artifact, let config = try? evaluator.artifact() {
             tenant = ResolvedTenant(id: id, tier: tier.name, environment: env, config: config)
         }
         var result = TenantResult(id: id, environment: env, tenant: tenant, diagnostics: diagnostics, failed: failed || (artifact && tenant == nil))

@@ -74,6 +74,14 @@ public final class TierLayout: Sendable {
     }
 
     /// The overlay for `env`: cached for known environments.
+    /// How many checks and warnings hold a tenant of this tier in `env` (its parents' and the
+    /// environment overlays' included): what a post-migration `tenantc check` runs.
+    public func ruleCounts(environment env: String, sources: SourceMap) -> (checks: Int, warnings: Int) {
+        let all = (rules + overlay(env, schema: schema, sources: sources).rules).filter { $0.environment == nil || $0.environment == env }
+        let checks = all.filter { $0.severity == .error }.count
+        return (checks, all.count - checks)
+    }
+
     func overlay(_ env: String, schema tenantSchema: Schema, sources: SourceMap) -> Overlay {
         if tenantSchema.count == schema.count, let o = overlays[env] { return o }
         return TierLayout.overlay(env, blocks: envBlocks, schema: tenantSchema, environments: environments, sources: sources)

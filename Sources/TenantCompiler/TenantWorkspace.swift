@@ -1,0 +1,153 @@
+import TenantDiagnostics
+import TenantModel
+import TenantSemantics
+import TenantSyntax
+
+/// A usage or I/O problem of a one-tenant command (`plan`, `migrate`, `access`): exit code 2.
+public struct UsageFailure: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var help: [String]
+
+    public init(_ message: String, help: [String] = []) {
+        self.message = message
+        self.help = help
+    }
+
+    public var description: String { message }
+}
+
+/// One tenant of one file, with its tiers, loaded once: what the commands that reason about a
+/// single tenant (`plan`, `migrate`, `access`) work on. It resolves the tenant under its own
+/// tier or, as if its `extends` named another, under any tier of the table.
+public struct TenantWorkspace: Sendable {
+    public let sources: SourceMap
+    public let tiers: TierSet
+    /// The tenant file as given (for messages and suggested commands) and its absolute path.
+    public let path: String
+    public let absolutePath: String
+    public let tenant: Declaration
+    /// Problems of the file and of the tiers: syntax, tier graph, tier self-checks.
+    public let diagnostics: [Diagnostic]
+
+    /// The tenant's current tier.
+    public var tierName: String { tenant.parent?.text ?? "" }
+
+    /// Loads `path` and the tiers (`tiersDirectory`, else the nearest `tiers/` above the file).
+    /// `tenantID` picks one tenant of a file that declares several.
+    public static func load(path: String, tenantID: String? = nil, tiersDirectory: String? = nil,
+                            workingDirectory: String? = nil) throws(UsageFailure) -> TenantWorkspace {
+        let base = FileSystem.absolute(workingDirectory ?? FileSystem.currentDirectory, base: FileSystem.currentDirectory)
+        let absolute = FileSystem.absolute(path, base: base)
+        let sources = SourceMap()
+        let bytes: [UInt8]
+        do { bytes = try FileSystem.readFile(absolute) } catch {
+            throw UsageFailure("cannot read \(path): \(error.reason)")
+        }
+        let unit = Parser.parse(sources.add(path: path, bytes: bytes))
+        let declared = unit.declarations.filter { $0.kind == .tenant }
+        let tenant: Declaration
+        if let tenantID {
+            guard let found = declared.first(where: { $0.name.text == tenantID }) else {
+                var help: [String] = []
+                if let s = suggestion(for: tenantID, among: declared.map(\.name.text)) { help.append("did you mean `\(s)`?") }
+                throw UsageFailure("\(path) declares no tenant `\(tenantID)`", help: help)
+            }
+            tenant = found
+        } else {
+            guard let first = declared.first else {
+                throw UsageFailure("\(path) declares no tenant", help: unit.diagnostics.isEmpty ? [] : ["the file does not parse: run `tenantc check \(path)`"])
+            }
+            guard declared.count == 1 else {
+                throw UsageFailure("\(path) declares \(declared.count) tenants; name one with --tenant",
+                                   help: ["the tenants are " + declared.map { "`\($0.name.text)`" }.joined(separator: ", ")])
+            }
+            tenant = first
+        }
+
+        let tiersPath: String
+        if let tiersDirectory {
+            tiersPath = FileSystem.absolute(tiersDirectory, base: base)
+            guard FileSystem.isDirectory(tiersPath) else { throw UsageFailure("--tiers \(tiersDirectory): not a directory") }
+        } else {
+            guard let found = FileSystem.nearestTiersDirectory(above: FileSystem.parent(absolute)) else {
+                throw UsageFailure("no `tiers/` directory above \(path)", help: ["give the tier directory with --tiers DIR"])
+            }
+            tiersPath = found
+        }
+        var declarations: [Declaration] = []
+        var diagnostics = unit.diagnostics
+        let tierFiles: [String]
+        do { tierFiles = try FileSystem.tenantFiles(in: tiersPath) } catch {
+            throw UsageFailure("cannot list tiers in \(error.description)")
+        }
+        for file in tierFiles where file != absolute {
+            let shown = FileSystem.display(file, base: base)
+            do {
+                let unit = Parser.parse(sources.add(path: shown, bytes: try FileSystem.readFile(file)))
+                diagnostics += unit.diagnostics
+                declarations += unit.declarations.filter { $0.kind == .tier }
+            } catch {
+                throw UsageFailure("cannot read \(shown): \(error.reason)")
+            }
+        }
+        declarations += unit.declarations.filter { $0.kind == .tier }
+        let tiers = TierSet(declarations: declarations, tenantNames: Set(declared.map(\.name.text)), sources: sources)
+        diagnostics += tiers.diagnostics
+        return TenantWorkspace(sources: sources, tiers: tiers, path: path, absolutePath: absolute, tenant: tenant, diagnostics: diagnostics)
+    }
+
+    /// The environments the tiers declare.
+    public var environments: [String] {
+        Array(Set(tiers.layouts.compactMap { $0?.environments }.joined())).sorted()
+    }
+
+    /// `--env NAME` checked against the tiers' environments.
+    public func validate(environment: String?) throws(UsageFailure) {
+        guard let environment, !environments.isEmpty, !environments.contains(environment) else { return }
+        var help = ["the environments are " + environments.map { "`\($0)`" }.joined(separator: ", ")]
+        if let s = suggestion(for: environment, among: environments) { help.insert("did you mean `\(s)`?", at: 0) }
+        throw UsageFailure("--env \(environment): unknown environment", help: help)
+    }
+
+    /// A tier named on the command line, checked against the table.
+    public func validate(tier: String) throws(UsageFailure) {
+        guard tiers.graph.index[tier] == nil else { return }
+        let names = tiers.graph.tiers.map(\.name)
+        var help = ["the tiers are " + names.map { "`\($0)`" }.joined(separator: ", ")]
+        if let s = suggestion(for: tier, among: names) { help.insert("did you mean `\(s)`?", at: 0) }
+        throw UsageFailure("unknown tier `\(tier)`", help: help)
+    }
+
+    /// The tenant resolved under `tier` (default: the tier it extends), with its diagnostics.
+    /// `evenIfFailing`: keep the config of a tenant whose checks fail (see `TierSet.resolve`).
+    public func resolve(under tier: String? = nil, environment: String? = nil, evenIfFailing: Bool = false) -> TenantResult {
+        var decl = tenant
+        if let tier {
+            decl.parent = Name(tier, tenant.parent?.span ?? tenant.headerSpan)
+        }
+        let broken = diagnostics.contains { $0.severity == .error && $0.span?.file == tenant.headerSpan.file }
+        return tiers.resolve(decl, environment: environment, afterSyntaxErrors: broken, evenIfFailing: evenIfFailing)
+    }
+
+    /// Whether `tier` extends `ancestor`, directly or not.
+    public func tier(_ tier: String, extends ancestor: String) -> Bool {
+        let g = tiers.graph
+        guard let t = g.index[tier], let a = g.index[ancestor], t != a else { return false }
+        return g.tiers[t].chain.contains(a)
+    }
+
+    /// Tiers that extend `tier`, nearest first.
+    public func descendants(of tier: String) -> [String] {
+        let g = tiers.graph
+        guard let t = g.index[tier] else { return [] }
+        return g.descendants(of: t).map { g.tiers[$0].name }
+    }
+
+    /// Sorted, deduplicated diagnostics for display.
+    public func finalized(_ extra: [Diagnostic]) -> (diagnostics: [Diagnostic], counts: DiagnosticCounts) {
+        var list = DiagnosticList()
+        list.append(contentsOf: diagnostics)
+        list.append(contentsOf: extra)
+        return (list.finalized(sourceMap: sources), list.counts)
+    }
+}

@@ -1,0 +1,176 @@
+import ArgumentParser
+import TenantCompiler
+import TenantDiagnostics
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Options of the commands that reason about one tenant: `plan`, `migrate`, `access`.
+struct TenantOptions: ParsableArguments {
+    @Option(name: .customLong("tenant"), help: ArgumentHelp("The tenant, when the file declares several.", valueName: "id"))
+    var tenantID: String?
+
+    @Option(name: .customLong("tiers"), help: ArgumentHelp("Tier directory (default: the nearest `tiers/` above the file).", valueName: "dir"))
+    var tiersDirectory: String?
+
+    @Option(name: .customLong("env"), help: ArgumentHelp("Resolve for this environment (default: the tenant's own).", valueName: "name"))
+    var environment: String?
+
+    @Option(help: ArgumentHelp("Colour in human diagnostics: auto, always or never. `NO_COLOR` disables auto.", valueName: "when"))
+    var color: ColorChoice = .auto
+
+    /// The workspace of `file`, or an exit 2 with the reason.
+    func load(_ file: String) throws -> TenantWorkspace {
+        do {
+            return try TenantWorkspace.load(path: file, tenantID: tenantID, tiersDirectory: tiersDirectory)
+        } catch {
+            fail(error)
+        }
+    }
+}
+
+enum PlanFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// A usage or I/O problem: the message and its help on stderr, exit code 2.
+func fail(_ failure: UsageFailure) -> Never {
+    var text = "tenantc: error: \(failure.message)\n"
+    for h in failure.help { text += "  help: \(h)\n" }
+    writeAll(2, text)
+    exit(2)
+}
+
+/// Human diagnostics on stderr, with the summary line; nothing when there are none.
+func showDiagnostics(_ diagnostics: [Diagnostic], counts: DiagnosticCounts, sources: SourceMap, color: ColorChoice) {
+    guard !diagnostics.isEmpty else { return }
+    let style = RenderStyle(color: useColor(color))
+    let text = render(diagnostics, as: .human, sourceMap: sources, style: style, counts: counts, toolVersion: tenantcVersion)
+    writeAll(2, text + renderSummary(counts, color: style.color))
+}
+
+struct Plan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show what moving a tenant to another tier changes, risks and takes.",
+        discussion: """
+            Resolves the tenant under its current tier and under TIER and prints every changed value, \
+            classified; the checks of TIER the tenant would fail (as diagnostics, exit 1); the risks; and the \
+            ordered steps of the migration. Nothing is written. See docs/migration.md.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The tenant's .tenant file.", valueName: "file"))
+    var file: String
+
+    @Option(name: .customLong("to"), help: ArgumentHelp("The tier to move the tenant to.", valueName: "tier"))
+    var target: String
+
+    @OptionGroup var options: TenantOptions
+
+    @Option(help: ArgumentHelp("text (stdout, diagnostics on stderr) or json (everything on stdout).", valueName: "format"))
+    var format: PlanFormat = .text
+
+    func run() throws {
+        let workspace = try options.load(file)
+        let plan: MigrationPlan
+        do { plan = try MigrationPlan.make(workspace, to: target, environment: options.environment) } catch { fail(error) }
+        switch format {
+        case .text:
+            showDiagnostics(plan.diagnostics, counts: plan.counts, sources: plan.sources, color: options.color)
+            writeAll(1, plan.text)
+        case .json:
+            writeAll(1, plan.json)
+        }
+        if plan.hasErrors { throw ExitCode(1) }
+    }
+}
+
+struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Move a tenant to another tier: rewrite its `extends` clause when the plan has no errors.",
+        discussion: """
+            Runs `plan`; when the tenant would fail a check of TIER, the file is left as it was (exit 1) \
+            unless --force. Only the tier name after `extends` changes: comments and layout stay, and the \
+            file is replaced atomically. The steps of the plan (backups, data moves) are for operators to run.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The tenant's .tenant file.", valueName: "file"))
+    var file: String
+
+    @Option(name: .customLong("to"), help: ArgumentHelp("The tier to move the tenant to.", valueName: "tier"))
+    var target: String
+
+    @Flag(help: "Rewrite the file even when the plan has errors.")
+    var force = false
+
+    @OptionGroup var options: TenantOptions
+
+    func run() throws {
+        let workspace = try options.load(file)
+        let outcome: MigrationOutcome
+        do { outcome = try TierMigration.run(workspace, to: target, environment: options.environment, force: force) } catch { fail(error) }
+        let plan = outcome.plan
+        showDiagnostics(plan.diagnostics, counts: plan.counts, sources: plan.sources, color: options.color)
+        writeAll(1, plan.summary(applied: outcome.applied))
+        if outcome.applied {
+            writeAll(2, "tenantc: \(file): tenant \(plan.tenant) now extends \(plan.to)" + (plan.hasErrors ? " (forced, with errors)" : "") + "\n")
+        } else if let refusal = outcome.refusal {
+            writeAll(2, "tenantc: \(refusal)\n")
+        }
+        if plan.hasErrors || (!outcome.applied && plan.direction != .none) { throw ExitCode(1) }
+    }
+}
+
+struct Access: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Answer whether a tenant may perform an operation on a database.",
+        discussion: """
+            Prints `allowed` (exit 0) or `denied: REASON` (exit 1), from the resolved configuration: the \
+            tier's entitlement to the database, the database being enabled, and the roles of the tenant's \
+            users and service accounts (or --role). An unknown database, operation or role is a usage error (exit 2).
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The tenant's .tenant file.", valueName: "file"))
+    var file: String
+
+    @Argument(help: ArgumentHelp("The database: a key of `databases` (postgresql, clickhouse, …).", valueName: "database"))
+    var database: String
+
+    @Argument(help: ArgumentHelp("The operation: read, write, admin, … (those the roles grant).", valueName: "operation"))
+    var operation: String
+
+    @Option(help: ArgumentHelp("Ask about this role alone instead of the tenant's users and service accounts.", valueName: "role"))
+    var role: String?
+
+    @OptionGroup var options: TenantOptions
+
+    @Option(help: ArgumentHelp("text or json.", valueName: "format"))
+    var format: PlanFormat = .text
+
+    func run() throws {
+        let workspace = try options.load(file)
+        let answer: AccessAnswer
+        do {
+            answer = try AccessDecision.decide(workspace, database: database, operation: operation, role: role, environment: options.environment)
+        } catch {
+            fail(error)
+        }
+        switch answer {
+        case .broken(let diagnostics, let counts):
+            if format == .json {
+                writeAll(1, renderJSON(diagnostics, sourceMap: workspace.sources, counts: counts))
+            } else {
+                showDiagnostics(diagnostics, counts: counts, sources: workspace.sources, color: options.color)
+            }
+            throw ExitCode(1)
+        case .decided(let decision):
+            writeAll(1, format == .json ? decision.json : decision.text)
+            if !decision.allowed { throw ExitCode(1) }
+        }
+    }
+}
