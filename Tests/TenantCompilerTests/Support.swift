@@ -2,6 +2,7 @@ import Foundation
 import TenantBackends
 import TenantCompiler
 import TenantDiagnostics
+import TenantSecrets
 import Testing
 
 /// The repository root, found from this file's path.
@@ -59,4 +60,46 @@ func temporaryDirectory() throws -> URL {
 
 func humanText(_ outcome: CompileOutcome) -> String {
     renderHuman(outcome.diagnostics, sourceMap: outcome.sources, style: .plain) + renderSummary(outcome.counts, color: false)
+}
+
+/// Commands as users run them: the `tenantc` executable built with the tests.
+enum TenantcCLI {
+    /// The `tenantc` binary beside the test bundle (`swift test` builds every product).
+    static let tenantc: String = {
+        let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return here.appendingPathComponent("tenantc").path
+    }()
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:], in dir: URL) throws -> Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tenantc)
+        p.arguments = arguments
+        p.currentDirectoryURL = dir
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: KeyFile.environmentVariable)
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        p.standardError = errors
+        try p.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    static func scratch() throws -> URL {
+        try #require(FileManager.default.isExecutableFile(atPath: tenantc), "the tenantc executable is built with the tests")
+        return try temporaryDirectory()
+    }
 }
