@@ -146,7 +146,7 @@ extension MigrationPlan {
             if parts.count == 3, leaf == "mode" || leaf == "isolation" {
                 return Change(change: c, category: .instanceMode, effect: .changed)
             }
-            if ["resources", "performance", "replication"].contains(parts[2]) {
+            if parts.count >= 3, ["resources", "performance", "replication"].contains(parts[2]) {
                 return Change(change: c, category: .resource, effect: magnitude())
             }
         }
