@@ -88,6 +88,35 @@ import Testing
         #expect(plan.text.contains("1 error (see the diagnostics)"))
     }
 
+    @Test func downgradeChecksStorageCPUAndConnectionsAgainstTheNewLimits() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Within premium's limits; over standard's on all three.
+        let text = """
+            tenant big_001 extends premium {
+              tenant_info.tenant_name = "Big"
+              databases.postgresql.resources.storage = 200GiB
+              databases.postgresql.resources.cpu = 2cores
+              databases.postgresql.performance.max_connections = 200
+            }
+
+            """
+        try text.write(to: dir.appendingPathComponent("big_001.tenant"), atomically: true, encoding: .utf8)
+        let ws = try Self.workspace("big_001.tenant", tiers: repoRoot + "/tiers", in: dir.path)
+        #expect(!ws.resolve().failed)
+        let plan = try MigrationPlan.make(ws, to: "standard")
+        let errors = plan.diagnostics.filter { $0.severity == .error }
+        #expect(errors.map(\.message) == [
+            "databases need 250GiB of storage; tier `standard` allows 100GiB",
+            "databases need 3.2cores of CPU; tier `standard` allows 2cores",
+            "databases open 250 connections; tier `standard` allows 100",
+        ])
+        // Each points at the tenant's own override.
+        #expect(errors.compactMap { $0.span.flatMap { plan.sources.position($0)?.start.line } } == [3, 4, 5])
+        // The upgrade of the same tenant has none.
+        #expect(!(try MigrationPlan.make(ws, to: "enterprise")).hasErrors)
+    }
+
     @Test func retentionThatShrinksIsARisk() throws {
         let plan = try MigrationPlan.make(try Self.workspace("examples/existing_tenant.tenant"), to: "free")
         let shrinking = plan.risks.filter { $0.kind == .retentionShrinks }.map(\.path)
