@@ -267,9 +267,9 @@ extension MigrationPlan {
             provision.append(databaseDisplayName(db) + mode)
         }
         let raised = changes.filter { ($0.category == .resource || $0.category == .limit) && $0.effect == .up }
-        if !raised.isEmpty { provision.append(count(raised.count, "resource or limit", "resources and limits") + " raised (see Changes)") }
+        if !raised.isEmpty { provision.append(plural(raised.count, "resource or limit", "resources and limits") + " raised (see Changes)") }
         let features = changes.filter { $0.category == .feature && $0.effect == .added }
-        if !features.isEmpty { provision.append(count(features.count, "feature", "features") + " added (see Changes)") }
+        if !features.isEmpty { provision.append(plural(features.count, "feature") + " added (see Changes)") }
         if !provision.isEmpty {
             steps.append(Step(kind: .provision, required: true, text: "Provision what tier \(plan.to) adds, before the switch-over", details: provision))
         }
@@ -281,14 +281,14 @@ extension MigrationPlan {
                           text: "Switch the tenant to tier \(plan.to): `tenantc migrate \(plan.file) --to \(plan.to)`, then build and deploy its artifact"))
         var release: [String] = []
         let lowered = changes.filter { ($0.category == .resource || $0.category == .limit) && $0.effect == .down }
-        if !lowered.isEmpty { release.append(count(lowered.count, "resource or limit", "resources and limits") + " lowered (see Changes)") }
+        if !lowered.isEmpty { release.append(plural(lowered.count, "resource or limit", "resources and limits") + " lowered (see Changes)") }
         let lost = changes.filter { $0.category == .feature && $0.effect == .removed }
-        if !lost.isEmpty { release.append(count(lost.count, "feature", "features") + " removed (see Changes)") }
+        if !lost.isEmpty { release.append(plural(lost.count, "feature") + " removed (see Changes)") }
         release += removed.map { "\(databaseDisplayName($0)), once its export is verified" }
         if !release.isEmpty {
             steps.append(Step(kind: .release, required: true, text: "Release what tier \(plan.to) no longer includes, after the switch-over", details: release))
         }
-        var validate = ["`tenantc check \(plan.file)`: the \(rules.checks) check\(rules.checks == 1 ? "" : "s") and \(rules.warnings) warning\(rules.warnings == 1 ? "" : "s") of tier \(plan.to)"]
+        var validate = ["`tenantc check \(plan.file)`: the \(plural(rules.checks, "check")) and \(plural(rules.warnings, "warning")) of tier \(plan.to)"]
         for db in new.databaseNames {
             guard case .bool(true)? = new.value(at: "databases.\(db).enabled") else { continue }
             validate.append("`tenantc access \(plan.file) \(db) read`")
@@ -299,9 +299,6 @@ extension MigrationPlan {
         return steps
     }
 }
-
-/// "1 feature", "3 features".
-func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
 
 extension Value {
     /// A number or a quantity: what "raised" and "lowered" apply to.

@@ -18,7 +18,7 @@ extension MigrationPlan {
         out += ", environment \(environment)\n"
         if hasErrors, changes.isEmpty {
             out += "\nThe tenant does not build under tier \(buildsNow ? to : from): "
-            out += "\(counts.errors) error\(counts.errors == 1 ? "" : "s") (see the diagnostics)\n"
+            out += plural(counts.errors, "error") + " (see the diagnostics)\n"
             return out
         }
         out += "\nChanges\n"
@@ -35,9 +35,9 @@ extension MigrationPlan {
         }
         out += "\nChecks of tier \(to)\n"
         if counts.errors == 0 {
-            out += "  the tenant passes every check" + (counts.warnings > 0 ? "; \(counts.warnings) warning\(counts.warnings == 1 ? "" : "s") (see the diagnostics)" : "") + "\n"
+            out += "  the tenant passes every check" + (counts.warnings > 0 ? "; \(plural(counts.warnings, "warning")) (see the diagnostics)" : "") + "\n"
         } else {
-            out += "  \(counts.errors) error\(counts.errors == 1 ? "" : "s") (see the diagnostics): `tenantc migrate` refuses this move unless --force\n"
+            out += "  \(plural(counts.errors, "error")) (see the diagnostics): `tenantc migrate` refuses this move unless --force\n"
         }
         out += "\nRisks\n"
         if risks.isEmpty { out += "  none found\n" }

@@ -14,11 +14,9 @@ struct SecretPass {
 
     /// The config (with plaintexts when replacing), and one diagnostic per secret that does not decrypt.
     func run(_ config: Record, tenant: String, sources: [String: Span], fallback: Span) -> (config: Record, problems: [Diagnostic]) {
-        var problems: [Diagnostic] = []
         var walker = Walker(pass: self, tenant: tenant, sources: sources, fallback: fallback)
         let out = walker.record(config, path: "")
-        problems = walker.problems
-        return (out, problems)
+        return (out, walker.problems)
     }
 
     private struct Walker {

@@ -32,6 +32,11 @@ public struct TenantWorkspace: Sendable {
     /// The tenant's current tier.
     public var tierName: String { tenant.parent?.text ?? "" }
 
+    /// The tenant's file does not parse cleanly: its AST is partial.
+    public var hasSyntaxErrors: Bool {
+        diagnostics.contains { $0.severity == .error && $0.span?.file == tenant.headerSpan.file }
+    }
+
     /// Loads `path` and the tiers (`tiersDirectory`, else the nearest `tiers/` above the file).
     /// `tenantID` picks one tenant of a file that declares several.
     public static func load(path: String, tenantID: String? = nil, tiersDirectory: String? = nil,
@@ -125,8 +130,7 @@ public struct TenantWorkspace: Sendable {
         if let tier {
             decl.parent = Name(tier, tenant.parent?.span ?? tenant.headerSpan)
         }
-        let broken = diagnostics.contains { $0.severity == .error && $0.span?.file == tenant.headerSpan.file }
-        return tiers.resolve(decl, environment: environment, afterSyntaxErrors: broken, evenIfFailing: evenIfFailing)
+        return tiers.resolve(decl, environment: environment, afterSyntaxErrors: hasSyntaxErrors, evenIfFailing: evenIfFailing)
     }
 
     /// Whether `tier` extends `ancestor`, directly or not.

@@ -22,9 +22,7 @@ public enum TierMigration {
             outcome.refusal = "tenant \(plan.tenant) is on tier \(target) already; nothing to change"
             return outcome
         }
-        let file = workspace.tenant.headerSpan.file
-        let syntaxErrors = workspace.diagnostics.contains { $0.severity == .error && $0.span?.file == file }
-        if syntaxErrors {
+        if workspace.hasSyntaxErrors {
             outcome.refusal = "\(workspace.path) has syntax errors; fix them first (not even --force rewrites a file that does not parse)"
             return outcome
         }
@@ -32,7 +30,7 @@ public enum TierMigration {
             outcome.refusal = "the plan has errors; \(workspace.path) is left as it was (--force migrates anyway)"
             return outcome
         }
-        guard let parent = workspace.tenant.parent, let source = workspace.sources.file(file) else {
+        guard let parent = workspace.tenant.parent, let source = workspace.sources.file(workspace.tenant.headerSpan.file) else {
             outcome.refusal = "tenant \(plan.tenant) has no `extends` clause to rewrite"
             return outcome
         }
@@ -65,8 +63,8 @@ extension MigrationPlan {
             let n = changes.filter { $0.category == category }.count
             if n > 0 { counted.append("\(n) \(category.heading.lowercased())") }
         }
-        out += "  \(changes.count) change\(changes.count == 1 ? "" : "s")" + (counted.isEmpty ? "" : ": " + counted.joined(separator: ", ")) + "\n"
-        if counts.errors > 0 { out += "  \(counts.errors) error\(counts.errors == 1 ? "" : "s") under tier \(to) (see the diagnostics)\n" }
+        out += "  " + plural(changes.count, "change") + (counted.isEmpty ? "" : ": " + counted.joined(separator: ", ")) + "\n"
+        if counts.errors > 0 { out += "  \(plural(counts.errors, "error")) under tier \(to) (see the diagnostics)\n" }
         for r in risks { out += "  ! " + r.message + "\n" }
         guard !steps.isEmpty else { return out }
         out += "Steps (`tenantc plan \(file) --to \(to)` shows them in full):\n"

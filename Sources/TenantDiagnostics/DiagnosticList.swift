@@ -112,8 +112,9 @@ public struct DiagnosticList: Sendable {
     }
 }
 
-func plural(_ count: Int, _ noun: String) -> String {
-    count == 1 ? "1 \(noun)" : "\(count) \(noun)s"
+/// "1 error", "3 errors"; `plural` for nouns that do not just take an `s`.
+public func plural(_ count: Int, _ noun: String, _ plural: String? = nil) -> String {
+    count == 1 ? "1 \(noun)" : "\(count) \(plural ?? noun + "s")"
 }
 
 /// The order of `finalized`; arrival index last so equal keys keep a reproducible order.

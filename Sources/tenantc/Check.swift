@@ -26,8 +26,7 @@ struct Check: ParsableCommand {
             if f == "-" {
                 let bytes: [UInt8]
                 do { bytes = try readStandardInput() } catch {
-                    writeAll(2, "tenantc: error: cannot read stdin: \(error)\n")
-                    throw ExitCode(2)
+                    throw failure("cannot read stdin: \(error)")
                 }
                 inputs.append(SourceInput(path: stdinFilename ?? "<stdin>", contents: bytes))
             } else {

@@ -2,12 +2,6 @@ import ArgumentParser
 import TenantCompiler
 import TenantDiagnostics
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Options of the commands that reason about one tenant: `plan`, `migrate`, `access`.
 struct TenantOptions: ParsableArguments {
     @Option(name: .customLong("tenant"), help: ArgumentHelp("The tenant, when the file declares several.", valueName: "id"))
@@ -22,26 +16,30 @@ struct TenantOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Colour in human diagnostics: auto, always or never. `NO_COLOR` disables auto.", valueName: "when"))
     var color: ColorChoice = .auto
 
-    /// The workspace of `file`, or an exit 2 with the reason.
+    /// The workspace of `file`; a file that cannot be loaded ends the command (exit 2).
     func load(_ file: String) throws -> TenantWorkspace {
-        do {
-            return try TenantWorkspace.load(path: file, tenantID: tenantID, tiersDirectory: tiersDirectory)
-        } catch {
-            fail(error)
+        try reportingUsage { () throws(UsageFailure) in
+            try TenantWorkspace.load(path: file, tenantID: tenantID, tiersDirectory: tiersDirectory)
         }
     }
+}
+
+/// The tenant file and the tier to move it to: what `plan` and `migrate` take.
+struct TierMove: ParsableArguments {
+    @Argument(help: ArgumentHelp("The tenant's .tenant file.", valueName: "file"))
+    var file: String
+
+    @Option(name: .customLong("to"), help: ArgumentHelp("The tier to move the tenant to.", valueName: "tier"))
+    var target: String
 }
 
 enum PlanFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
 
-/// A usage or I/O problem: the message and its help on stderr, exit code 2.
-func fail(_ failure: UsageFailure) -> Never {
-    var text = "tenantc: error: \(failure.message)\n"
-    for h in failure.help { text += "  help: \(h)\n" }
-    writeAll(2, text)
-    exit(2)
+/// The result of `body`; its usage failure ends the command (message and help on stderr, exit 2).
+func reportingUsage<T>(_ body: () throws(UsageFailure) -> T) throws -> T {
+    do { return try body() } catch { throw failure(error.message, help: error.help) }
 }
 
 /// Human diagnostics on stderr, with the summary line; nothing when there are none.
@@ -62,11 +60,7 @@ struct Plan: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The tenant's .tenant file.", valueName: "file"))
-    var file: String
-
-    @Option(name: .customLong("to"), help: ArgumentHelp("The tier to move the tenant to.", valueName: "tier"))
-    var target: String
+    @OptionGroup var move: TierMove
 
     @OptionGroup var options: TenantOptions
 
@@ -74,9 +68,10 @@ struct Plan: ParsableCommand {
     var format: PlanFormat = .text
 
     func run() throws {
-        let workspace = try options.load(file)
-        let plan: MigrationPlan
-        do { plan = try MigrationPlan.make(workspace, to: target, environment: options.environment) } catch { fail(error) }
+        let workspace = try options.load(move.file)
+        let plan = try reportingUsage { () throws(UsageFailure) in
+            try MigrationPlan.make(workspace, to: move.target, environment: options.environment)
+        }
         switch format {
         case .text:
             showDiagnostics(plan.diagnostics, counts: plan.counts, sources: plan.sources, color: options.color)
@@ -98,11 +93,7 @@ struct Migrate: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The tenant's .tenant file.", valueName: "file"))
-    var file: String
-
-    @Option(name: .customLong("to"), help: ArgumentHelp("The tier to move the tenant to.", valueName: "tier"))
-    var target: String
+    @OptionGroup var move: TierMove
 
     @Flag(help: "Rewrite the file even when the plan has errors.")
     var force = false
@@ -110,14 +101,15 @@ struct Migrate: ParsableCommand {
     @OptionGroup var options: TenantOptions
 
     func run() throws {
-        let workspace = try options.load(file)
-        let outcome: MigrationOutcome
-        do { outcome = try TierMigration.run(workspace, to: target, environment: options.environment, force: force) } catch { fail(error) }
+        let workspace = try options.load(move.file)
+        let outcome = try reportingUsage { () throws(UsageFailure) in
+            try TierMigration.run(workspace, to: move.target, environment: options.environment, force: force)
+        }
         let plan = outcome.plan
         showDiagnostics(plan.diagnostics, counts: plan.counts, sources: plan.sources, color: options.color)
         writeAll(1, plan.summary(applied: outcome.applied))
         if outcome.applied {
-            writeAll(2, "tenantc: \(file): tenant \(plan.tenant) now extends \(plan.to)" + (plan.hasErrors ? " (forced, with errors)" : "") + "\n")
+            writeAll(2, "tenantc: \(move.file): tenant \(plan.tenant) now extends \(plan.to)" + (plan.hasErrors ? " (forced, with errors)" : "") + "\n")
         } else if let refusal = outcome.refusal {
             writeAll(2, "tenantc: \(refusal)\n")
         }
@@ -154,11 +146,8 @@ struct Access: ParsableCommand {
 
     func run() throws {
         let workspace = try options.load(file)
-        let answer: AccessAnswer
-        do {
-            answer = try AccessDecision.decide(workspace, database: database, operation: operation, role: role, environment: options.environment)
-        } catch {
-            fail(error)
+        let answer = try reportingUsage { () throws(UsageFailure) in
+            try AccessDecision.decide(workspace, database: database, operation: operation, role: role, environment: options.environment)
         }
         switch answer {
         case .broken(let diagnostics, let counts):

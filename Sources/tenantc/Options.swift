@@ -69,6 +69,15 @@ func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
 
 func writeAll(_ fd: Int32, _ text: String) { writeAll(fd, Array(text.utf8)) }
 
+/// Ends a command on a problem that is not a diagnostic: `tenantc: error: …` and its help lines
+/// on stderr; the exit code (2: usage or I/O) is for the caller to throw.
+func failure(_ message: String, help: [String] = [], code: Int32 = 2) -> ExitCode {
+    var text = "tenantc: error: \(message)\n"
+    for h in help { text += "  help: \(h)\n" }
+    writeAll(2, text)
+    return ExitCode(code)
+}
+
 /// Prints diagnostics in the chosen format: human and gcc on stderr; json and sarif on
 /// `machineFD` (stdout, unless stdout carries artifacts).
 func report(_ outcome: CompileOutcome, format: DiagnosticFormat, color: ColorChoice, machineFD: Int32 = 1) {

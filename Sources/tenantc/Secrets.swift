@@ -25,8 +25,7 @@ func resolveKey(_ explicit: String?, required: Bool) throws -> SecretKey? {
     if path == nil, let v = getenv(KeyFile.environmentVariable), v.pointee != 0 { path = String(cString: v) }
     guard let path else {
         if required {
-            writeAll(2, "tenantc: error: no key: give --key-file PATH, or set \(KeyFile.environmentVariable)\n")
-            throw ExitCode(2)
+            throw failure("no key: give --key-file PATH, or set \(KeyFile.environmentVariable)")
         }
         return nil
     }
@@ -40,8 +39,7 @@ func loadKey(_ path: String) throws -> SecretKey {
         if let warning { writeAll(2, "tenantc: warning: \(warning)\n") }
         return key
     } catch {
-        writeAll(2, "tenantc: error: \(error.message)\n")
-        throw ExitCode(2)
+        throw failure(error.message)
     }
 }
 
@@ -58,15 +56,13 @@ struct Keygen: ParsableCommand {
         var path = keyFile
         if path == nil, let v = getenv(KeyFile.environmentVariable), v.pointee != 0 { path = String(cString: v) }
         guard let path else {
-            writeAll(2, "tenantc: error: where to? give --key-file PATH, or set \(KeyFile.environmentVariable)\n")
-            throw ExitCode(2)
+            throw failure("where to? give --key-file PATH, or set \(KeyFile.environmentVariable)")
         }
         do {
             let key = try KeyFile.create(path)
             writeAll(2, "tenantc: wrote key \(key.id) to \(path)\n")
         } catch {
-            writeAll(2, "tenantc: error: \(error.message)\n")
-            throw ExitCode(2)
+            throw failure(error.message)
         }
     }
 }
@@ -89,12 +85,10 @@ struct Encrypt: ParsableCommand {
         do {
             value = try readSecretInput()
         } catch {
-            writeAll(2, "tenantc: error: cannot read stdin: \(error)\n")
-            throw ExitCode(2)
+            throw failure("cannot read stdin: \(error)")
         }
         guard String(validating: value, as: UTF8.self) != nil else {
-            writeAll(2, "tenantc: error: the value is not UTF-8 text (secrets hold text)\n")
-            throw ExitCode(2)
+            throw failure("the value is not UTF-8 text (secrets hold text)")
         }
         writeAll(1, "secret(\"\(SecretBox.seal(value, with: secretKey).text)\")\n")
     }
@@ -112,18 +106,15 @@ struct Decrypt: ParsableCommand {
         guard let secretKey = try key.load(required: true) else { return }
         let input: [UInt8]
         do { input = try readStandardInput() } catch {
-            writeAll(2, "tenantc: error: cannot read stdin: \(error)\n")
-            throw ExitCode(2)
+            throw failure("cannot read stdin: \(error)")
         }
         guard let token = SecretToken(secretLiteralText(String(decoding: input, as: UTF8.self))) else {
-            writeAll(2, "tenantc: error: stdin holds no secret: expected secret(\"tenantc:v1:…\") or its token\n")
-            throw ExitCode(2)
+            throw failure("stdin holds no secret: expected secret(\"tenantc:v1:…\") or its token")
         }
         do {
             writeAll(1, try SecretBox.openText(token, with: secretKey) + "\n")
         } catch {
-            writeAll(2, "tenantc: error: the secret does not decrypt: \(error.message)\n")
-            throw ExitCode(1)
+            throw failure("the secret does not decrypt: \(error.message)", code: 1)
         }
     }
 }
@@ -154,8 +145,7 @@ struct Rekey: ParsableCommand {
         let old = try loadKey(oldKeyFile)
         guard let new = try key.load(required: true) else { return }
         if old.id == new.id {
-            writeAll(2, "tenantc: error: the old and the new key are the same key (\(new.id))\n")
-            throw ExitCode(2)
+            throw failure("the old and the new key are the same key (\(new.id))")
         }
         let outcome = SecretRekey.run(files, old: old, new: new)
         for line in outcome.errors { writeAll(2, "tenantc: error: \(line)\n") }
