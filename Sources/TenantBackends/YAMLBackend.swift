@@ -1,6 +1,12 @@
 import CYAML
 import TenantModel
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// YAML through the system libyaml emitter: block style, 2-space indent, UTF-8, an explicit
 /// `---` start and an implicit end.
 ///
@@ -132,20 +138,28 @@ private struct YAMLEmitter {
         try withUTF8Bytes(s) { try scalar($0, stringStyle($0)) }
     }
 
+    /// A scalar event, filled in directly rather than through `yaml_scalar_event_initialize`:
+    /// that function validates the value as UTF-8, which a Swift string already is, and the
+    /// check was a twelfth of the emitter's time. The copy is made with `malloc` because the
+    /// emitter frees every event's value with `free` once it has written it.
     private func scalar(_ bytes: UnsafeBufferPointer<UInt8>, _ style: yaml_scalar_style_t) throws {
-        guard let length = Int32(exactly: bytes.count) else {
-            throw BackendError("a string of \(bytes.count) bytes is too long for libyaml")
+        let count = bytes.count
+        guard count < Int(Int32.max) else {
+            throw BackendError("a string of \(count) bytes is too long for libyaml")
         }
+        guard let copy = malloc(count + 1)?.assumingMemoryBound(to: UInt8.self) else {
+            throw BackendError("libyaml: cannot create an event (out of memory)")
+        }
+        if let base = bytes.baseAddress { copy.initialize(from: base, count: count) }
+        copy[count] = 0  // libyaml never reads past `length`, but its own copies end in NUL too
         var ev = yaml_event_t()
-        if let base = bytes.baseAddress {
-            // libyaml copies the value; it never writes through the pointer.
-            try emit(&ev, yaml_scalar_event_initialize(&ev, nil, nil, UnsafeMutablePointer(mutating: base), length, 1, 1, style))
-        } else {
-            // libyaml asserts a non-NULL value even for an empty one.
-            var zero: UInt8 = 0
-            let ok = yaml_scalar_event_initialize(&ev, nil, nil, &zero, 0, 1, 1, style)
-            try emit(&ev, ok)
-        }
+        ev.type = YAML_SCALAR_EVENT
+        ev.data.scalar.value = copy
+        ev.data.scalar.length = count
+        ev.data.scalar.plain_implicit = 1
+        ev.data.scalar.quoted_implicit = 1
+        ev.data.scalar.style = style
+        try emit(&ev, 1)
     }
 }
 

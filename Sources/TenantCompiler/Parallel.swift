@@ -95,6 +95,17 @@ final class ResultSlots<T>: @unchecked Sendable {
     func get(_ i: Int) -> T? { storage[i] }
 
     var values: [T?] { Array(storage) }
+
+    /// Every value moved out (no copies, no reference counting), `missing` for a slot never
+    /// set; the slots are left empty.
+    func takeAll(missing: T) -> [T] {
+        guard let base = storage.baseAddress else { return [] }
+        return (0..<storage.count).map { i in
+            let value = (base + i).move()
+            (base + i).initialize(to: nil)
+            return value ?? missing
+        }
+    }
 }
 
 /// The number of cores, the default for `--jobs`.

@@ -372,21 +372,28 @@ final class Evaluator {
             }
             return try evaluateDefinition(frame.slot, frame.below)
         case .interpolation(let parts, let span):
-            var s = ""
+            // The pieces first, then the string in one allocation: appending piece by piece
+            // regrew the string several times per interpolation.
+            var pieces: [String] = []
+            pieces.reserveCapacity(parts.count)
+            var length = 0
             for p in parts {
+                let piece: String
                 switch p {
-                case .text(let t): s += t
+                case .text(let t): piece = t
                 case .expression(let x):
                     let v = try eval(x, frame: frame)
-                    if case .string(let piece) = v {
-                        s += piece
+                    if case .string(let s) = v {
+                        piece = s
                     } else {
-                        do { s += try Operators.interpolated(v) } catch { throw fail(error, at: x.span) }
+                        do { piece = try Operators.interpolated(v) } catch { throw fail(error, at: x.span) }
                     }
                 }
-                if s.utf8.count > EvaluationLimits.maxStringBytes { throw fail(Operators.stringTooLong(), at: span) }
+                length += piece.utf8.count
+                if length > EvaluationLimits.maxStringBytes { throw fail(Operators.stringTooLong(), at: span) }
+                pieces.append(piece)
             }
-            return .string(s)
+            return .string(String(joining: pieces, length: length))
         case .list(let items, let span):
             var out: [Value] = []
             out.reserveCapacity(items.count)

@@ -415,3 +415,22 @@ public enum Operators {
         }
     }
 }
+
+extension String {
+    /// `pieces` joined, written once into a string of `length` UTF-8 bytes (their total).
+    init(joining pieces: [String], length: Int) {
+        self.init(unsafeUninitializedCapacity: length) { buffer in
+            guard let out = buffer.baseAddress else { return 0 }
+            var at = 0
+            for var piece in pieces {
+                piece.withUTF8 { bytes in
+                    if let base = bytes.baseAddress, at + bytes.count <= buffer.count {
+                        (out + at).update(from: base, count: bytes.count)
+                        at += bytes.count
+                    }
+                }
+            }
+            return at
+        }
+    }
+}

@@ -77,6 +77,7 @@ struct Build: ParsableCommand {
         var request = CompileRequest(inputs: options.files.map { SourceInput(path: $0) }, tiersDirectory: options.tiersDirectory,
                                      environments: options.environments, jobs: options.jobs, emit: plan)
         request.secretKey = key
+        request.freesWorkingMemory = false  // the process ends with this command
         let outcome = Compiler.run(request)
         if target == .standardOutput { writeAll(1, outcome.standardOutput) }
         report(outcome, format: options.format, color: options.color, machineFD: target == .standardOutput ? 2 : 1)

@@ -37,6 +37,7 @@ struct Check: ParsableCommand {
                                      jobs: options.jobs)
         // With a key, every secret is checked to decrypt.
         request.secretKey = try key.load(required: false)
+        request.freesWorkingMemory = false  // the process ends with this command
         let outcome = Compiler.run(request)
         report(outcome, format: options.format, color: options.color)
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
