@@ -26,6 +26,13 @@ let tenantcVersion = "0.1.0"
 extension TenantC {
     static func main() {
         CrashHandler.install()
+        #if canImport(Glibc)
+            // Each worker's heap would otherwise be trimmed whenever its top grew free and grown
+            // again for the next tenant: thousands of `mprotect` calls and page faults in a
+            // large build. The memory is returned at exit a moment later anyway.
+            _ = mallopt(-1, 64 << 20)  // M_TRIM_THRESHOLD
+            _ = mallopt(-2, 1 << 20)  // M_TOP_PAD
+        #endif
         do {
             let (arguments, files) = FileArguments.split(Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot(arguments)
@@ -43,3 +50,8 @@ extension TenantC {
         }
     }
 }
+
+#if canImport(Glibc)
+    /// glibc's `mallopt` (its header is not part of the Glibc module).
+    @_silgen_name("mallopt") func mallopt(_ param: Int32, _ value: Int32) -> Int32
+#endif
