@@ -100,9 +100,13 @@ private struct YAMLEmitter {
             try emit(&ev, yaml_sequence_start_event_initialize(&ev, nil, nil, 1, style))
             for item in items { try value(item) }
             try emit(&ev, yaml_sequence_end_event_initialize(&ev))
+        // The most common leaves directly: the general encoding below copies them into a `Scalar`.
+        case .string(let s): try string(s)
+        case .int(let i): try withDecimalDigits(i) { try scalar($0, YAML_PLAIN_SCALAR_STYLE) }
+        case .bool(let b): try plain(b ? "true" as StaticString : "false")
         default:
             switch v.scalar(options)! {  // nil only for lists and records, handled above
-            case .bool(let b): try plain(b ? "true" : "false")
+            case .bool(let b): try plain(b ? "true" as StaticString : "false")
             case .int(let i): try withDecimalDigits(i) { try scalar($0, YAML_PLAIN_SCALAR_STYLE) }
             // formatFloat always writes a `.` and a signed exponent, and `.inf`/`.nan` for the
             // rest, so YAML 1.1 and 1.2 readers both read a float.
@@ -117,9 +121,15 @@ private struct YAMLEmitter {
         var ev = yaml_event_t()
         let style = r.isEmpty ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE
         try emit(&ev, yaml_mapping_start_event_initialize(&ev, nil, nil, 1, style))
-        for i in r.keys.indices {
-            try string(r.keys[i])  // keys need the same quoting: `on:` would be a bool key
-            try value(r.values[i])
+        // Through the arrays' buffers: subscripting the arrays retained and released every key
+        // and value on the way.
+        try r.keys.withUnsafeBufferPointer { keys in
+            try r.values.withUnsafeBufferPointer { values in
+                for i in 0..<min(keys.count, values.count) {
+                    try string(keys[i])  // keys need the same quoting: `on:` would be a bool key
+                    try value(values[i])
+                }
+            }
         }
         try emit(&ev, yaml_mapping_end_event_initialize(&ev))
     }

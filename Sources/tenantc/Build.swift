@@ -4,6 +4,7 @@ import TenantCompiler
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "build",
         abstract: "Compile .tenant files and write one resolved artifact per tenant.",
         discussion: """
             Artifacts go to DIR/<tenant-id>.<ext>, or DIR/<env>/<tenant-id>.<ext> with several --env. \

@@ -3,6 +3,7 @@ import TenantCompiler
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check .tenant files: everything `build` checks, writing nothing.",
         discussion: "Give `-` as the file to read an editor's unsaved buffer from stdin, with --stdin-filename naming it."
     )

@@ -52,6 +52,7 @@ func showDiagnostics(_ diagnostics: [Diagnostic], counts: DiagnosticCounts, sour
 
 struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "plan",
         abstract: "Show what moving a tenant to another tier changes, risks and takes.",
         discussion: """
             Resolves the tenant under its current tier and under TIER and prints every changed value, \
@@ -85,6 +86,7 @@ struct Plan: ParsableCommand {
 
 struct Migrate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "migrate",
         abstract: "Move a tenant to another tier: rewrite its `extends` clause when the plan has no errors.",
         discussion: """
             Runs `plan`; when the tenant would fail a check of TIER, the file is left as it was (exit 1) \
@@ -119,6 +121,7 @@ struct Migrate: ParsableCommand {
 
 struct Access: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "access",
         abstract: "Answer whether a tenant may perform an operation on a database.",
         discussion: """
             Prints `allowed` (exit 0) or `denied: REASON` (exit 1), from the resolved configuration: the \

@@ -45,6 +45,7 @@ func loadKey(_ path: String) throws -> SecretKey {
 
 struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "keygen",
         abstract: "Write a new 256-bit key for secrets (base64, mode 0600).",
         discussion: "An existing file is never overwritten: a lost key is every secret it encrypted lost."
     )
@@ -69,6 +70,7 @@ struct Keygen: ParsableCommand {
 
 struct Encrypt: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "encrypt",
         abstract: "Encrypt a value read from stdin; print the secret(\"…\") literal to paste.",
         discussion: """
             The value is read from standard input, never from the command line (where shell history \
@@ -96,6 +98,7 @@ struct Encrypt: ParsableCommand {
 
 struct Decrypt: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "decrypt",
         abstract: "Decrypt a secret(\"…\") literal (or its token) read from stdin; print the value.",
         discussion: "For operators: the value goes to standard output, followed by a line break."
     )
@@ -121,6 +124,7 @@ struct Decrypt: ParsableCommand {
 
 struct Rekey: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rekey",
         abstract: "Re-encrypt every secret of .tenant files with a new key, in place.",
         discussion: """
             Each file is rewritten atomically, with only the secret literals changed (comments and \
