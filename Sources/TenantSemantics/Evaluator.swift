@@ -49,6 +49,16 @@ final class Evaluator {
     /// Slots being evaluated, innermost last: for cycle reports.
     private var stack: [Int32] = []
     private var locals: [LocalBinding] = []
+    /// Scratch bytes of the interpolations being evaluated, innermost last.
+    private var text: [UInt8] = []
+
+    /// Appends the UTF-8 of `s` to `text` as one copy (the generic append of a UTF-8 view
+    /// cost more than the bytes it copies).
+    @inline(__always)
+    private func appendText(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes in text.append(contentsOf: bytes) }
+    }
     private var reportedMissing: Set<Int32> = []
     /// When set, every field a rule reads directly is recorded here.
     var readLog: [Int32]?
@@ -153,7 +163,7 @@ final class Evaluator {
         }
         // A constant checked (and normalised) where it was written needs no second look.
         if top.isCheckedConstant, case .value(let e) = top.kind, let c = e.constantValue { return c }
-        let v = try evaluateDefinition(slot, d.count - 1)
+        let v = try evaluateDefinition(slot, d.count - 1, top)
         if case .any = schema.slots[i].type { return v }
         if schema.slots[i].type.accepts(v) { return v }
         switch schema.slots[i].type.conform(v) {
@@ -256,7 +266,11 @@ final class Evaluator {
 
     /// The value of the `index`-th definition of a field (`super` reads the one below).
     private func evaluateDefinition(_ slot: Int32, _ index: Int) throws(EvalFailure) -> Value {
-        let def = defs[Int(slot)][index]
+        try evaluateDefinition(slot, index, defs[Int(slot)][index])
+    }
+
+    /// `def` is the `index`-th definition, when the caller has it at hand already.
+    private func evaluateDefinition(_ slot: Int32, _ index: Int, _ def: Definition) throws(EvalFailure) -> Value {
         switch def.kind {
         case .value(let expr):
             if let c = expr.constantValue { return c }
@@ -372,28 +386,25 @@ final class Evaluator {
             }
             return try evaluateDefinition(frame.slot, frame.below)
         case .interpolation(let parts, let span):
-            // The pieces first, then the string in one allocation: appending piece by piece
-            // regrew the string several times per interpolation.
-            var pieces: [String] = []
-            pieces.reserveCapacity(parts.count)
-            var length = 0
+            // The pieces go into the evaluator's scratch bytes (a nested interpolation writes
+            // above this one's), then into the string in one copy: no array of pieces, and no
+            // string regrown piece by piece.
+            let start = text.count
+            defer { text.removeLast(text.count - start) }
             for p in parts {
-                let piece: String
                 switch p {
-                case .text(let t): piece = t
+                case .text(let t): appendText(t)
                 case .expression(let x):
                     let v = try eval(x, frame: frame)
-                    if case .string(let s) = v {
-                        piece = s
+                    if case .string(let piece) = v {
+                        appendText(piece)
                     } else {
-                        do { piece = try Operators.interpolated(v) } catch { throw fail(error, at: x.span) }
+                        do { appendText(try Operators.interpolated(v)) } catch { throw fail(error, at: x.span) }
                     }
                 }
-                length += piece.utf8.count
-                if length > EvaluationLimits.maxStringBytes { throw fail(Operators.stringTooLong(), at: span) }
-                pieces.append(piece)
+                if text.count - start > EvaluationLimits.maxStringBytes { throw fail(Operators.stringTooLong(), at: span) }
             }
-            return .string(String(joining: pieces, length: length))
+            return .string(text.withUnsafeBufferPointer { String(concatenatedUTF8: UnsafeBufferPointer(rebasing: $0[start...])) })
         case .list(let items, let span):
             var out: [Value] = []
             out.reserveCapacity(items.count)

@@ -417,20 +417,13 @@ public enum Operators {
 }
 
 extension String {
-    /// `pieces` joined, written once into a string of `length` UTF-8 bytes (their total).
-    init(joining pieces: [String], length: Int) {
-        self.init(unsafeUninitializedCapacity: length) { buffer in
-            guard let out = buffer.baseAddress else { return 0 }
-            var at = 0
-            for var piece in pieces {
-                piece.withUTF8 { bytes in
-                    if let base = bytes.baseAddress, at + bytes.count <= buffer.count {
-                        (out + at).update(from: base, count: bytes.count)
-                        at += bytes.count
-                    }
-                }
-            }
-            return at
+    /// A string of `bytes`, which are the UTF-8 of strings put end to end (so valid UTF-8
+    /// already: copied without a second validation).
+    init(concatenatedUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+        self.init(unsafeUninitializedCapacity: bytes.count) { buffer in
+            guard let out = buffer.baseAddress, let base = bytes.baseAddress else { return 0 }
+            out.update(from: base, count: bytes.count)
+            return bytes.count
         }
     }
 }
