@@ -479,13 +479,22 @@ public enum Compiler {
             if result.diagnostics.isEmpty, parsedOutlines[i].unit == nil { sources.forget(unit.file.id) }
             results.set(i, result)
         }
+        let fileResults = results.takeAll(missing: FileResult())
         var collected: [(outcome: TenantOutcome, stream: [UInt8])] = []
-        for case let r? in results.values {
+        collected.reserveCapacity(fileResults.count)
+        for r in fileResults {
             collected += r.tenants
-            diagnostics.append(contentsOf: r.diagnostics)
+            if !r.diagnostics.isEmpty { diagnostics.append(contentsOf: r.diagnostics) }
             if let failure = r.writeFailure { ioError("cannot write \(failure.description)", code: .unwritableOutput) }
         }
-        collected.sort { ($0.outcome.id, $0.outcome.environment) < ($1.outcome.id, $1.outcome.environment) }
+        // Ids and environment names are ASCII identifiers, so byte order is their order; inputs
+        // usually arrive in it already (files named after their tenants), which one pass sees.
+        func precedes(_ a: TenantOutcome, _ b: TenantOutcome) -> Bool {
+            a.id == b.id ? FileSystem.bytewiseLess(a.environment, b.environment) : FileSystem.bytewiseLess(a.id, b.id)
+        }
+        if !collected.indices.dropFirst().allSatisfy({ !precedes(collected[$0].outcome, collected[$0 - 1].outcome) }) {
+            collected.sort { precedes($0.outcome, $1.outcome) }
+        }
         let tenants = collected.map(\.outcome)
         var stdout: [UInt8] = []
         for c in collected { stdout += c.stream }
@@ -508,7 +517,7 @@ public enum Compiler {
             stdout = []
         }
         if !request.freesWorkingMemory {
-            keptUntilExit.withLock { $0.append([outlines, parsedOutlines, results, workerSets, sets, renderBuffers, collected] as [any Sendable]) }
+            keptUntilExit.withLock { $0.append([outlines, parsedOutlines, fileResults, workerSets, sets, renderBuffers, collected] as [any Sendable]) }
         }
         diagnostics.append(contentsOf: ioProblems)
         let finalDiagnostics = diagnostics.finalized(sourceMap: sources)

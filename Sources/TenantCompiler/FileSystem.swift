@@ -112,11 +112,12 @@ enum FileSystem {
     /// `path` relative to `base` when it lies under it, for display.
     static func display(_ absolutePath: String, base: String) -> String {
         if absolutePath == base { return "." }
-        // Bytes, not Characters: this runs for every input, and paths are compared byte-wise.
-        let prefix = base == "/" ? "/" : base + "/"
+        // Bytes, not Characters, and no `base + "/"` per call: this runs for every input.
         let path = absolutePath.utf8
-        guard path.starts(with: prefix.utf8) else { return absolutePath }
-        return String(decoding: path.dropFirst(prefix.utf8.count), as: UTF8.self)
+        let prefix = base == "/" ? 0 : base.utf8.count
+        guard path.count > prefix + 1, path.starts(with: base.utf8),
+              path[path.index(path.startIndex, offsetBy: prefix)] == UInt8(ascii: "/") else { return absolutePath }
+        return String(decoding: path.dropFirst(prefix + 1), as: UTF8.self)
     }
 
     static func parent(_ absolutePath: String) -> String {
@@ -235,6 +236,22 @@ enum FileSystem {
         let suffix: StaticString = ".tenant"
         let n = suffix.utf8CodeUnitCount
         return name.count >= n && memcmp(name.baseAddress! + (name.count - n), suffix.utf8Start, n) == 0  // count ≥ n > 0: a base exists
+    }
+
+    /// Byte order of two strings (code point order), without the Unicode-aware comparison of `<`.
+    static func bytewiseLess(_ a: String, _ b: String) -> Bool {
+        var a = a
+        var b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = min(x.count, y.count)
+                if n > 0, let p = x.baseAddress, let q = y.baseAddress {
+                    let c = memcmp(p, q, n)
+                    if c != 0 { return c < 0 }
+                }
+                return x.count < y.count
+            }
+        }
     }
 
     /// Byte order of two ranges of `bytes` (code point order for UTF-8).
