@@ -32,12 +32,31 @@ PEER_MAX_N = int(os.environ.get("PEER_MAX_N", "10000"))
 TENANTC = os.environ.get("TENANTC") or os.path.join(ROOT, ".build", "release", "tenantc")
 
 
+def warm(argv, out):
+    """Reads what a command reads (every existing file or directory among its arguments but
+    its output) into the page cache. This machine drops pages nobody touched for a while, and a
+    run that finds its inputs gone waits on the disk: seconds for 10,000 files, which would
+    measure the disk, not the tool. Every command, peer or tenantc, is measured warm."""
+    for a in argv:
+        if a == out or not os.path.exists(a):
+            continue
+        paths = [a] if os.path.isfile(a) else [os.path.join(r, f) for r, _, fs in os.walk(a) for f in fs]
+        for f in paths:
+            try:
+                with open(f, "rb") as h:
+                    while h.read(1 << 20):
+                        pass
+            except OSError:
+                pass
+
+
 def run(argv, out=None):
     """One run: (wall seconds, peak RSS MiB). Raises on a non-zero exit.
 
     Each run writes to a directory that did not exist, and nothing is deleted between runs:
     on a file system without a journal, ext4 scans past every inode deleted in the last minute
     for each file it creates, which would charge a deletion to the next run (see README)."""
+    warm(argv, out)
     with tempfile.NamedTemporaryFile(suffix=".time", delete=False) as tf:
         path = tf.name
     # What earlier runs wrote goes to disk now, not during this run.
@@ -77,7 +96,7 @@ def measure(name, argv_for, n, out=None, runs=RUNS, inner=None):
     last = None
     for _ in range(runs):
         last = fresh(out) if out else None
-        w, r = run(argv_for(last))
+        w, r = run(argv_for(last), last)
         if inner:
             w = json.loads(LAST_STDOUT.strip().splitlines()[-1])[inner]
         walls.append(w)
@@ -98,7 +117,7 @@ def measure_interleaved(commands, n, runs=RUNS):
     for _ in range(runs):
         for name, argv_for, out in commands:
             last[name] = fresh(out)
-            w, r = run(argv_for(last[name]))
+            w, r = run(argv_for(last[name]), last[name])
             walls[name].append(w)
             rsss[name].append(r)
     rows = []
