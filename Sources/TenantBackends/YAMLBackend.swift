@@ -100,10 +100,8 @@ private struct YAMLEmitter {
             try emit(&ev, yaml_sequence_start_event_initialize(&ev, nil, nil, 1, style))
             for item in items { try value(item) }
             try emit(&ev, yaml_sequence_end_event_initialize(&ev))
-        // The most common leaves directly: the general encoding below copies them into a `Scalar`.
+        // Strings directly: the shared encoding below would copy each into a `Scalar` first.
         case .string(let s): try string(s)
-        case .int(let i): try withDecimalDigits(i) { try scalar($0, YAML_PLAIN_SCALAR_STYLE) }
-        case .bool(let b): try plain(b ? "true" as StaticString : "false")
         default:
             switch v.scalar(options)! {  // nil only for lists and records, handled above
             case .bool(let b): try plain(b ? "true" as StaticString : "false")

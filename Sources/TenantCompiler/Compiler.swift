@@ -344,13 +344,13 @@ public enum Compiler {
         var tierSets: [TierSet] = []
         var tierInputs: [(declarations: [Declaration], tenantNames: Set<String>)] = []
         for g in groups.indices {
-            // With one group (the usual case), its tenants are every tenant declared.
-            var tenantNames: Set<String> = groups.count == 1 ? declared : []
             var decls = tierUnits[g].flatMap { $0.declarations.filter { $0.kind == .tier } }
             for (i, o) in outlines.enumerated() where inputFiles[i].group == g {
-                if groups.count > 1 { tenantNames.formUnion(o.tenants) }
                 if let unit = o.unit { decls += unit.declarations.filter { $0.kind == .tier } }
             }
+            // With one group (the usual case), its tenants are every tenant declared.
+            let tenantNames = groups.count == 1 ? declared
+                : Set(outlines.indices.lazy.filter { inputFiles[$0].group == g }.flatMap { outlines[$0].tenants })
             let tierSet = TierSet(declarations: decls, tenantNames: tenantNames, sources: sources)
             diagnostics.append(contentsOf: tierSet.diagnostics)
             tierSets.append(tierSet)
@@ -487,13 +487,11 @@ public enum Compiler {
             if !r.diagnostics.isEmpty { diagnostics.append(contentsOf: r.diagnostics) }
             if let failure = r.writeFailure { ioError("cannot write \(failure.description)", code: .unwritableOutput) }
         }
-        // Ids and environment names are ASCII identifiers, so byte order is their order; inputs
-        // usually arrive in it already (files named after their tenants), which one pass sees.
-        func precedes(_ a: TenantOutcome, _ b: TenantOutcome) -> Bool {
-            a.id == b.id ? FileSystem.bytewiseLess(a.environment, b.environment) : FileSystem.bytewiseLess(a.id, b.id)
-        }
-        if !collected.indices.dropFirst().allSatisfy({ !precedes(collected[$0].outcome, collected[$0 - 1].outcome) }) {
-            collected.sort { precedes($0.outcome, $1.outcome) }
+        // Ids and environment names are ASCII identifiers, so byte order is their order (and
+        // cheaper than `<`); inputs usually arrive in it already, which the sort sees in one pass.
+        collected.sort { a, b in
+            a.outcome.id == b.outcome.id ? FileSystem.bytewiseLess(a.outcome.environment, b.outcome.environment)
+                                         : FileSystem.bytewiseLess(a.outcome.id, b.outcome.id)
         }
         let tenants = collected.map(\.outcome)
         var stdout: [UInt8] = []

@@ -218,7 +218,8 @@ enum FileSystem {
             }
         }
         return arena.withUnsafeBufferPointer { bytes in
-            spans.sorted { bytewiseLess(bytes, $0, $1) }.map { String(decoding: bytes[$0], as: UTF8.self) }
+            spans.sorted { bytewiseLess(UnsafeBufferPointer(rebasing: bytes[$0]), UnsafeBufferPointer(rebasing: bytes[$1])) }
+                .map { String(decoding: bytes[$0], as: UTF8.self) }
         }
     }
 
@@ -235,33 +236,25 @@ enum FileSystem {
     private static func isTenantFileName(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
         let suffix: StaticString = ".tenant"
         let n = suffix.utf8CodeUnitCount
-        return name.count >= n && memcmp(name.baseAddress! + (name.count - n), suffix.utf8Start, n) == 0  // count ≥ n > 0: a base exists
+        guard name.count >= n, let base = name.baseAddress else { return false }
+        return memcmp(base + (name.count - n), suffix.utf8Start, n) == 0
     }
 
     /// Byte order of two strings (code point order), without the Unicode-aware comparison of `<`.
     static func bytewiseLess(_ a: String, _ b: String) -> Bool {
         var a = a
         var b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                let n = min(x.count, y.count)
-                if n > 0, let p = x.baseAddress, let q = y.baseAddress {
-                    let c = memcmp(p, q, n)
-                    if c != 0 { return c < 0 }
-                }
-                return x.count < y.count
-            }
-        }
+        return a.withUTF8 { x in b.withUTF8 { y in bytewiseLess(x, y) } }
     }
 
-    /// Byte order of two ranges of `bytes` (code point order for UTF-8).
-    private static func bytewiseLess(_ bytes: UnsafeBufferPointer<UInt8>, _ a: Range<Int>, _ b: Range<Int>) -> Bool {
-        let n = min(a.count, b.count)
-        if n > 0, let base = bytes.baseAddress {
-            let c = memcmp(base + a.lowerBound, base + b.lowerBound, n)
+    /// Byte order of two byte strings (code point order for UTF-8).
+    private static func bytewiseLess(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = min(x.count, y.count)
+        if n > 0, let p = x.baseAddress, let q = y.baseAddress {
+            let c = memcmp(p, q, n)
             if c != 0 { return c < 0 }
         }
-        return a.count < b.count
+        return x.count < y.count
     }
 
     /// The `*.tenant` files of a directory, sorted by name (not recursive).

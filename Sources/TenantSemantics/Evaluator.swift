@@ -51,14 +51,6 @@ final class Evaluator {
     private var locals: [LocalBinding] = []
     /// Scratch bytes of the interpolations being evaluated, innermost last.
     private var text: [UInt8] = []
-
-    /// Appends the UTF-8 of `s` to `text` as one copy (the generic append of a UTF-8 view
-    /// cost more than the bytes it copies).
-    @inline(__always)
-    private func appendText(_ s: String) {
-        var s = s
-        s.withUTF8 { bytes in text.append(contentsOf: bytes) }
-    }
     private var reportedMissing: Set<Int32> = []
     /// When set, every field a rule reads directly is recorded here.
     var readLog: [Int32]?
@@ -93,6 +85,14 @@ final class Evaluator {
     }
 
     func report(_ d: Diagnostic) { diagnostics.append(d) }
+
+    /// Appends the UTF-8 of `s` to `text` as one copy (the generic append of a UTF-8 view
+    /// cost more than the bytes it copies).
+    @inline(__always)
+    private func appendText(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes in text.append(contentsOf: bytes) }
+    }
 
     private func fail(_ error: OperationError, at span: Span) -> EvalFailure {
         diagnostics.append(.error(error.code, error.message, at: span, help: error.help))
