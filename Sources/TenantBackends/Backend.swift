@@ -47,6 +47,15 @@ public protocol Backend: Sendable {
     var fileExtension: String { get }
     /// Appends the artifact for one tenant to `out`.
     func render(_ tenant: ResolvedTenant, options: RenderOptions, layout: RenderLayout, into out: inout [UInt8]) throws
+    /// The same artifact for a tenant whose config is walked rather than built. Backends that
+    /// write as they walk implement it (YAML); the others get the built config.
+    func render(tree: any ConfigTree, options: RenderOptions, layout: RenderLayout, into out: inout [UInt8]) throws
+}
+
+extension Backend {
+    public func render(tree: any ConfigTree, options: RenderOptions, layout: RenderLayout, into out: inout [UInt8]) throws {
+        try render(tree.resolved(), options: options, layout: layout, into: &out)
+    }
 }
 
 /// A failure to render an artifact; the message is shown to the user as is.

@@ -21,19 +21,51 @@ public struct YAMLBackend: Backend {
     public init() {}
 
     public func render(_ tenant: ResolvedTenant, options: RenderOptions, layout: RenderLayout, into out: inout [UInt8]) throws {
+        try document(into: &out, options: options) { try $0.record(tenant.config) }
+    }
+
+    /// Writes while the config is walked: the evaluator's values go to libyaml without a
+    /// `Record` of the whole config being built (and freed) for each tenant.
+    public func render(tree: any ConfigTree, options: RenderOptions, layout: RenderLayout, into out: inout [UInt8]) throws {
+        try document(into: &out, options: options) { try tree.walk(YAMLTreeWriter($0)) }
+    }
+
+    /// One document appended to `out`, its root written by `root`.
+    private func document(into out: inout [UInt8], options: RenderOptions, _ root: (YAMLEmitter) throws -> Void) throws {
         let start = out.count
         out.reserveCapacity(out.count + 8192)  // a document is a few KiB: grow once, not by doubling
         do {
             try withUnsafeMutablePointer(to: &out) { sink in
                 let emitter = try YAMLEmitter(sink: sink, options: options)
                 defer { emitter.close() }
-                try emitter.document(tenant.config)
+                try emitter.document(root)
             }
         } catch {
             // A failed render leaves the buffer as it was.
             out.removeSubrange(start...)
             throw error
         }
+    }
+}
+
+/// A walked config, written field by field.
+private final class YAMLTreeWriter: ConfigVisitor {
+    let emitter: YAMLEmitter
+
+    init(_ emitter: YAMLEmitter) {
+        self.emitter = emitter
+    }
+
+    // Block style asked for every record: libyaml writes `{}` for one that turns out empty
+    // (it looks ahead for that), so no field needs to be known before its record opens.
+    func beginRecord() throws { try emitter.beginMapping(YAML_BLOCK_MAPPING_STYLE) }
+    func endRecord() throws { try emitter.endMapping() }
+    func recordKey(_ key: String) throws { try emitter.string(key) }
+    func record(_ record: Record) throws { try emitter.record(record) }
+
+    func field(_ key: String, _ value: Value) throws {
+        try emitter.string(key)
+        try emitter.value(value)
     }
 }
 
@@ -71,11 +103,11 @@ private struct YAMLEmitter {
         emitter.deallocate()
     }
 
-    func document(_ config: Record) throws {
+    func document(_ root: (YAMLEmitter) throws -> Void) throws {
         var ev = yaml_event_t()
         try emit(&ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING))
         try emit(&ev, yaml_document_start_event_initialize(&ev, nil, nil, nil, 0))
-        try record(config)
+        try root(self)
         try emit(&ev, yaml_document_end_event_initialize(&ev, 1))
         try emit(&ev, yaml_stream_end_event_initialize(&ev))  // flushes into the sink
     }
@@ -91,7 +123,7 @@ private struct YAMLEmitter {
         }
     }
 
-    private func value(_ v: Value) throws {
+    func value(_ v: Value) throws {
         switch v {
         case .record(let r): try record(r)
         case .list(let items):
@@ -115,10 +147,18 @@ private struct YAMLEmitter {
         }
     }
 
-    private func record(_ r: Record) throws {
+    func beginMapping(_ style: yaml_mapping_style_t) throws {
         var ev = yaml_event_t()
-        let style = r.isEmpty ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE
         try emit(&ev, yaml_mapping_start_event_initialize(&ev, nil, nil, 1, style))
+    }
+
+    func endMapping() throws {
+        var ev = yaml_event_t()
+        try emit(&ev, yaml_mapping_end_event_initialize(&ev))
+    }
+
+    func record(_ r: Record) throws {
+        try beginMapping(r.isEmpty ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE)
         // Through the arrays' buffers: subscripting the arrays retained and released every key
         // and value on the way.
         try r.keys.withUnsafeBufferPointer { keys in
@@ -129,7 +169,7 @@ private struct YAMLEmitter {
                 }
             }
         }
-        try emit(&ev, yaml_mapping_end_event_initialize(&ev))
+        try endMapping()
     }
 
     @inline(__always)
@@ -142,7 +182,7 @@ private struct YAMLEmitter {
         try scalar(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount), YAML_PLAIN_SCALAR_STYLE)
     }
 
-    private func string(_ s: String) throws {
+    func string(_ s: String) throws {
         try withUTF8Bytes(s) { try scalar($0, stringStyle($0)) }
     }
 

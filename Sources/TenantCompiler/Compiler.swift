@@ -383,6 +383,15 @@ public enum Compiler {
         let envs: [String?] = environments.isEmpty ? [nil] : environments
         let keep = request.keepResolved
         let key = request.secretKey
+        // A config that is only written is walked by the backends, not built: building (and
+        // freeing) a record tree per tenant was a tenth of a build. Secrets, sorted keys and
+        // kept results need the built record.
+        let walksArtifacts = emit != nil && key == nil && emit?.sortKeys == false && !keep
+        /// What the backends render for one tenant.
+        enum Artifact {
+            case tree(any ConfigTree)
+            case built(ResolvedTenant)
+        }
         // Each worker thread resolves against tiers of its own: the tiers are read for every
         // tenant, and sharing them between cores would make every reference count they hold a
         // contended cache line. Building them again costs a few milliseconds per thread.
@@ -427,7 +436,7 @@ public enum Compiler {
             for (k, decl) in unit.declarations.enumerated() where decl.kind == .tenant && !losers.contains([i, k]) {
                 for env in envs {
                     var r = set.resolve(decl, environment: env, afterSyntaxErrors: broken, artifact: emit != nil || keep || key != nil,
-                                        secretSources: key != nil)
+                                        artifactTree: walksArtifacts, secretSources: key != nil)
                     if let key, !r.failed, let tenant = r.tenant, tenant.config.values.contains(where: \.containsSecret) {
                         let pass = SecretPass(key: key, replace: emit?.render.sensitive == .plain)
                         let (config, problems) = pass.run(tenant.config, tenant: tenant.id, sources: r.secretSources, fallback: decl.headerSpan)
@@ -440,26 +449,35 @@ public enum Compiler {
                         }
                     }
                     var stream: [UInt8] = []
-                    if let emit, var tenant = r.tenant {
-                        if emit.sortKeys {
-                            tenant = ResolvedTenant(id: tenant.id, tier: tenant.tier, environment: tenant.environment, config: tenant.config.sortedByKey())
-                        }
+                    var artifact: Artifact?
+                    if let tree = r.tree {
+                        artifact = .tree(tree)
+                    } else if let tenant = r.tenant {
+                        artifact = .built(emit?.sortKeys == true ? ResolvedTenant(id: tenant.id, tier: tenant.tier, environment: tenant.environment,
+                                                                                  config: tenant.config.sortedByKey())
+                                                                 : tenant)
+                    }
+                    if let emit, let artifact {
                         for backend in emit.backends {
                             // The worker's buffer, emptied: an artifact's storage is allocated once per thread.
                             let buffer = renderBuffers[worker]
                             buffer.bytes.removeAll(keepingCapacity: true)
                             do {
-                                try backend.render(tenant, options: emit.render, layout: emit.output == .standardOutput ? .stream : .file,
-                                                   into: &buffer.bytes)
+                                let layout: RenderLayout = emit.output == .standardOutput ? .stream : .file
+                                switch artifact {
+                                case .tree(let tree): try backend.render(tree: tree, options: emit.render, layout: layout, into: &buffer.bytes)
+                                case .built(let tenant): try backend.render(tenant, options: emit.render, layout: layout, into: &buffer.bytes)
+                                }
                             } catch {
-                                r.diagnostics.append(.error(.backendFailed, "backend `\(backend.name)` failed for tenant `\(tenant.id)`: \(error)",
+                                r.diagnostics.append(.error(.backendFailed, "backend `\(backend.name)` failed for tenant `\(r.id)`: \(error)",
                                                             at: decl.headerSpan))
                                 r.tenant = nil
+                                r.tree = nil
                                 r.failed = true
                                 break
                             }
                             if let writer {
-                                let name = tenant.id + "." + backend.fileExtension
+                                let name = r.id + "." + backend.fileExtension
                                 let rel = perEnvDirectory ? (env ?? r.environment) + "/" + name : name
                                 do throws(IOFailure) { try writer.stage(rel, buffer.bytes) } catch {
                                     result.writeFailure = error

@@ -239,6 +239,28 @@ final class Evaluator {
         return r
     }
 
+    /// Walks the artifact `artifact()` would build, handing `visitor` the memoised values and the
+    /// baseline's shared subtrees instead of building records for them.
+    func walkArtifact(_ slot: Int32, _ visitor: any ConfigVisitor) throws {
+        let i = Int(slot)
+        if let baseline, i < baseline.count, !subtreeDirty[i], !dirty[i], let r = baseline.records[i] {
+            try visitor.record(r)
+            return
+        }
+        try visitor.beginRecord()
+        for c in schema.slots[i].children {
+            // Fields are read in place: copying a `Slot` would retain every reference it holds.
+            if schema.slots[Int(c)].isHidden { continue }
+            if schema.slots[Int(c)].isRecord {
+                try visitor.recordKey(schema.slots[Int(c)].name)
+                try walkArtifact(c, visitor)
+            } else if let v = try value(c) {
+                try visitor.field(schema.slots[Int(c)].name, v)
+            }
+        }
+        try visitor.endRecord()
+    }
+
     /// For each record, the keys of its artifact as this evaluation has it — fields it could not
     /// compute counted in, unset optional ones left out: the tier's, shared by its tenants.
     func artifactKeys() -> [[String]] {

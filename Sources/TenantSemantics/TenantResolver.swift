@@ -14,6 +14,8 @@ public struct TenantResult: Sendable {
     /// When asked for: the fields holding secrets (dotted paths), each with the definition
     /// that set it, so that a secret that does not decrypt is reported where it was written.
     public var secretSources: [String: Span] = [:]
+    /// The config as a tree instead of `tenant`, when asked for (`resolve(…, artifactTree: true)`).
+    public var tree: (any ConfigTree)?
 
     public init(id: String, environment: String, tenant: ResolvedTenant?, diagnostics: [Diagnostic], failed: Bool) {
         self.id = id
@@ -42,15 +44,18 @@ extension TierSet {
     /// `evenIfFailing`: build the config of a tenant whose checks fail too, when every field still
     /// has a value (a migration plan shows what would change along with what would fail); the
     /// result stays `failed`.
+    /// `artifactTree`: hand the config over as `tree`, to be walked, instead of building it as
+    /// `tenant` (a build that only writes it needs no `Record` of it).
     public func resolve(_ decl: Declaration, environment: String? = nil, afterSyntaxErrors: Bool = false,
-                        artifact: Bool = true, secretSources: Bool = false, evenIfFailing: Bool = false) -> TenantResult {
+                        artifact: Bool = true, artifactTree: Bool = false, secretSources: Bool = false,
+                        evenIfFailing: Bool = false) -> TenantResult {
         withStackSpace {
-            resolveHere(decl, environment: environment, afterSyntaxErrors: afterSyntaxErrors, artifact: artifact, secretSources: secretSources,
-                        evenIfFailing: evenIfFailing)
+            resolveHere(decl, environment: environment, afterSyntaxErrors: afterSyntaxErrors, artifact: artifact, artifactTree: artifactTree,
+                        secretSources: secretSources, evenIfFailing: evenIfFailing)
         }
     }
 
-    private func resolveHere(_ decl: Declaration, environment: String?, afterSyntaxErrors: Bool, artifact: Bool,
+    private func resolveHere(_ decl: Declaration, environment: String?, afterSyntaxErrors: Bool, artifact: Bool, artifactTree: Bool,
                              secretSources: Bool, evenIfFailing: Bool) -> TenantResult {
         let id = decl.name.text
         var diagnostics: [Diagnostic] = []
@@ -144,10 +149,17 @@ extension TierSet {
         // Every field is computed by now: building the artifact cannot fail any more.
         let failed = tier.hasErrors || afterSyntaxErrors || diagnostics.contains { $0.severity == .error }
         var tenant: ResolvedTenant?
-        if !failed || (evenIfFailing && !tier.hasErrors && !afterSyntaxErrors), artifact, let config = try? evaluator.artifact() {
-            tenant = ResolvedTenant(id: id, tier: tier.name, environment: env, config: config)
+        var tree: EvaluatedConfig?
+        if !failed || (evenIfFailing && !tier.hasErrors && !afterSyntaxErrors), artifact {
+            if artifactTree {
+                tree = EvaluatedConfig(id: id, tier: tier.name, environment: env, evaluator: evaluator)
+            } else if let config = try? evaluator.artifact() {
+                tenant = ResolvedTenant(id: id, tier: tier.name, environment: env, config: config)
+            }
         }
-        var result = TenantResult(id: id, environment: env, tenant: tenant, diagnostics: diagnostics, failed: failed || (artifact && tenant == nil))
+        var result = TenantResult(id: id, environment: env, tenant: tenant, diagnostics: diagnostics,
+                                  failed: failed || (artifact && tenant == nil && tree == nil))
+        result.tree = tree
         if secretSources, !failed {
             for s in 0..<schema.count where !schema.slots[s].isRecord {
                 guard let v = try? evaluator.value(Int32(s)), v.containsSecret else { continue }
@@ -167,4 +179,40 @@ extension TierSet {
                       help: ["tenant ids become file names, SQL identifiers and key prefixes; try `\(fixed)`"],
                       fixes: [FixIt(name.span, fixed)])
     }
+}
+
+/// A built tenant's config as its evaluator holds it, for backends that write while walking.
+/// Used by one thread at a time (the one that resolved it): the evaluator is not shared.
+final class EvaluatedConfig: ConfigTree, @unchecked Sendable {
+    let id: String
+    let tier: String
+    let environment: String
+    private let evaluator: Evaluator
+
+    init(id: String, tier: String, environment: String, evaluator: Evaluator) {
+        self.id = id
+        self.tier = tier
+        self.environment = environment
+        self.evaluator = evaluator
+    }
+
+    // Every field is computed before a tree is handed over: `IncompleteConfig` does not happen.
+    func walk(_ visitor: any ConfigVisitor) throws {
+        do {
+            try evaluator.walkArtifact(Schema.root, visitor)
+        } catch is EvalFailure {
+            throw IncompleteConfig(tenant: id)
+        }
+    }
+
+    func resolved() throws -> ResolvedTenant {
+        guard let config = try? evaluator.artifact() else { throw IncompleteConfig(tenant: id) }
+        return ResolvedTenant(id: id, tier: tier, environment: environment, config: config)
+    }
+}
+
+/// A config that could not be walked to the end (a value failed to compute).
+struct IncompleteConfig: Error, CustomStringConvertible {
+    let tenant: String
+    var description: String { "the config of tenant `\(tenant)` has values that could not be computed" }
 }

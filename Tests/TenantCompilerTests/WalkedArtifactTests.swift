@@ -1,0 +1,68 @@
+import Foundation
+import TenantBackends
+import TenantCompiler
+import Testing
+
+/// A build that only writes artifacts walks each tenant's config instead of building it (see
+/// `CompileRequest`): the bytes must be those of the built config, which `keepResolved`,
+/// `--sort-keys` and secret keys still use.
+@Suite struct WalkedArtifactTests {
+    static func build(_ inputs: [SourceInput], tiers: String? = nil, environments: [String] = [], walked: Bool,
+                      in dir: String = repoRoot) -> CompileOutcome {
+        Compiler.run(CompileRequest(inputs: inputs, tiersDirectory: tiers, environments: environments, jobs: 2,
+                                    emit: EmitPlan(backends: [YAMLBackend(), JSONBackend()], output: .standardOutput),
+                                    keepResolved: !walked, workingDirectory: dir))
+    }
+
+    static func expectSameArtifacts(_ inputs: [SourceInput], tiers: String? = nil, environments: [String] = [], in dir: String = repoRoot,
+                                    sourceLocation: SourceLocation = #_sourceLocation) {
+        let built = build(inputs, tiers: tiers, environments: environments, walked: false, in: dir)
+        let walked = build(inputs, tiers: tiers, environments: environments, walked: true, in: dir)
+        #expect(built.exitCode == 0, "\(humanText(built))", sourceLocation: sourceLocation)
+        #expect(walked.exitCode == 0, "\(humanText(walked))", sourceLocation: sourceLocation)
+        #expect(!built.standardOutput.isEmpty, sourceLocation: sourceLocation)
+        #expect(walked.standardOutput == built.standardOutput, sourceLocation: sourceLocation)
+        #expect(walked.tenants.map(\.id) == built.tenants.map(\.id), sourceLocation: sourceLocation)
+    }
+
+    @Test(arguments: [[], ["staging", "production"]])  // development: two examples break its rules by design
+    func examplesWalkedAreExamplesBuilt(environments: [String]) {
+        Self.expectSameArtifacts(exampleFiles().map { SourceInput(path: "examples/" + $0) }, environments: environments)
+    }
+
+    /// Records that end up empty (only hidden or unset optional fields), nested records a tenant
+    /// changes next to ones it shares with its tier, empty lists, strings YAML would misread.
+    @Test func edgesWalkedAreEdgesBuilt() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let tiers = dir.appendingPathComponent("tiers")
+        try FileManager.default.createDirectory(at: tiers, withIntermediateDirectories: true)
+        try """
+        tier edge {
+          name: string
+          contact: email?
+          hidden_only { _x = 1 }
+          optional_only { note: string? }
+          nested {
+            a = 1
+            inner { b = "x"  _c = 2  deeper { d = "${tenant.id}" } }
+            untouched { e = [1, 2] }
+          }
+          tags: [string] = []
+          words = ["yes", "no", "on", "${name}"]
+        }
+        """.write(to: tiers.appendingPathComponent("edge.tenant"), atomically: true, encoding: .utf8)
+        let tenants: [(String, String)] = [
+            ("plain", "tenant plain extends edge { name = \"Plain\" }"),
+            ("changed", "tenant changed extends edge { name = \"yes\"  nested.a = 2  tags = [\"no\", \"\"] }"),
+            ("optional", "tenant optional extends edge { name = \"o\"  optional_only.note = \"set\"  contact = \"a@b.example\" }"),
+            ("inner", "tenant inner extends edge { name = \"i\"  nested.inner.b = \"on\" }"),
+        ]
+        let inputs = tenants.map { SourceInput(path: "tenants/\($0.0).tenant", contents: Array($0.1.utf8)) }
+        Self.expectSameArtifacts(inputs, tiers: tiers.path, in: dir.path)
+        let yaml = String(decoding: Self.build(inputs, tiers: tiers.path, walked: true, in: dir.path).standardOutput, as: UTF8.self)
+        #expect(yaml.contains("hidden_only: {}\noptional_only: {}\n"), "\(yaml)")
+        #expect(yaml.contains("name: 'yes'\n"))
+        #expect(yaml.contains("d: inner\n"))
+    }
+}
