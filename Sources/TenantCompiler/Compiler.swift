@@ -383,9 +383,9 @@ public enum Compiler {
         let envs: [String?] = environments.isEmpty ? [nil] : environments
         let keep = request.keepResolved
         let key = request.secretKey
-        // A config that is only written is walked by the backends, not built: building (and
-        // freeing) a record tree per tenant was 3 % of a build's instructions. Secrets, sorted keys and
-        // kept results need the built record.
+        // A config that is only written is walked by the backends, not built: building and
+        // freeing a record tree per tenant was 3 % of a build's instructions. Secrets, sorted
+        // keys and kept results need the built record.
         let walksArtifacts = emit != nil && key == nil && emit?.sortKeys == false && !keep
         /// What the backends render for one tenant.
         enum Artifact {
