@@ -188,6 +188,8 @@ final class EvaluatedConfig: ConfigTree, @unchecked Sendable {
     let tier: String
     let environment: String
     private let evaluator: Evaluator
+    /// The built config, once a backend asked for it: the next one (`--emit json,NAME`) reuses it.
+    private var built: ResolvedTenant?
 
     init(id: String, tier: String, environment: String, evaluator: Evaluator) {
         self.id = id
@@ -206,8 +208,11 @@ final class EvaluatedConfig: ConfigTree, @unchecked Sendable {
     }
 
     func resolved() throws -> ResolvedTenant {
+        if let built { return built }
         guard let config = try? evaluator.artifact() else { throw IncompleteConfig(tenant: id) }
-        return ResolvedTenant(id: id, tier: tier, environment: environment, config: config)
+        let tenant = ResolvedTenant(id: id, tier: tier, environment: environment, config: config)
+        built = tenant
+        return tenant
     }
 }
 
