@@ -217,10 +217,11 @@ private struct YAMLEmitter {
 @inline(__always)
 func stringStyle(_ s: UnsafeBufferPointer<UInt8>) -> yaml_scalar_style_t {
     if plainScalarIsAmbiguous(s) { return YAML_SINGLE_QUOTED_SCALAR_STYLE }
+    // Most strings are ASCII without a line break: plain, found eight bytes at a time.
+    if isASCIIWithoutLineBreak(s) { return YAML_PLAIN_SCALAR_STYLE }
     var newline = false
     let n = s.count
-    // Most strings are ASCII without a line break: skip them eight bytes at a time.
-    var i = asciiWithoutLineBreak(s)
+    var i = 0
     while i < n {
         switch s[i] {
         case 0x0A:
@@ -245,20 +246,32 @@ func stringStyle(_ s: UnsafeBufferPointer<UInt8>) -> yaml_scalar_style_t {
     return YAML_LITERAL_SCALAR_STYLE
 }
 
-/// How many leading bytes of `s` are known to be ASCII other than a line feed, checked a word
-/// at a time (the rest is left to a byte loop).
+/// True when `s` is ASCII without a line feed, checked a word at a time: the last word overlaps
+/// the one before it, and a string shorter than a word is read into a zeroed one, so no byte
+/// is looked at alone.
 @inline(__always)
-private func asciiWithoutLineBreak(_ s: UnsafeBufferPointer<UInt8>) -> Int {
-    guard let base = s.baseAddress else { return 0 }
+private func isASCIIWithoutLineBreak(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = s.baseAddress else { return true }
     let raw = UnsafeRawPointer(base)
-    let high: UInt64 = 0x8080_8080_8080_8080
-    let ones: UInt64 = 0x0101_0101_0101_0101
+    let n = s.count
+    if n < 8 {
+        var w: UInt64 = 0
+        withUnsafeMutableBytes(of: &w) { $0.baseAddress!.copyMemory(from: raw, byteCount: n) }  // 8 bytes: has an address
+        return isASCIIWithoutLineBreak(w)
+    }
     var i = 0
-    while i + 8 <= s.count {
-        let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-        let lf = w ^ (ones &* 0x0A)  // a zero byte where `w` has a line feed
-        if (w | ((lf &- ones) & ~lf)) & high != 0 { break }
+    while i + 8 < n {
+        if !isASCIIWithoutLineBreak(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { return false }
         i += 8
     }
-    return i
+    return isASCIIWithoutLineBreak(raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+}
+
+/// No byte of `w` has its high bit set or is a line feed (a zero byte is neither).
+@inline(__always)
+private func isASCIIWithoutLineBreak(_ w: UInt64) -> Bool {
+    let high: UInt64 = 0x8080_8080_8080_8080
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let lf = w ^ (ones &* 0x0A)  // a zero byte where `w` has a line feed
+    return (w | ((lf &- ones) & ~lf)) & high == 0
 }

@@ -27,6 +27,28 @@ import Testing
         }
     }
 
+    /// A line break or a non-ASCII character is found wherever it sits: strings are scanned a
+    /// word at a time, shorter ones and the last word of longer ones included.
+    @Test func specialCharactersFoundAtEveryPosition() throws {
+        let cases: [(Character, (String) -> String)] = [
+            ("\n", { "|-\n  " + $0.replacingOccurrences(of: "\n", with: "\n  ") }),
+            ("\u{85}", { "\"" + $0.replacingOccurrences(of: "\u{85}", with: "\\N") + "\"" }),
+            ("\u{2028}", { "\"" + $0.replacingOccurrences(of: "\u{2028}", with: "\\L") + "\"" }),
+            ("é", { $0 }),
+        ]
+        for length in 1...20 {
+            for position in 0..<length {
+                for (special, written) in cases {
+                    // A line break at either end takes an indentation or chomping indicator.
+                    if special == "\n", position == 0 || position == length - 1 { continue }
+                    let s = String(repeating: "a", count: position) + String(special) + String(repeating: "b", count: length - position - 1)
+                    let yaml = text(try render(YAMLBackend(), tenant(Record(["k": .string(s)]))))
+                    #expect(yaml == "---\nk: \(written(s))\n", "\(s.debugDescription)")
+                }
+            }
+        }
+    }
+
     /// Every string over an alphabet of number-ish characters, up to four characters long:
     /// whenever the emitter leaves one plain, both schemas must read it as that string.
     @Test func numberLikeStringsPlainOnlyWhenUnambiguous() throws {
