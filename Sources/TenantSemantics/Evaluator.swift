@@ -494,6 +494,7 @@ final class Evaluator {
                                _ frame: Frame) throws(EvalFailure) -> Value {
         var bindings: [LocalBinding] = []
         if case .slotChildren(let s, _) = source {
+            bindings.reserveCapacity(schema[s].children.count)
             for (k, c) in schema[s].children.enumerated() {
                 if schema[c].isRecord {
                     bindings.append(.slot(c, ordinal: k))
@@ -512,6 +513,7 @@ final class Evaluator {
             }
         }
         var out: [Value] = []
+        out.reserveCapacity(bindings.count)
         for b in bindings {
             locals.append(b)
             defer { locals.removeLast() }
