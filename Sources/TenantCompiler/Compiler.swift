@@ -133,7 +133,6 @@ public enum Compiler {
 
         // 1. Inputs and their tier directories.
         var groups: [String?] = []
-        var groupOfInput: [Int] = []
         var pendingFiles: [(absolute: String, display: String, contents: [UInt8]?, isInput: Bool, group: Int)] = []
         var seenInputs: Set<String> = []
         var explicitTiers: String?
@@ -151,7 +150,9 @@ public enum Compiler {
             // for a file without a `stat`: thousands of them arrive from a shell glob.
             if input.contents == nil, !abs.hasSuffix(".tenant"), FileSystem.isDirectory(abs) {
                 do {
-                    for path in try FileSystem.tenantFiles(under: abs) {
+                    let paths = try FileSystem.tenantFiles(under: abs)
+                    inputs.reserveCapacity(inputs.count + paths.count)
+                    for path in paths {
                         inputs.append((path, SourceInput(path: FileSystem.display(path, base: base))))
                     }
                 } catch {
@@ -163,6 +164,7 @@ public enum Compiler {
         }
         var tiersAbove: [String: String?] = [:]  // per directory: thousands of inputs share a few
         seenInputs.reserveCapacity(inputs.count)
+        pendingFiles.reserveCapacity(inputs.count)
         for (abs, input) in inputs {
             guard seenInputs.insert(abs).inserted else { continue }
             let tiersDir: String?
@@ -184,7 +186,6 @@ public enum Compiler {
                 g = groups.count
                 groups.append(tiersDir)
             }
-            groupOfInput.append(g)
             pendingFiles.append((abs, input.path, input.contents, true, g))
         }
         for (g, dir) in groups.enumerated() {
@@ -299,8 +300,9 @@ public enum Compiler {
         var declared: Set<String> = []
         declared.reserveCapacity(outlines.count)
         var duplicated: Set<String> = []
-        for o in outlines {
-            for name in o.tenants where !declared.insert(name).inserted {
+        // By index, here and below: a copy of each outline would retain everything it holds.
+        for i in outlines.indices {
+            for name in outlines[i].tenants where !declared.insert(name).inserted {
                 duplicated.insert(name)
             }
         }
@@ -345,8 +347,8 @@ public enum Compiler {
         var tierInputs: [(declarations: [Declaration], tenantNames: Set<String>)] = []
         for g in groups.indices {
             var decls = tierUnits[g].flatMap { $0.declarations.filter { $0.kind == .tier } }
-            for (i, o) in outlines.enumerated() where inputFiles[i].group == g {
-                if let unit = o.unit { decls += unit.declarations.filter { $0.kind == .tier } }
+            for i in outlines.indices where inputFiles[i].group == g {
+                if let unit = outlines[i].unit { decls += unit.declarations.filter { $0.kind == .tier } }
             }
             // With one group (the usual case), its tenants are every tenant declared.
             let tenantNames = groups.count == 1 ? declared
@@ -365,8 +367,8 @@ public enum Compiler {
             }
         }
         // Read failures of inputs: in input order.
-        for o in outlines {
-            guard let failure = o.failure else { continue }
+        for i in outlines.indices {
+            guard let failure = outlines[i].failure else { continue }
             let d = reportReadFailure(failure)
             if d.code == .inputTooLarge { diagnostics.append(d) } else { ioProblems.append(d) }
         }
@@ -498,22 +500,27 @@ public enum Compiler {
             results.set(i, result)
         }
         let fileResults = results.takeAll(missing: FileResult())
-        var collected: [(outcome: TenantOutcome, stream: [UInt8])] = []
-        collected.reserveCapacity(fileResults.count)
-        for r in fileResults {
-            collected += r.tenants
-            if !r.diagnostics.isEmpty { diagnostics.append(contentsOf: r.diagnostics) }
-            if let failure = r.writeFailure { ioError("cannot write \(failure.description)", code: .unwritableOutput) }
+        // Each tenant by its place (file, tenant of the file): sorted as such, nothing is copied
+        // but the outcomes returned.
+        var order: [(file: Int, tenant: Int)] = []
+        order.reserveCapacity(fileResults.count)
+        for i in fileResults.indices {
+            for k in fileResults[i].tenants.indices { order.append((i, k)) }
+            if !fileResults[i].diagnostics.isEmpty { diagnostics.append(contentsOf: fileResults[i].diagnostics) }
+            if let failure = fileResults[i].writeFailure { ioError("cannot write \(failure.description)", code: .unwritableOutput) }
         }
         // Ids and environment names are ASCII identifiers, so byte order is their order (and
         // cheaper than `<`); inputs usually arrive in it already, which the sort sees in one pass.
-        collected.sort { a, b in
-            a.outcome.id == b.outcome.id ? FileSystem.bytewiseLess(a.outcome.environment, b.outcome.environment)
-                                         : FileSystem.bytewiseLess(a.outcome.id, b.outcome.id)
+        order.sort { x, y in
+            let a = fileResults[x.file].tenants[x.tenant].outcome.id
+            let b = fileResults[y.file].tenants[y.tenant].outcome.id
+            guard a == b else { return FileSystem.bytewiseLess(a, b) }
+            return FileSystem.bytewiseLess(fileResults[x.file].tenants[x.tenant].outcome.environment,
+                                           fileResults[y.file].tenants[y.tenant].outcome.environment)
         }
-        let tenants = collected.map(\.outcome)
+        let tenants = order.map { fileResults[$0.file].tenants[$0.tenant].outcome }
         var stdout: [UInt8] = []
-        for c in collected { stdout += c.stream }
+        for (i, k) in order where !fileResults[i].tenants[k].stream.isEmpty { stdout += fileResults[i].tenants[k].stream }
 
         // 5. All or nothing, unless --keep-going.
         let failed = diagnostics.hasErrors || usageFailure
@@ -533,7 +540,7 @@ public enum Compiler {
             stdout = []
         }
         if !request.freesWorkingMemory {
-            keptUntilExit.withLock { $0.append([outlines, parsedOutlines, fileResults, workerSets, sets, renderBuffers, collected] as [any Sendable]) }
+            keptUntilExit.withLock { $0.append([outlines, parsedOutlines, fileResults, workerSets, sets, renderBuffers] as [any Sendable]) }
         }
         diagnostics.append(contentsOf: ioProblems)
         let finalDiagnostics = diagnostics.finalized(sourceMap: sources)
