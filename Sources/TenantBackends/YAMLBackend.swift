@@ -217,11 +217,11 @@ private struct YAMLEmitter {
 @inline(__always)
 func stringStyle(_ s: UnsafeBufferPointer<UInt8>) -> yaml_scalar_style_t {
     if plainScalarIsAmbiguous(s) { return YAML_SINGLE_QUOTED_SCALAR_STYLE }
-    // Most strings are ASCII without a line break: plain, found eight bytes at a time.
-    if isASCIIWithoutLineBreak(s) { return YAML_PLAIN_SCALAR_STYLE }
+    // Most strings are ASCII without a line break: plain, found eight bytes at a time. The
+    // others are looked at byte by byte from the first word that is not.
+    guard var i = firstWordWithSpecialByte(s) else { return YAML_PLAIN_SCALAR_STYLE }
     var newline = false
     let n = s.count
-    var i = 0
     while i < n {
         switch s[i] {
         case 0x0A:
@@ -246,25 +246,25 @@ func stringStyle(_ s: UnsafeBufferPointer<UInt8>) -> yaml_scalar_style_t {
     return YAML_LITERAL_SCALAR_STYLE
 }
 
-/// True when `s` is ASCII without a line feed, checked a word at a time: the last word overlaps
-/// the one before it, and a string shorter than a word is read into a zeroed one, so no byte
-/// is looked at alone.
+/// Where the first eight bytes of `s` holding a line feed or a non-ASCII byte start; nil when
+/// there are none. Checked a word at a time: the last word overlaps the one before it, and a
+/// string shorter than a word is read into a zeroed one, so no byte is looked at alone.
 @inline(__always)
-private func isASCIIWithoutLineBreak(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard let base = s.baseAddress else { return true }
+private func firstWordWithSpecialByte(_ s: UnsafeBufferPointer<UInt8>) -> Int? {
+    guard let base = s.baseAddress else { return nil }
     let raw = UnsafeRawPointer(base)
     let n = s.count
     if n < 8 {
         var w: UInt64 = 0
-        withUnsafeMutableBytes(of: &w) { $0.baseAddress!.copyMemory(from: raw, byteCount: n) }  // 8 bytes: has an address
-        return isASCIIWithoutLineBreak(w)
+        withUnsafeMutableBytes(of: &w) { $0.copyMemory(from: UnsafeRawBufferPointer(start: raw, count: n)) }
+        return isASCIIWithoutLineBreak(w) ? nil : 0
     }
     var i = 0
     while i + 8 < n {
-        if !isASCIIWithoutLineBreak(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { return false }
+        if !isASCIIWithoutLineBreak(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { return i }
         i += 8
     }
-    return isASCIIWithoutLineBreak(raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+    return isASCIIWithoutLineBreak(raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) ? nil : n - 8
 }
 
 /// No byte of `w` has its high bit set or is a line feed (a zero byte is neither).

@@ -150,9 +150,7 @@ public enum Compiler {
             // for a file without a `stat`: thousands of them arrive from a shell glob.
             if input.contents == nil, !abs.hasSuffix(".tenant"), FileSystem.isDirectory(abs) {
                 do {
-                    let paths = try FileSystem.tenantFiles(under: abs)
-                    inputs.reserveCapacity(inputs.count + paths.count)
-                    for path in paths {
+                    for path in try FileSystem.tenantFiles(under: abs) {
                         inputs.append((path, SourceInput(path: FileSystem.display(path, base: base))))
                     }
                 } catch {

@@ -189,6 +189,7 @@ final class EvaluatedConfig: ConfigTree, @unchecked Sendable {
     let environment: String
     private let evaluator: Evaluator
     /// The built config, once a backend asked for it: the next one (`--emit json,NAME`) reuses it.
+    /// Unlocked: a tenant's backends run one after another on the worker that resolved it.
     private var built: ResolvedTenant?
 
     init(id: String, tier: String, environment: String, evaluator: Evaluator) {
