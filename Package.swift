@@ -52,8 +52,8 @@ let package = Package(
             ],
             // A fully static executable (the Swift runtime, libyaml, libc): an editor runs
             // `tenantc check` on every save, and loading and relocating shared libraries took
-            // about a third of a one-file check. The static archives come with the toolchain,
-            // libyaml-dev and libc6-dev.
+            // a quarter to a third of a one-file check. The static archives come with
+            // libyaml-dev, libc6-dev and libstdc++-dev.
             linkerSettings: [
                 .unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release)),
                 // The argument parser uses FoundationEssentials, whose static archive needs these.
