@@ -26,8 +26,20 @@ public struct YAMLBackend: Backend {
 
     /// Writes while the config is walked: the evaluator's values go to libyaml without a
     /// `Record` of the whole config being built (and freed) for each tenant.
+    ///
+    /// The entries a tenant shares with its tier are written by libyaml once per tier and
+    /// environment, and their bytes reused for the tier's next tenants (see `YAMLTreeWriter`).
     public func render(tree: any ConfigTree, options: RenderOptions, layout: RenderLayout, into out: inout [UInt8]) throws {
-        try document(into: &out, options: options) { try tree.walk(YAMLTreeWriter($0)) }
+        let store = tree.shared
+        let key = "yaml " + options.units.rawValue + " " + options.sensitive.rawValue
+        let kept = store?[key] as? SharedYAMLEntries
+        try document(into: &out, options: options) { emitter in
+            let writer = YAMLTreeWriter(emitter, kept: kept)
+            try tree.walk(writer)
+            if let store, !writer.written.isEmpty {
+                store[key] = SharedYAMLEntries(kept, adding: writer.written)
+            }
+        }
     }
 
     /// One document appended to `out`, its root written by `root`.
@@ -48,12 +60,65 @@ public struct YAMLBackend: Backend {
     }
 }
 
-/// A walked config, written field by field.
-private final class YAMLTreeWriter: ConfigVisitor {
-    let emitter: YAMLEmitter
+/// What libyaml wrote for the entries the tenants of one tier share with it, by entry.
+private final class SharedYAMLEntries: Sendable {
+    let bytes: [[UInt8]?]
 
-    init(_ emitter: YAMLEmitter) {
+    init(_ old: SharedYAMLEntries?, adding new: [(entry: Int32, bytes: [UInt8])]) {
+        var bytes = old?.bytes ?? []
+        for (entry, b) in new {
+            let i = Int(entry)
+            if i >= bytes.count { bytes += [[UInt8]?](repeating: nil, count: i + 1 - bytes.count) }
+            bytes[i] = b
+        }
+        self.bytes = bytes
+    }
+
+    subscript(entry: Int32) -> [UInt8]? { entry >= 0 && Int(entry) < bytes.count ? bytes[Int(entry)] : nil }
+}
+
+/// A walked config, written field by field.
+///
+/// An entry the tenant shares with its tier is written by libyaml for the first tenant, and
+/// its bytes are appended as they are for the next ones. In a block mapping, what libyaml
+/// writes for an entry (a line break, the indentation, the key, the value) depends only on the
+/// entry and its depth, both the tier's, and not on the entries around it; after any entry
+/// libyaml is in the same state (inside the mapping, past the indentation), so it starts the
+/// next one on a new line either way.
+///
+/// This holds only where libyaml holds no event back. After a mapping starts it waits for a
+/// few more events (to see whether the mapping is empty) before writing anything, so the first
+/// entries of a mapping are always given to it.
+private final class YAMLTreeWriter: ConfigVisitor {
+    private let newline = UInt8(ascii: "\n")
+    let emitter: YAMLEmitter
+    private let kept: SharedYAMLEntries?
+    /// Entries written here for the first time.
+    private(set) var written: [(entry: Int32, bytes: [UInt8])] = []
+
+    init(_ emitter: YAMLEmitter, kept: SharedYAMLEntries?) {
         self.emitter = emitter
+        self.kept = kept
+    }
+
+    func sharedEntry(_ entry: Int32, _ write: () throws -> Void) throws {
+        guard emitter.holdsNoEvent else { return try write() }
+        try emitter.flush()
+        // After a `|` string that ends in a line break, libyaml starts the next entry without
+        // one: there the bytes would not be the same.
+        guard emitter.sink.pointee.last != newline else { return try write() }
+        if let bytes = kept?[entry] {
+            emitter.sink.pointee.append(contentsOf: bytes)
+            return
+        }
+        let start = emitter.sink.pointee.count
+        try write()
+        try emitter.flush()
+        // Kept when the entry is self-contained: it starts on a new line, and does not end
+        // with a line break (see above). A complete entry leaves no event held back.
+        let out = emitter.sink.pointee
+        guard emitter.holdsNoEvent, start < out.count, out[start] == newline, out.last != newline else { return }
+        written.append((entry, Array(out[start...])))
     }
 
     // Block style asked for every record: libyaml writes `{}` for one that turns out empty
@@ -73,9 +138,11 @@ private final class YAMLTreeWriter: ConfigVisitor {
 private struct YAMLEmitter {
     let emitter: UnsafeMutablePointer<yaml_emitter_t>
     let options: RenderOptions
+    let sink: UnsafeMutablePointer<[UInt8]>
 
     /// `sink` must stay valid until `close()`: libyaml calls back into it when it flushes.
     init(sink: UnsafeMutablePointer<[UInt8]>, options: RenderOptions) throws {
+        self.sink = sink
         // libyaml keeps pointers into the emitter struct, so it needs a stable address.
         emitter = .allocate(capacity: 1)
         guard yaml_emitter_initialize(emitter) == 1 else {
@@ -96,6 +163,14 @@ private struct YAMLEmitter {
                 return 1
             },
             UnsafeMutableRawPointer(sink))
+    }
+
+    /// libyaml has written every event it was given (into its buffer).
+    var holdsNoEvent: Bool { emitter.pointee.events.head == emitter.pointee.events.tail }
+
+    /// Moves what libyaml has written into the sink.
+    func flush() throws {
+        guard yaml_emitter_flush(emitter) == 1 else { throw BackendError("libyaml: cannot write the output") }
     }
 
     func close() {

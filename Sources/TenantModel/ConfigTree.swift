@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Receives a resolved config in artifact order: records open and close around their fields,
 /// each field comes as its key and then its value (or, for a record, its nested walk).
 ///
@@ -14,11 +16,19 @@ public protocol ConfigVisitor: AnyObject {
     /// A record of the config tree given whole (one its tenants share with their tier): the
     /// same as `beginRecord`, its fields, `endRecord`.
     func record(_ record: Record) throws
+    /// A field the tenant shows exactly as its tier does (`entry` numbers it among the tier's
+    /// fields): `write` hands it over as usual, key then value. A visitor that kept what it
+    /// wrote for the same entry of an earlier tenant of the tier may write that instead.
+    func sharedEntry(_ entry: Int32, _ write: () throws -> Void) throws
 }
 
 extension ConfigVisitor {
     public func record(_ record: Record) throws {
         try record.walk(self)
+    }
+
+    public func sharedEntry(_ entry: Int32, _ write: () throws -> Void) throws {
+        try write()
     }
 }
 
@@ -31,6 +41,27 @@ public protocol ConfigTree: AnyObject, Sendable {
     func walk(_ visitor: any ConfigVisitor) throws
     /// The config built as a `Record`, for backends that need it whole.
     func resolved() throws -> ResolvedTenant
+    /// Where backends keep what they wrote for the entries `ConfigVisitor.sharedEntry` names,
+    /// for the other tenants of the same tier in the same environment; nil when the walk names
+    /// no shared entries.
+    var shared: SharedRenderings? { get }
+}
+
+extension ConfigTree {
+    public var shared: SharedRenderings? { nil }
+}
+
+/// What backends wrote for the shared entries of one tier in one environment, each under its
+/// own key (a backend's name and render options).
+public final class SharedRenderings: Sendable {
+    private let kept = Mutex<[String: any Sendable]>([:])
+
+    public init() {}
+
+    public subscript(key: String) -> (any Sendable)? {
+        get { kept.withLock { $0[key] } }
+        set { kept.withLock { $0[key] = newValue } }
+    }
 }
 
 extension Record {

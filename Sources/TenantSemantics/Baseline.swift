@@ -43,6 +43,8 @@ final class Baseline: Sendable {
     let records: [Record?]
     /// The keys of each record's artifact (see `Evaluator.artifactKeys`).
     let artifactKeys: [[String]]
+    /// What backends wrote for the entries the tenants share with this baseline.
+    let renderings = SharedRenderings()
 
     init(count: Int, values: [Value?], available: [Bool], recorder: DependencyRecorder, rules: [RuleRecord], inheritedRules: [Rule],
          records: [Record?], artifactKeys: [[String]]) {

@@ -249,13 +249,26 @@ final class Evaluator {
         }
         try visitor.beginRecord()
         for c in schema.slots[i].children {
+            let j = Int(c)
             // Fields are read in place: copying a `Slot` would retain every reference it holds.
-            if schema.slots[Int(c)].isHidden { continue }
-            if schema.slots[Int(c)].isRecord {
-                try visitor.recordKey(schema.slots[Int(c)].name)
+            if schema.slots[j].isHidden { continue }
+            // What this tenant did not change is its baseline's: the visitor may have kept it.
+            let shared = baseline.map { j < $0.count && !dirty[j] } ?? false
+            if schema.slots[j].isRecord {
+                if shared, !subtreeDirty[j], let r = baseline?.records[j] {
+                    try visitor.sharedEntry(c) {
+                        try visitor.recordKey(schema.slots[j].name)
+                        try visitor.record(r)
+                    }
+                    continue
+                }
+                try visitor.recordKey(schema.slots[j].name)
                 try walkArtifact(c, visitor)
+            } else if shared, state[j] == .fresh {
+                guard let v = baseline?.values[j] else { continue }
+                try visitor.sharedEntry(c) { try visitor.field(schema.slots[j].name, v) }
             } else if let v = try value(c) {
-                try visitor.field(schema.slots[Int(c)].name, v)
+                try visitor.field(schema.slots[j].name, v)
             }
         }
         try visitor.endRecord()

@@ -208,6 +208,8 @@ final class EvaluatedConfig: ConfigTree, @unchecked Sendable {
         }
     }
 
+    var shared: SharedRenderings? { evaluator.baseline?.renderings }
+
     func resolved() throws -> ResolvedTenant {
         if let built { return built }
         guard let config = try? evaluator.artifact() else { throw IncompleteConfig(tenant: id) }

@@ -65,4 +65,45 @@ import Testing
         #expect(yaml.contains("name: 'yes'\n"))
         #expect(yaml.contains("d: inner\n"))
     }
+
+    /// Many tenants of one tier, each changing other fields (first, second or later in their
+    /// record, nested or not): what each shares with the tier is written from what libyaml
+    /// wrote for an earlier tenant, and must still give the bytes of the built config. Strings
+    /// ending in a line break (`|` blocks) stand before and after shared fields.
+    @Test func sharedEntriesWalkedAreSharedEntriesBuilt() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let tiers = dir.appendingPathComponent("tiers")
+        try FileManager.default.createDirectory(at: tiers, withIntermediateDirectories: true)
+        try """
+        tier shared {
+          name: string
+          note = "first line\\nsecond line\\n"
+          a = 1
+          b = "${name}"
+          block { x = "one\\n"  y = 2  z = "two\\n"  w = [1, 2] }
+          c = ["p\\n", "q"]
+          outer {
+            first { k = 1  l = "${tenant.id}"  m = "end\\n" }
+            second { k = 2  l = "fixed"  m = { deep = "three\\n", more = [] } }
+            third = "tail\\n"
+          }
+          last = "x"
+        }
+        """.write(to: tiers.appendingPathComponent("shared.tenant"), atomically: true, encoding: .utf8)
+        let changes = [
+            "", "a = 2", "note = \"changed\\n\"", "block.x = \"other\"", "block.z = \"z\"", "outer.first.k = 5",
+            "outer.second.m.deep = \"d\"", "last = \"y\"", "c = []", "outer.third = \"t\"", "block.w = [3]", "a = 3  outer.second.k = 9",
+        ]
+        var inputs: [SourceInput] = []
+        for (i, change) in changes.enumerated() {
+            for copy in 0..<2 {
+                let id = "t\(i)_\(copy)"
+                inputs.append(SourceInput(path: "tenants/\(id).tenant",
+                                          contents: Array("tenant \(id) extends shared { name = \"N\(i)\"  \(change) }".utf8)))
+            }
+        }
+        Self.expectSameArtifacts(inputs, tiers: tiers.path, in: dir.path)
+        Self.expectSameArtifacts(inputs, tiers: tiers.path, environments: ["staging", "production"], in: dir.path)
+    }
 }
