@@ -165,7 +165,9 @@ private struct YAMLEmitter {
             UnsafeMutableRawPointer(sink))
     }
 
-    /// libyaml has written every event it was given (into its buffer).
+    /// libyaml has written every event it was given (into its buffer). Read from its event
+    /// queue, a member yaml.h calls internal: the tests compare every walked artifact with
+    /// the built one, so a libyaml that queued differently would be caught there.
     var holdsNoEvent: Bool { emitter.pointee.events.head == emitter.pointee.events.tail }
 
     /// Moves what libyaml has written into the sink.
