@@ -86,15 +86,24 @@ private final class SharedYAMLEntries: Sendable {
 /// libyaml is in the same state (inside the mapping, past the indentation), so it starts the
 /// next one on a new line either way.
 ///
-/// This holds only where libyaml holds no event back. After a mapping starts it waits for a
-/// few more events (to see whether the mapping is empty) before writing anything, so the first
-/// entries of a mapping are always given to it.
+/// Two cases need care:
+/// - After a mapping starts, libyaml holds events back (it looks a few events ahead, to see
+///   whether the mapping is empty), so the bytes before the entry are not written yet. There
+///   the shared entries are given to libyaml as one stand-in entry, `x: []`, which makes it
+///   write everything it holds; the stand-in's bytes, last in the output, are then replaced.
+/// - After a `|` string that ends in a line break, libyaml starts the next entry without one.
+///   No bytes are kept that end so, and none are appended directly after such a string (a
+///   stand-in there is written without its line break, like the entries it stands for).
 private final class YAMLTreeWriter: ConfigVisitor {
     private let newline = UInt8(ascii: "\n")
-    let emitter: YAMLEmitter
+    private(set) var emitter: YAMLEmitter
     private let kept: SharedYAMLEntries?
     /// Entries written here for the first time.
     private(set) var written: [(entry: Int32, bytes: [UInt8])] = []
+    /// The bytes of shared entries that libyaml was not given yet (held back by it).
+    private var pending: [UInt8] = []
+    /// The records open around the next field (the root is 1).
+    private var depth = 0
 
     init(_ emitter: YAMLEmitter, kept: SharedYAMLEntries?) {
         self.emitter = emitter
@@ -102,33 +111,119 @@ private final class YAMLTreeWriter: ConfigVisitor {
     }
 
     func sharedEntry(_ entry: Int32, _ write: () throws -> Void) throws {
-        guard emitter.holdsNoEvent else { return try write() }
-        try emitter.flush()
-        // After a `|` string that ends in a line break, libyaml starts the next entry without
-        // one: there the bytes would not be the same.
-        guard emitter.sink.pointee.last != newline else { return try write() }
-        if let bytes = kept?[entry] {
-            emitter.sink.pointee.append(contentsOf: bytes)
+        if pending.isEmpty, emitter.holdsNoEvent {
+            try emitter.flush()
+            guard emitter.sink.pointee.last != newline else { return try write() }
+            if let bytes = kept?[entry] {
+                emitter.sink.pointee.append(contentsOf: bytes)
+                return
+            }
+            // Written by libyaml where nothing is pending: the bytes are the entry's own.
+            let start = emitter.sink.pointee.count
+            try write()
+            try emitter.flush()
+            let out = emitter.sink.pointee
+            guard emitter.holdsNoEvent, start < out.count, out[start] == newline, out.last != newline else { return }
+            written.append((entry, Array(out[start...])))
             return
         }
-        let start = emitter.sink.pointee.count
-        try write()
+        if let bytes = kept?[entry] {
+            pending += bytes
+            return
+        }
+        guard let bytes = try writeApart(write) else {
+            try settle()
+            return try write()
+        }
+        written.append((entry, bytes))
+        pending += bytes
+    }
+
+    /// Writes the pending entries: the stand-in through libyaml, then their bytes in its place.
+    private func settle() throws {
+        guard !pending.isEmpty else { return }
+        try emitter.plain("x" as StaticString)
+        try emitter.emptyFlowSequence()
         try emitter.flush()
-        // Kept when the entry is self-contained: it starts on a new line, and does not end
-        // with a line break (see above). A complete entry leaves no event held back.
-        let out = emitter.sink.pointee
-        guard emitter.holdsNoEvent, start < out.count, out[start] == newline, out.last != newline else { return }
-        written.append((entry, Array(out[start...])))
+        guard emitter.holdsNoEvent, let start = standInStart() else {
+            throw BackendError("libyaml did not write a shared entry where it was expected")
+        }
+        // From the line break before the stand-in: after a `|` string, that break is the
+        // string's own and the stand-in had none, like the first pending entry (which starts
+        // with one): the bytes come out the same either way.
+        emitter.sink.pointee.replaceSubrange(start..., with: pending)
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Where the output ends with the stand-in at this depth: a line break, the indentation,
+    /// `x: []`.
+    private func standInStart() -> Int? {
+        emitter.sink.pointee.withUnsafeBufferPointer { out in
+            let tail = "x: []".utf8
+            let indent = 2 * (depth - 1)
+            let start = out.count - tail.count - indent - 1
+            guard start >= 0, out[start] == newline,
+                  out[(start + 1)..<(start + 1 + indent)].allSatisfy({ $0 == UInt8(ascii: " ") }),
+                  out[(start + 1 + indent)...].elementsEqual(tail)
+            else { return nil }
+            return start
+        }
+    }
+
+    /// The bytes of an entry at this depth, written by libyaml into a document of its own: as
+    /// deep, after two entries (so that it holds nothing back); nil when they are not the
+    /// entry's own (see above).
+    private func writeApart(_ write: () throws -> Void) throws -> [UInt8]? {
+        var scratch: [UInt8] = []
+        return try withUnsafeMutablePointer(to: &scratch) { sink in
+            let apart = try YAMLEmitter(sink: sink, options: emitter.options)
+            defer { apart.close() }
+            try apart.begin()
+            try apart.beginMapping(YAML_BLOCK_MAPPING_STYLE)
+            for _ in 1..<max(depth, 1) {
+                try apart.plain("x" as StaticString)
+                try apart.beginMapping(YAML_BLOCK_MAPPING_STYLE)
+            }
+            for _ in 0..<2 {
+                try apart.plain("x" as StaticString)
+                try apart.plain("x" as StaticString)
+            }
+            try apart.flush()
+            let start = sink.pointee.count
+            // The entry alone: nothing of the main document is settled into this one.
+            let (main, held) = (emitter, pending)
+            (emitter, pending) = (apart, [])
+            defer { (emitter, pending) = (main, held) }
+            try write()
+            try apart.flush()
+            let out = sink.pointee
+            guard apart.holdsNoEvent, start < out.count, out[start] == newline, out.last != newline else { return nil }
+            return Array(out[start...])
+        }
     }
 
     // Block style asked for every record: libyaml writes `{}` for one that turns out empty
     // (it looks ahead for that), so no field needs to be known before its record opens.
-    func beginRecord() throws { try emitter.beginMapping(YAML_BLOCK_MAPPING_STYLE) }
-    func endRecord() throws { try emitter.endMapping() }
-    func recordKey(_ key: String) throws { try emitter.string(key) }
+    func beginRecord() throws {
+        depth += 1
+        try emitter.beginMapping(YAML_BLOCK_MAPPING_STYLE)
+    }
+
+    func endRecord() throws {
+        try settle()
+        depth -= 1
+        try emitter.endMapping()
+    }
+
+    func recordKey(_ key: String) throws {
+        try settle()
+        try emitter.string(key)
+    }
+
     func record(_ record: Record) throws { try emitter.record(record) }
 
     func field(_ key: String, _ value: Value) throws {
+        try settle()
         try emitter.string(key)
         try emitter.value(value)
     }
@@ -181,12 +276,18 @@ private struct YAMLEmitter {
     }
 
     func document(_ root: (YAMLEmitter) throws -> Void) throws {
+        try begin()
+        try root(self)
+        var ev = yaml_event_t()
+        try emit(&ev, yaml_document_end_event_initialize(&ev, 1))
+        try emit(&ev, yaml_stream_end_event_initialize(&ev))  // flushes into the sink
+    }
+
+    /// The start of the stream and of its one document.
+    func begin() throws {
         var ev = yaml_event_t()
         try emit(&ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING))
         try emit(&ev, yaml_document_start_event_initialize(&ev, nil, nil, nil, 0))
-        try root(self)
-        try emit(&ev, yaml_document_end_event_initialize(&ev, 1))
-        try emit(&ev, yaml_stream_end_event_initialize(&ev))  // flushes into the sink
     }
 
     /// `initialized` is the result of the `yaml_*_event_initialize` call that filled `ev`.
@@ -224,6 +325,13 @@ private struct YAMLEmitter {
         }
     }
 
+    /// `[]`.
+    func emptyFlowSequence() throws {
+        var ev = yaml_event_t()
+        try emit(&ev, yaml_sequence_start_event_initialize(&ev, nil, nil, 1, YAML_FLOW_SEQUENCE_STYLE))
+        try emit(&ev, yaml_sequence_end_event_initialize(&ev))
+    }
+
     func beginMapping(_ style: yaml_mapping_style_t) throws {
         var ev = yaml_event_t()
         try emit(&ev, yaml_mapping_start_event_initialize(&ev, nil, nil, 1, style))
@@ -255,7 +363,7 @@ private struct YAMLEmitter {
     }
 
     @inline(__always)
-    private func plain(_ s: StaticString) throws {
+    func plain(_ s: StaticString) throws {
         try scalar(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount), YAML_PLAIN_SCALAR_STYLE)
     }
 

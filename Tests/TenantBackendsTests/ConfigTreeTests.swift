@@ -166,9 +166,9 @@ import Testing
         #expect(try render(first, shared: true) == "---\na: 1\nb: 2\nc: first\nd: 4\n")
         #expect(try render(second, shared: true) == "---\na: 1\nb: 2\nc: first\nd: 4\n")
         #expect(try render(second, shared: false) == "---\na: 1\nb: 2\nc: second\nd: 4\n")
-        // The first entries of a mapping are always given to libyaml (it holds events back there).
+        // The first entries of a mapping too, where libyaml holds events back.
         let changedFirst = Record(keys: ["a", "b", "c", "d"], values: [.int(9), .int(2), .string("first"), .int(4)])
-        #expect(try render(changedFirst, shared: true) == "---\na: 9\nb: 2\nc: first\nd: 4\n")
+        #expect(try render(changedFirst, shared: true) == "---\na: 1\nb: 2\nc: first\nd: 4\n")
     }
 
     /// Backends that need the whole config (JSON, plugins) get it built from the tree.
