@@ -25,6 +25,15 @@ import Testing
         #expect(walked.tenants.map(\.id) == built.tenants.map(\.id), sourceLocation: sourceLocation)
     }
 
+    /// A temporary directory holding `tiers/NAME.tenant`; the caller removes it.
+    static func tierDirectory(_ name: String, _ source: String) throws -> (dir: URL, tiers: URL) {
+        let dir = try temporaryDirectory()
+        let tiers = dir.appendingPathComponent("tiers")
+        try FileManager.default.createDirectory(at: tiers, withIntermediateDirectories: true)
+        try source.write(to: tiers.appendingPathComponent(name + ".tenant"), atomically: true, encoding: .utf8)
+        return (dir, tiers)
+    }
+
     @Test(arguments: [[], ["staging", "production"]])  // development: two examples break its rules by design
     func examplesWalkedAreExamplesBuilt(environments: [String]) {
         Self.expectSameArtifacts(exampleFiles().map { SourceInput(path: "examples/" + $0) }, environments: environments)
@@ -33,11 +42,7 @@ import Testing
     /// Records that end up empty (only hidden or unset optional fields), nested records a tenant
     /// changes next to ones it shares with its tier, empty lists, strings YAML would misread.
     @Test func edgesWalkedAreEdgesBuilt() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let tiers = dir.appendingPathComponent("tiers")
-        try FileManager.default.createDirectory(at: tiers, withIntermediateDirectories: true)
-        try """
+        let (dir, tiers) = try Self.tierDirectory("edge", """
         tier edge {
           name: string
           contact: email?
@@ -51,7 +56,8 @@ import Testing
           tags: [string] = []
           words = ["yes", "no", "on", "${name}"]
         }
-        """.write(to: tiers.appendingPathComponent("edge.tenant"), atomically: true, encoding: .utf8)
+        """)
+        defer { try? FileManager.default.removeItem(at: dir) }
         let tenants: [(String, String)] = [
             ("plain", "tenant plain extends edge { name = \"Plain\" }"),
             ("changed", "tenant changed extends edge { name = \"yes\"  nested.a = 2  tags = [\"no\", \"\"] }"),
@@ -71,11 +77,7 @@ import Testing
     /// wrote for an earlier tenant, and must still give the bytes of the built config. Strings
     /// ending in a line break (`|` blocks) stand before and after shared fields.
     @Test func sharedEntriesWalkedAreSharedEntriesBuilt() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let tiers = dir.appendingPathComponent("tiers")
-        try FileManager.default.createDirectory(at: tiers, withIntermediateDirectories: true)
-        try """
+        let (dir, tiers) = try Self.tierDirectory("shared", """
         tier shared {
           name: string
           note = "first line\\nsecond line\\n"
@@ -90,7 +92,8 @@ import Testing
           }
           last = "x"
         }
-        """.write(to: tiers.appendingPathComponent("shared.tenant"), atomically: true, encoding: .utf8)
+        """)
+        defer { try? FileManager.default.removeItem(at: dir) }
         let changes = [
             "", "a = 2", "note = \"changed\\n\"", "block.x = \"other\"", "block.z = \"z\"", "outer.first.k = 5",
             "outer.second.m.deep = \"d\"", "last = \"y\"", "c = []", "outer.third = \"t\"", "block.w = [3]", "a = 3  outer.second.k = 9",
