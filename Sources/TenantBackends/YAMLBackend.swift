@@ -96,6 +96,8 @@ private final class SharedYAMLEntries: Sendable {
 ///   stand-in there is written without its line break, like the entries it stands for).
 private final class YAMLTreeWriter: ConfigVisitor {
     private let newline = UInt8(ascii: "\n")
+    /// What libyaml writes for the stand-in entry (`settle`) after its indentation.
+    private static let standIn: [UInt8] = Array("x: []".utf8)
     private(set) var emitter: YAMLEmitter
     private let kept: SharedYAMLEntries?
     /// Entries written here for the first time.
@@ -121,10 +123,7 @@ private final class YAMLTreeWriter: ConfigVisitor {
             // Written by libyaml where nothing is pending: the bytes are the entry's own.
             let start = emitter.sink.pointee.count
             try write()
-            try emitter.flush()
-            let out = emitter.sink.pointee
-            guard emitter.holdsNoEvent, start < out.count, out[start] == newline, out.last != newline else { return }
-            written.append((entry, Array(out[start...])))
+            if let bytes = try ownBytes(of: emitter, from: start) { written.append((entry, bytes)) }
             return
         }
         if let bytes = kept?[entry] {
@@ -158,8 +157,9 @@ private final class YAMLTreeWriter: ConfigVisitor {
     /// Where the output ends with the stand-in at this depth: a line break, the indentation,
     /// `x: []`.
     private func standInStart() -> Int? {
-        emitter.sink.pointee.withUnsafeBufferPointer { out in
-            let tail = "x: []".utf8
+        guard depth > 0 else { return nil }  // fields come inside a record
+        return emitter.sink.pointee.withUnsafeBufferPointer { out in
+            let tail = YAMLTreeWriter.standIn
             let indent = 2 * (depth - 1)
             let start = out.count - tail.count - indent - 1
             guard start >= 0, out[start] == newline,
@@ -195,11 +195,17 @@ private final class YAMLTreeWriter: ConfigVisitor {
             (emitter, pending) = (apart, [])
             defer { (emitter, pending) = (main, held) }
             try write()
-            try apart.flush()
-            let out = sink.pointee
-            guard apart.holdsNoEvent, start < out.count, out[start] == newline, out.last != newline else { return nil }
-            return Array(out[start...])
+            return try ownBytes(of: apart, from: start)
         }
+    }
+
+    /// What `emitter` wrote from `start` on, when that is one self-contained entry: nothing
+    /// held back, starting on a new line, not ending with a line break (see above).
+    private func ownBytes(of emitter: YAMLEmitter, from start: Int) throws -> [UInt8]? {
+        try emitter.flush()
+        let out = emitter.sink.pointee
+        guard emitter.holdsNoEvent, start < out.count, out[start] == newline, out.last != newline else { return nil }
+        return Array(out[start...])
     }
 
     // Block style asked for every record: libyaml writes `{}` for one that turns out empty

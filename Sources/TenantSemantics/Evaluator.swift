@@ -205,10 +205,8 @@ final class Evaluator {
         let i = Int(slot)
         // A subtree nothing of this tenant touched is the tier's own.
         var shared: [String] = []
-        if let baseline, i < baseline.count {
-            if !subtreeDirty[i], !dirty[i], let r = baseline.records[i] { return r }
-            shared = baseline.artifactKeys[i]
-        }
+        if let r = sharedSubtree(i) { return r }
+        if let baseline, i < baseline.count { shared = baseline.artifactKeys[i] }
         let children = schema.slots[i].children
         var values: [Value] = []
         values.reserveCapacity(children.count)
@@ -239,11 +237,17 @@ final class Evaluator {
         return r
     }
 
+    /// The baseline's artifact subtree of record `i`, when nothing of this tenant is under it.
+    private func sharedSubtree(_ i: Int) -> Record? {
+        guard let baseline, i < baseline.count, !subtreeDirty[i], !dirty[i] else { return nil }
+        return baseline.records[i]
+    }
+
     /// Walks the artifact `artifact()` would build, handing `visitor` the memoised values and the
     /// baseline's shared subtrees instead of building records for them.
     func walkArtifact(_ slot: Int32, _ visitor: any ConfigVisitor) throws {
         let i = Int(slot)
-        if let baseline, i < baseline.count, !subtreeDirty[i], !dirty[i], let r = baseline.records[i] {
+        if let r = sharedSubtree(i) {
             try visitor.record(r)
             return
         }
@@ -253,9 +257,8 @@ final class Evaluator {
             // Fields are read in place: copying a `Slot` would retain every reference it holds.
             if schema.slots[j].isHidden { continue }
             // What this tenant did not change is its baseline's: the visitor may have kept it.
-            let shared = baseline.map { j < $0.count && !dirty[j] } ?? false
             if schema.slots[j].isRecord {
-                if shared, !subtreeDirty[j], let r = baseline?.records[j] {
+                if let r = sharedSubtree(j) {
                     try visitor.sharedEntry(c) {
                         try visitor.recordKey(schema.slots[j].name)
                         try visitor.record(r)
@@ -264,8 +267,8 @@ final class Evaluator {
                 }
                 try visitor.recordKey(schema.slots[j].name)
                 try walkArtifact(c, visitor)
-            } else if shared, state[j] == .fresh {
-                guard let v = baseline?.values[j] else { continue }
+            } else if let baseline, j < baseline.count, !dirty[j], state[j] == .fresh {
+                guard let v = baseline.values[j] else { continue }
                 try visitor.sharedEntry(c) { try visitor.field(schema.slots[j].name, v) }
             } else if let v = try value(c) {
                 try visitor.field(schema.slots[j].name, v)
