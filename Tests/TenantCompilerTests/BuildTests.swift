@@ -143,6 +143,21 @@ func badTenant(_ id: String) -> String {
         #expect(try String(contentsOfFile: p.path("blocker"), encoding: .utf8) == "not a directory\n")
     }
 
+    @Test func anArtifactThatCannotBeCreatedNamesTheSystemsReason() throws {
+        let p = try Project(tenants: ["alpha": goodTenant("alpha")])
+        defer { p.remove() }
+        // The output directory exists, so the artifact goes through a temporary file; one of
+        // that name (this process's first) is already there, as a directory.
+        let temp = p.path("out/.alpha.yaml.tmp-\(getpid())-1")
+        try FileManager.default.createDirectory(atPath: temp, withIntermediateDirectories: true)
+        let outcome = p.build(["alpha"])
+        #expect(outcome.exitCode == 2)
+        let d = try #require(outcome.diagnostics.first { $0.code == .unwritableOutput })
+        #expect(d.message.contains("out/alpha.yaml"))
+        #expect(d.message.contains(String(cString: strerror(EEXIST))))
+        #expect(!FileManager.default.fileExists(atPath: p.path("out/alpha.yaml")))
+    }
+
     @Test func unknownEnvironmentIsAUsageError() throws {
         let p = try Project(tenants: ["alpha": goodTenant("alpha")])
         defer { p.remove() }
