@@ -197,6 +197,9 @@ def main():
         for n in sizes:
             SIZE = n
             print(f"N={n}", flush=True)
+            # tenantc creates its output directory but not missing parents (a mistyped `-o`
+            # is an error): the runs' directories live here.
+            os.makedirs(os.path.join(WORK, f"out-{n}"), exist_ok=True)
             shipped = os.path.join(WORK, f"shipped-{n}")
             if not os.path.isdir(shipped):
                 subprocess.run(["python3", os.path.join(HERE, "gen_tenants.py"), str(n), shipped], check=True)
