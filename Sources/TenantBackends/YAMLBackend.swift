@@ -60,7 +60,9 @@ public struct YAMLBackend: Backend {
     }
 }
 
-/// What libyaml wrote for the entries the tenants of one tier share with it, by entry.
+/// What libyaml wrote for the entries the tenants of one tier share with it, by entry. Empty
+/// for an entry whose bytes are not its own alone (it ends with a line break): libyaml writes
+/// that one every time, and no tenant writes it aside again only to find that out.
 private final class SharedYAMLEntries: Sendable {
     let bytes: [[UInt8]?]
 
@@ -100,7 +102,7 @@ private final class YAMLTreeWriter: ConfigVisitor {
     private static let standIn: [UInt8] = Array("x: []".utf8)
     private(set) var emitter: YAMLEmitter
     private let kept: SharedYAMLEntries?
-    /// Entries written here for the first time.
+    /// Entries written here for the first time (empty bytes: not to be reused).
     private(set) var written: [(entry: Int32, bytes: [UInt8])] = []
     /// The bytes of shared entries that libyaml was not given yet (held back by it).
     private var pending: [UInt8] = []
@@ -113,24 +115,30 @@ private final class YAMLTreeWriter: ConfigVisitor {
     }
 
     func sharedEntry(_ entry: Int32, _ write: () throws -> Void) throws {
+        let known = kept?[entry]
+        if known?.isEmpty == true {
+            try settle()
+            return try write()
+        }
         if pending.isEmpty, emitter.holdsNoEvent {
             try emitter.flush()
             guard emitter.sink.pointee.last != newline else { return try write() }
-            if let bytes = kept?[entry] {
-                emitter.sink.pointee.append(contentsOf: bytes)
+            if let known {
+                emitter.sink.pointee.append(contentsOf: known)
                 return
             }
             // Written by libyaml where nothing is pending: the bytes are the entry's own.
             let start = emitter.sink.pointee.count
             try write()
-            if let bytes = try ownBytes(of: emitter, from: start) { written.append((entry, bytes)) }
+            written.append((entry, try ownBytes(of: emitter, from: start) ?? []))
             return
         }
-        if let bytes = kept?[entry] {
-            pending += bytes
+        if let known {
+            pending += known
             return
         }
         guard let bytes = try writeApart(write) else {
+            written.append((entry, []))
             try settle()
             return try write()
         }
