@@ -1,3 +1,4 @@
+import Synchronization
 import TenantModel
 
 #if canImport(Glibc)
@@ -11,10 +12,14 @@ import TenantModel
 /// and what it writes on stdout is the artifact. This lets teams add formats (HCL, TOML, …)
 /// without changing the compiler.
 ///
-/// The child also gets `TENANTC_TENANT_ID`, `TENANTC_TENANT_TIER`, `TENANTC_TENANT_ENV` and
-/// `TENANTC_UNITS` in its environment, since the JSON holds only the configuration.
+/// The child also gets `TENANTC_TENANT_ID`, `TENANTC_TENANT_TIER`, `TENANTC_TENANT_ENV`,
+/// `TENANTC_UNITS` and `TENANTC_SENSITIVE` in its environment, since the JSON holds only the
+/// configuration. `TENANTC_KEY_FILE` reaches it only when it is given plaintexts anyway
+/// (`--sensitive plain`): a plugin that gets redacted or encrypted secrets has no use for the key.
 ///
-/// Each render starts one process (posix_spawn); the calling thread blocks until it exits.
+/// Each render starts one process (posix_spawn); the calling thread blocks until it exits, for
+/// at most `timeout`, and keeps at most `maxOutputBytes` of its output: a plugin that hangs or
+/// writes without end is stopped (with everything it started) and reported.
 public struct ExternalBackend: Backend {
     public let name: String
     public var fileExtension: String { name }
@@ -22,14 +27,24 @@ public struct ExternalBackend: Backend {
     /// child's `PATH`. Passed explicitly so tests and embedders need not mutate the process
     /// environment.
     public let searchPath: String
+    /// How long one run may take before the plugin is stopped (`--plugin-timeout`).
+    public let timeout: Duration
+    /// The most a plugin may write on stdout for one tenant: an artifact's size bound.
+    public let maxOutputBytes: Int
+
+    public static let defaultTimeout = Duration.seconds(60)
+    public static let defaultMaxOutputBytes = 64 << 20
 
     /// The longest stderr excerpt quoted in an error: plugins can be chatty, and the end of
     /// their output (a traceback's last line) is what explains the failure.
     static let stderrLimit = 2048
 
-    public init(name: String, searchPath: String? = nil) {
+    public init(name: String, searchPath: String? = nil, timeout: Duration = defaultTimeout,
+                maxOutputBytes: Int = defaultMaxOutputBytes) {
         self.name = name
         self.searchPath = searchPath ?? getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
+        self.timeout = timeout
+        self.maxOutputBytes = maxOutputBytes
     }
 
     /// `tenantc-gen-NAME`.
@@ -50,12 +65,14 @@ public struct ExternalBackend: Backend {
     }
 
     public func render(_ tenant: ResolvedTenant, options: RenderOptions, layout: RenderLayout, into out: inout [UInt8]) throws {
+        // The search path is not repeated: it can be long, and it is the user's own.
         guard let path = locate() else {
-            throw BackendError("backend '\(name)': plugin '\(executableName)' was not found on PATH (\(searchPath))")
+            throw BackendError("backend '\(name)': plugin '\(executableName)' was not found on PATH")
         }
         var input: [UInt8] = []
         try JSONBackend().render(tenant, options: options, layout: .file, into: &input)
 
+        let givesPlaintexts = options.sensitive == .plain
         var environment = currentEnvironment()
         environment["PATH"] = searchPath
         environment["TENANTC_TENANT_ID"] = tenant.id
@@ -63,24 +80,50 @@ public struct ExternalBackend: Backend {
         environment["TENANTC_TENANT_ENV"] = tenant.environment
         environment["TENANTC_UNITS"] = options.units.rawValue
         environment["TENANTC_SENSITIVE"] = options.sensitive.rawValue
+        if !givesPlaintexts { environment["TENANTC_KEY_FILE"] = nil }
 
         let result: PluginResult
         do {
-            result = try runPlugin(path: path, environment: environment, input: input)
+            result = try runPlugin(path: path, environment: environment, input: input,
+                                   limits: PluginLimits(timeout: timeout, maxOutputBytes: maxOutputBytes, stderrBytes: 2 * Self.stderrLimit))
         } catch {
             throw BackendError("backend '\(name)': cannot run plugin '\(path)': \(error.reason)")
         }
-        let failure: String? =
-            if let signal = result.signal { "was killed by signal \(signal)" }
-            else if result.status != 0 { "exited with status \(result.status)" }
-            else { nil }
+        let failure: String?
+        var stopped = true
+        switch result.end {
+        case .timedOut: failure = "did not finish within \(Self.describe(timeout)) and was stopped (--plugin-timeout changes the limit)"
+        case .outputTooLarge: failure = "wrote more than \(Self.describe(bytes: maxOutputBytes)) to stdout and was stopped"
+        case .signal(let signal): (failure, stopped) = ("was killed by signal \(signal)", false)
+        case .status(let status): (failure, stopped) = (status == 0 ? nil : "exited with status \(status)", false)
+        }
         if let failure {
+            // A plugin given plaintexts may echo them (a traceback quoting its input): its stderr
+            // would carry them into diagnostics and CI logs.
+            guard !givesPlaintexts else {
+                throw BackendError("backend '\(name)': plugin '\(executableName)' \(failure) (its stderr is not shown: it was given plaintext secrets)")
+            }
             let excerpt = Self.excerpt(of: result.stderr)
             throw BackendError(
                 "backend '\(name)': plugin '\(executableName)' \(failure)"
-                    + (excerpt.isEmpty ? " and wrote nothing to stderr" : ":\n" + excerpt))
+                    + (excerpt.isEmpty ? (stopped ? "" : " and wrote nothing to stderr") : ":\n" + excerpt))
         }
         out.append(contentsOf: result.stdout)
+    }
+
+    /// `60 s`, `1.5 s`.
+    static func describe(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let millis = attoseconds / 1_000_000_000_000_000
+        guard millis > 0 else { return "\(seconds) s" }
+        var fraction = String(millis + 1000).dropFirst()
+        while fraction.hasSuffix("0") { fraction = fraction.dropLast() }
+        return "\(seconds).\(fraction) s"
+    }
+
+    /// `64 MiB`, or bytes when not a whole number of MiB.
+    static func describe(bytes: Int) -> String {
+        bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : "\(bytes) bytes"
     }
 
     /// The trimmed stderr, keeping only its last `stderrLimit` bytes.
@@ -95,9 +138,22 @@ public struct ExternalBackend: Backend {
     }
 }
 
+private struct PluginLimits {
+    var timeout: Duration
+    var maxOutputBytes: Int
+    /// Only the end of stderr is kept.
+    var stderrBytes: Int
+}
+
 private struct PluginResult {
-    var status: Int32
-    var signal: Int32?
+    enum End {
+        case status(Int32)
+        case signal(Int32)
+        case timedOut
+        case outputTooLarge
+    }
+
+    var end: End
     var stdout: [UInt8]
     var stderr: [UInt8]
 }
@@ -119,28 +175,40 @@ private func currentEnvironment() -> [String: String] {
     return out
 }
 
-/// An anonymous temporary file (unlinked at once), for the plugin's standard streams: with
-/// files instead of pipes, neither side can block on the other, and no helper thread is needed.
+/// Held while descriptors are made close-on-exec and while plugins are spawned: a plugin
+/// started by another thread in between would inherit them (a pipe it inherits would not end
+/// until that plugin exits). `pipe2` and `mkostemp`, which set the flag at once, are not portable.
+private let spawnLock = Mutex<Void>(())
+
+private func closeOnExec(_ fds: Int32...) {
+    for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+}
+
+/// An anonymous temporary file (unlinked at once) for the plugin's stdin: the plugin reads it at
+/// its pace, and tenantc never blocks writing to it.
 private func anonymousFile() throws(PluginError) -> Int32 {
     let dir = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
     var template = Array((dir + "/tenantc-plugin-XXXXXX").utf8CString)
-    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }  // a non-empty C string
+    let fd = spawnLock.withLock { _ in
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }  // a non-empty C string
+        if fd >= 0 { closeOnExec(fd) }
+        return fd
+    }
     guard fd >= 0 else { throw PluginError(errno) }
     template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
     return fd
 }
 
-private func readAll(_ fd: Int32) -> [UInt8] {
-    lseek(fd, 0, SEEK_SET)
-    var out: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n < 0, errno == EINTR { continue }
-        if n <= 0 { break }
-        out.append(contentsOf: chunk[0..<n])
+/// A pipe whose ends are closed on exec (the child gets its end through `dup2`, which clears the flag).
+private func closeOnExecPipe() throws(PluginError) -> (read: Int32, write: Int32) {
+    var fds: [Int32] = [-1, -1]
+    let rc = spawnLock.withLock { _ in
+        let rc = pipe(&fds)
+        if rc == 0 { closeOnExec(fds[0], fds[1]) }
+        return rc
     }
-    return out
+    guard rc == 0 else { throw PluginError(errno) }
+    return (fds[0], fds[1])
 }
 
 private func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(PluginError) {
@@ -155,27 +223,42 @@ private func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(PluginError) {
     }
 }
 
-/// Runs the plugin with stdin, stdout and stderr on anonymous files and waits for it.
+/// Runs the plugin (stdin on an anonymous file, stdout and stderr on pipes) and collects its
+/// output until it exits, or until `limits` stop it.
+///
+/// The plugin is the leader of a process group of its own, so that stopping it stops what it
+/// started too (a shell script's `sleep`, which would otherwise hold the pipes open).
 ///
 /// Retries a few times when exec fails with ETXTBSY: that happens when the plugin file is still
 /// open for writing somewhere, even only in a child that another thread is forking at that
 /// moment (a plugin being installed while a build runs, or `make -j`).
-private func runPlugin(path: String, environment: [String: String], input: [UInt8]) throws(PluginError) -> PluginResult {
+private func runPlugin(path: String, environment: [String: String], input: [UInt8], limits: PluginLimits) throws(PluginError) -> PluginResult {
+    let deadline = ContinuousClock.now + limits.timeout
     let stdinFD = try anonymousFile()
     defer { close(stdinFD) }
-    let stdoutFD = try anonymousFile()
-    defer { close(stdoutFD) }
-    let stderrFD = try anonymousFile()
-    defer { close(stderrFD) }
     try writeAll(stdinFD, input)
     lseek(stdinFD, 0, SEEK_SET)
+    let stdoutPipe = try closeOnExecPipe()
+    let stderrPipe: (read: Int32, write: Int32)
+    do { stderrPipe = try closeOnExecPipe() } catch {
+        close(stdoutPipe.read)
+        close(stdoutPipe.write)
+        throw error
+    }
+    var readEnds = [stdoutPipe.read, stderrPipe.read]
+    defer { for fd in readEnds where fd >= 0 { close(fd) } }
 
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_adddup2(&actions, stdinFD, 0)
-    posix_spawn_file_actions_adddup2(&actions, stdoutFD, 1)
-    posix_spawn_file_actions_adddup2(&actions, stderrFD, 2)
+    posix_spawn_file_actions_adddup2(&actions, stdoutPipe.write, 1)
+    posix_spawn_file_actions_adddup2(&actions, stderrPipe.write, 2)
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+    posix_spawnattr_setpgroup(&attributes, 0)
 
     let env = environment.map { "\($0)=\($1)" }
     var cEnv: [UnsafeMutablePointer<CChar>?] = env.map { strdup($0) } + [nil]
@@ -187,19 +270,94 @@ private func runPlugin(path: String, environment: [String: String], input: [UInt
     var pid = pid_t()
     var delay: UInt32 = 2_000  // microseconds
     var attempt = 0
+    var spawnError: Int32 = 0
     while true {
-        let rc = posix_spawn(&pid, path, &actions, nil, &cArgs, &cEnv)
+        let rc = spawnLock.withLock { _ in posix_spawn(&pid, path, &actions, &attributes, &cArgs, &cEnv) }
         if rc == 0 { break }
-        guard rc == ETXTBSY, attempt < 6 else { throw PluginError(rc) }
+        guard rc == ETXTBSY, attempt < 6 else {
+            spawnError = rc
+            break
+        }
         attempt += 1
         usleep(delay)
         delay *= 2
     }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 {
-        guard errno == EINTR else { throw PluginError(errno) }
+    // The child holds its own copies of the write ends; ours must go, or the pipes never end.
+    close(stdoutPipe.write)
+    close(stderrPipe.write)
+    if spawnError != 0 { throw PluginError(spawnError) }
+
+    var stdout: [UInt8] = []
+    var stderr: [UInt8] = []
+    var stopped: PluginResult.End?
+    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+    // Both pipes, until both end or a limit is reached.
+    while readEnds.contains(where: { $0 >= 0 }), stopped == nil {
+        var polled = readEnds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        let ready = poll(&polled, nfds_t(polled.count), milliseconds(until: deadline))
+        if ready < 0 {
+            if errno == EINTR { continue }
+            throw PluginError(errno)
+        }
+        if ready == 0 {
+            stopped = .timedOut
+            break
+        }
+        for (index, p) in polled.enumerated() where p.fd >= 0 && p.revents != 0 {
+            let n = chunk.withUnsafeMutableBytes { read(p.fd, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR || errno == EAGAIN { continue }
+            if n <= 0 {
+                close(p.fd)
+                readEnds[index] = -1
+            } else if index == 0 {
+                stdout.append(contentsOf: chunk[0..<n])
+                if stdout.count > limits.maxOutputBytes { stopped = .outputTooLarge }
+            } else {
+                stderr.append(contentsOf: chunk[0..<n])
+                if stderr.count > 2 * limits.stderrBytes { stderr.removeFirst(stderr.count - limits.stderrBytes) }
+            }
+        }
+    }
+    // The pipes are closed: the plugin may still be running (it closed them itself).
+    var status: Int32?
+    if stopped == nil {
+        status = exitStatus(pid, before: deadline)
+        if status == nil { stopped = .timedOut }
+    }
+    guard let status else {
+        kill(-pid, SIGKILL)
+        kill(pid, SIGKILL)
+        _ = exitStatus(pid, before: nil)
+        return PluginResult(end: stopped ?? .timedOut, stdout: [], stderr: stderr)
     }
     let signaled = (status & 0x7F) != 0 && (status & 0x7F) != 0x7F
-    return PluginResult(status: (status >> 8) & 0xFF, signal: signaled ? status & 0x7F : nil,
-                        stdout: readAll(stdoutFD), stderr: readAll(stderrFD))
+    return PluginResult(end: signaled ? .signal(status & 0x7F) : .status((status >> 8) & 0xFF), stdout: stdout, stderr: stderr)
+}
+
+/// Milliseconds left until `deadline`, for `poll` (0 once it has passed).
+private func milliseconds(until deadline: ContinuousClock.Instant) -> Int32 {
+    let (seconds, attoseconds) = (deadline - ContinuousClock.now).components
+    guard seconds >= 0, attoseconds >= 0 else { return 0 }
+    return Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
+}
+
+/// Reaps the child and returns its wait status; nil if it is still running at `deadline` (then
+/// it is not reaped). Without a deadline, waits as long as it takes. With one, checks at growing
+/// intervals: a plugin usually exits at once after closing its output.
+private func exitStatus(_ pid: pid_t, before deadline: ContinuousClock.Instant?) -> Int32? {
+    var status: Int32 = 0
+    var pause: Int32 = 1
+    while true {
+        let rc = waitpid(pid, &status, deadline == nil ? 0 : WNOHANG)
+        if rc == pid { return status }
+        if rc < 0 {
+            if errno == EINTR { continue }
+            return status  // not our child any more: nothing to wait for
+        }
+        guard let deadline else { continue }
+        let left = milliseconds(until: deadline)
+        if left == 0 { return nil }
+        _ = poll(nil, 0, min(pause, left))
+        pause = min(pause * 2, 50)
+    }
 }

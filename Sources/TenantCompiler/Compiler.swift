@@ -542,6 +542,7 @@ public enum Compiler {
         }
         diagnostics.append(contentsOf: ioProblems)
         let finalDiagnostics = diagnostics.finalized(sourceMap: sources)
+        markSecretValues(shownBy: finalDiagnostics, sources: sources, tiers: tierSets)
         return CompileOutcome(sources: sources, diagnostics: finalDiagnostics, counts: diagnostics.counts, tenants: tenants,
                               written: written, unchanged: unchanged, standardOutput: stdout,
                               usageOrIOFailure: usageFailure)

@@ -152,6 +152,8 @@ public struct TenantWorkspace: Sendable {
         var list = DiagnosticList()
         list.append(contentsOf: diagnostics)
         list.append(contentsOf: extra)
-        return (list.finalized(sourceMap: sources), list.counts)
+        let shown = list.finalized(sourceMap: sources)
+        markSecretValues(shownBy: shown, sources: sources, tiers: [tiers])
+        return (shown, list.counts)
     }
 }

@@ -50,6 +50,9 @@ public struct Diagnostic: Hashable, Sendable {
     /// The source under the spans must not be shown (it holds a plaintext where a secret
     /// belongs): renderers give locations, never the lines.
     public var hidesSource = false
+    /// Ranges besides the primary one whose text the message quotes (the path before an
+    /// unexpected token): when one lies in the value of a secret field, the message is not shown.
+    public var quotes: [Span] = []
 
     public init(
         _ severity: Severity, _ code: DiagnosticCode, _ message: String,

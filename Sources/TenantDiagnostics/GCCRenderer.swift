@@ -6,7 +6,7 @@
 /// messages become spaces: a line is a record here.
 public func renderGCC(_ diagnostics: [Diagnostic], sourceMap: SourceMap) -> String {
     var out = ""
-    for diagnostic in diagnostics {
+    for diagnostic in diagnostics.lazy.map({ $0.redactingSecretValues(sourceMap) }) {
         let primary = location(of: diagnostic.span, sourceMap)
         line(primary, diagnostic.severity.rawValue, "\(diagnostic.message) [\(diagnostic.code.id)]", into: &out)
         for related in diagnostic.related {

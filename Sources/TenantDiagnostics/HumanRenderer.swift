@@ -52,6 +52,7 @@ struct HumanRenderer {
     }
 
     func render(_ diagnostic: Diagnostic, into out: inout String) {
+        let diagnostic = diagnostic.redactingSecretValues(sourceMap)
         var snippets: [Snippet] = []
         // Labels whose file is not in the map still carry information: they become notes.
         var orphanLabels: [String] = []
@@ -185,6 +186,8 @@ struct DisplayLine {
         var column: Int  // 0-based display column where it starts
         var width: Int
         var glyph: String
+        /// Inside a masked value, after its stand-in: the column where the stand-in ends.
+        var maskEnd: Int?
     }
 
     var cells: [Cell] = []
@@ -195,6 +198,8 @@ struct DisplayLine {
     init(file: SourceFile, lineIndex: Int) {
         let content = file.lineBytes(lineIndex)
         contentEnd = content.endIndex
+        let hidden = file.sensitiveRanges.filter { $0.overlaps(content.startIndex..<max(content.startIndex, content.endIndex)) }
+        var hiddenRange: Range<Int>?  // the one the previous character was in
         var offset = content.startIndex
         while offset < content.endIndex {
             var parser = Unicode.UTF8.ForwardParser()
@@ -218,6 +223,19 @@ struct DisplayLine {
             let glyph: String
             let cellWidth: Int
             let v = scalar.value
+            if let range = hidden.first(where: { $0.contains(offset) }) {
+                // A value of a secret field: one stand-in, then characters of no width, so that
+                // carets under any part of it underline the stand-in.
+                if range == hiddenRange, let standIn = cells.last {
+                    cells.append(Cell(byte: offset, column: standIn.column, width: 0, glyph: "", maskEnd: width))
+                } else {
+                    cells.append(Cell(byte: offset, column: width, width: redactedExcerpt.count, glyph: redactedExcerpt))
+                    width += redactedExcerpt.count
+                }
+                hiddenRange = range
+                continue
+            }
+            hiddenRange = nil
             if v == 0x09 {
                 glyph = "    "
                 cellWidth = 4
@@ -247,7 +265,7 @@ struct DisplayLine {
     /// The column just past a range ending at `byte` (rounding up inside a character).
     func endColumn(ofByte byte: Int) -> Int {
         if byte >= contentEnd { return width }
-        for cell in cells where cell.byte >= byte { return cell.column }
+        for cell in cells where cell.byte >= byte { return cell.maskEnd ?? cell.column }
         return width
     }
 

@@ -6,7 +6,7 @@
 /// whitespace is not part of the contract.
 public func renderJSON(_ diagnostics: [Diagnostic], sourceMap: SourceMap, counts: DiagnosticCounts? = nil) -> String {
     let counts = counts ?? DiagnosticCounts(counting: diagnostics)
-    let list = diagnostics.map { jsonObject($0, sourceMap: sourceMap) }
+    let list = diagnostics.map { jsonObject($0, sourceMap: sourceMap) }  // each redacted there
     let envelope = JSONValue.object([
         ("format_version", .string(DiagnosticFormat.jsonFormatVersion)),
         ("valid", .bool(counts.isValid)),
@@ -23,7 +23,8 @@ public func renderJSON(_ diagnostics: [Diagnostic], sourceMap: SourceMap, counts
 /// One diagnostic as the envelope's `diagnostics` array holds it; other JSON documents
 /// (migration plans) embed the same objects.
 public func jsonObject(_ diagnostic: Diagnostic, sourceMap: SourceMap) -> JSONValue {
-    .object([
+    let diagnostic = diagnostic.redactingSecretValues(sourceMap)
+    return .object([
         ("severity", .string(diagnostic.severity.rawValue)),
         ("code", .string(diagnostic.code.id)),
         ("message", .string(diagnostic.message)),

@@ -5,6 +5,7 @@
 /// Columns are Unicode scalars, declared with `columnKind` (SARIF's default is UTF-16 units).
 /// Notes and help go in the result's property bag, which viewers that do not know them ignore.
 public func renderSARIF(_ diagnostics: [Diagnostic], sourceMap: SourceMap, toolVersion: String? = nil) -> String {
+    let diagnostics = diagnostics.map { $0.redactingSecretValues(sourceMap) }
     var codes: [DiagnosticCode] = []
     var seen = Set<DiagnosticCode>()
     for diagnostic in diagnostics where seen.insert(diagnostic.code).inserted { codes.append(diagnostic.code) }

@@ -130,6 +130,44 @@ public final class SourceFile: Sendable {
         return bytes[start..<max(start, end)]
     }
 
+    /// Byte ranges that hold the value written for a `secret` field (possibly a plaintext
+    /// pasted there by mistake): renderers mask them in excerpts, and a diagnostic located in
+    /// one does not quote its text. Marked after parsing, by whoever knows which fields are
+    /// secret (`claimSecretScan` lets it scan each file once).
+    private let sensitive = Mutex<(ranges: [Range<Int>], scanned: Bool)>(([], false))
+
+    public func markSensitive(_ range: Range<Int>) {
+        guard !range.isEmpty else { return }
+        sensitive.withLock { $0.ranges.append(range) }
+    }
+
+    /// The sensitive ranges, sorted, overlapping ones merged.
+    public var sensitiveRanges: [Range<Int>] {
+        let ranges = sensitive.withLock { $0.ranges }.sorted { $0.lowerBound < $1.lowerBound }
+        var merged: [Range<Int>] = []
+        for r in ranges {
+            if let last = merged.last, r.lowerBound <= last.upperBound {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, r.upperBound)
+            } else {
+                merged.append(r)
+            }
+        }
+        return merged
+    }
+
+    /// True the first time it is called for this file: the caller scans it then.
+    public func claimSecretScan() -> Bool {
+        sensitive.withLock { state in
+            defer { state.scanned = true }
+            return !state.scanned
+        }
+    }
+
+    /// Whether the byte at `offset` lies in a value of a secret field.
+    public func isSensitive(byte offset: Int) -> Bool {
+        sensitive.withLock { $0.ranges.contains { $0.contains(offset) } }
+    }
+
     public func text(_ span: Span) -> String {
         let s = min(Int(span.start), bytes.count)
         let e = min(Int(span.end), bytes.count)

@@ -39,6 +39,17 @@ public indirect enum FieldType: Sendable, Equatable {
         }
     }
 
+    /// Whether a value of this type holds a secret somewhere (`secret?`, `[secret]`, a list of
+    /// records with a secret field).
+    public var containsSecret: Bool {
+        switch self {
+        case .secret: true
+        case .list(let t), .optional(let t), .orUnlimited(let t), .bounded(let t, _, _): t.containsSecret
+        case .record(let shape): shape.fields.contains { $0.type.containsSecret }
+        default: false
+        }
+    }
+
     /// The quantity kind that `scale` multiplies, if any.
     public var isScalable: Bool {
         switch core {

@@ -223,6 +223,27 @@ public final class TierSet: Sendable {
     /// The baseline of a tier in an environment, when the self-check computed one.
     func baseline(_ tier: TierLayout, _ env: String) -> Baseline? { baselines[tier.index][env] }
 
+    /// The names of the fields (and of the fields of records in lists) whose type holds a
+    /// secret, in any tier: where a value may be a plaintext that diagnostics must not show.
+    public var secretFieldNames: Set<String> {
+        var names: Set<String> = []
+        func collect(_ type: FieldType, named name: String) {
+            guard type.containsSecret else { return }
+            names.insert(name)
+            if case .record(let shape) = type.core {
+                for field in shape.fields { collect(field.type, named: field.name) }
+            } else if case .list(let element) = type.core {
+                if case .record(let shape) = element.core {
+                    for field in shape.fields { collect(field.type, named: field.name) }
+                }
+            }
+        }
+        for case let layout? in layouts {
+            for slot in layout.schema.slots where !slot.isRecord { collect(slot.type, named: slot.name) }
+        }
+        return names
+    }
+
     public func layout(named name: String) -> TierLayout? {
         graph.index[name].flatMap { layouts[$0] }
     }

@@ -93,7 +93,8 @@ public struct Parser {
         String(decoding: bytes[Int(t.start)..<Int(t.end)], as: UTF8.self)
     }
 
-    private mutating func error(_ message: String, _ span: Span, code: DiagnosticCode = .syntax, label: String = "", help: [String] = []) {
+    private mutating func error(_ message: String, _ span: Span, code: DiagnosticCode = .syntax, label: String = "", help: [String] = [],
+                                quoting quoted: Span? = nil) {
         if recovering { return }
         // The lexer already reported what broke this spot (a stray `@`, a bad escape): one diagnostic is enough.
         let from = pos > 0 ? tokens[pos - 1].end : 0
@@ -102,6 +103,7 @@ public struct Parser {
             return
         }
         diagnostics.append(.error(code, message, at: span, label: label, help: help))
+        if let quoted { diagnostics[diagnostics.count - 1].quotes = [quoted] }
         recovering = true
     }
 
@@ -410,7 +412,7 @@ public struct Parser {
             guard let path = parsePath(allowWildcards: true) else { return nil }
             guard peek.kind == .kwBy else {
                 error("expected `by` after `scale \(path.text)`, found \(peek.kind.display)", peekSpan,
-                      help: ["write `scale \(path.text) by 50%`"])
+                      help: ["write `scale \(path.text) by 50%`"], quoting: path.span)
                 return nil
             }
             advance()
@@ -428,7 +430,7 @@ public struct Parser {
         case .assign:
             advance()
             guard !valueIsMissing else {
-                error("expected a value after `\(path.text) =`", peekSpan, label: "a new statement starts here")
+                error("expected a value after `\(path.text) =`", peekSpan, label: "a new statement starts here", quoting: path.span)
                 return nil
             }
             let value = parseExpr()
@@ -451,7 +453,8 @@ public struct Parser {
             return Statement(.block(path, body), span: spanFrom(start), locked: locked, lockedSpan: lockedSpan, doc: doc)
         default:
             error("expected `=`, `:` or `{` after `\(path.text)`, found \(peek.kind.display)", peekSpan,
-                  help: ["`\(path.text) = value` sets a field, `\(path.text): Type` declares one, `\(path.text) { … }` changes a record"])
+                  help: ["`\(path.text) = value` sets a field, `\(path.text): Type` declares one, `\(path.text) { … }` changes a record"],
+                  quoting: path.span)
             return nil
         }
     }
@@ -832,7 +835,7 @@ public struct Parser {
             }
             guard eat(.assign) else {
                 error("expected `=` after `\(path.text)` in the record, found \(peek.kind.display)", peekSpan,
-                      help: ["record entries are `key = value`"])
+                      help: ["record entries are `key = value`"], quoting: path.span)
                 synchronizeStatement()
                 recoverProgress(from: before)
                 continue

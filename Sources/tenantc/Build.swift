@@ -10,7 +10,7 @@ struct Build: ParsableCommand {
             Artifacts go to DIR/<tenant-id>.<ext>, or DIR/<env>/<tenant-id>.<ext> with several --env. \
             Nothing is written when any tenant has errors, unless --keep-going. Unchanged artifacts are \
             not rewritten. A backend NAME that is not built in runs `tenantc-gen-NAME` from PATH with the \
-            resolved tenant as JSON on stdin.
+            resolved tenant as JSON on stdin, for at most --plugin-timeout seconds and 64 MiB of output per tenant.
             """
     )
 
@@ -38,13 +38,20 @@ struct Build: ParsableCommand {
     @Option(name: .customLong("key-file"), help: ArgumentHelp("The key of the secrets: every secret is checked to decrypt (needed by --sensitive plain, which also reads $TENANTC_KEY_FILE).", valueName: "path"))
     var keyFile: String?
 
+    @Option(name: .customLong("plugin-timeout"),
+            help: ArgumentHelp("How long a plugin backend may run for one tenant before it is stopped (default: 60).", valueName: "seconds"))
+    var pluginTimeout: Double = 60
+
     /// The backends `--emit` names, in order, without repeats.
     private func backends() throws -> [any Backend] {
         var names: [String] = []
         for item in emit.isEmpty ? ["yaml"] : emit {
-            for part in item.split(separator: ",") {
+            for part in item.split(separator: ",", omittingEmptySubsequences: false) {
                 let n = String(part.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
-                guard !n.isEmpty, !names.contains(n) else { continue }
+                guard !n.isEmpty else {
+                    throw ValidationError("--emit \"\(item)\": an empty backend name (built in: \(BackendRegistry.names.joined(separator: ", ")))")
+                }
+                guard !names.contains(n) else { continue }
                 names.append(n)
             }
         }
@@ -53,7 +60,7 @@ struct Build: ParsableCommand {
             if let b = BackendRegistry.backend(named: n) {
                 backends.append(b)
             } else if n.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x5F }) {
-                backends.append(ExternalBackend(name: n))
+                backends.append(ExternalBackend(name: n, timeout: .milliseconds(Int64(pluginTimeout * 1000))))
             } else {
                 throw ValidationError("--emit \(n): backend names are lower-case letters, digits, `-` and `_` (built in: \(BackendRegistry.names.joined(separator: ", ")))")
             }
@@ -62,9 +69,18 @@ struct Build: ParsableCommand {
     }
 
     func validate() throws {
-        let count = try backends().count
-        if output == "-", count > 1 {
+        guard pluginTimeout.isFinite, pluginTimeout > 0, pluginTimeout <= 86_400 else {
+            throw ValidationError("--plugin-timeout: a number of seconds, more than 0 and at most 86400")
+        }
+        let backends = try backends()
+        if output == "-", backends.count > 1 {
             throw ValidationError("`-o -` writes one stream: choose one backend with --emit")
+        }
+        // Once, before compiling: not once per tenant. The search path is not printed (it is
+        // long, and the user's own).
+        for case let plugin as ExternalBackend in backends where plugin.locate() == nil {
+            throw ValidationError("--emit \(plugin.name): no backend `\(plugin.name)` is built in, and no executable `\(plugin.executableName)` is on PATH"
+                                  + " (built in: \(BackendRegistry.names.joined(separator: ", ")))")
         }
     }
 

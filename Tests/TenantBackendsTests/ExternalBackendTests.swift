@@ -63,8 +63,7 @@ import Testing
         let error = try #require(throws: BackendError.self) {
             try render(ExternalBackend(name: "nope", searchPath: dir.searchPath), tenant(config))
         }
-        #expect(error.message.contains("tenantc-gen-nope"))
-        #expect(error.message.contains("not found"))
+        #expect(error.message == "backend 'nope': plugin 'tenantc-gen-nope' was not found on PATH", "the search path is not printed")
     }
 
     @Test func nonExecutableFileIsNotAPlugin() throws {
@@ -182,6 +181,44 @@ import Testing
             try? briefly.close()
         }.start()
         #expect(try render(backend, tenant(config)) == (try render(JSONBackend(), tenant(config))))
+    }
+
+    /// What a plugin writes beyond the bound is not kept: it is stopped, and nothing of its output is used.
+    @Test func outputBeyondTheBoundStopsThePlugin() throws {
+        let dir = try PluginDir(["flood": "cat >/dev/null\nexec cat /dev/zero\n"])
+        var out = Array("kept".utf8)
+        let error = try #require(throws: BackendError.self) {
+            try ExternalBackend(name: "flood", searchPath: dir.searchPath, maxOutputBytes: 100_000).render(
+                tenant(config), options: RenderOptions(), layout: .file, into: &out)
+        }
+        #expect(error.message == "backend 'flood': plugin 'tenantc-gen-flood' wrote more than 100000 bytes to stdout and was stopped")
+        #expect(text(out) == "kept")
+        #expect(ExternalBackend(name: "x").maxOutputBytes == 64 << 20)
+        #expect(ExternalBackend(name: "x").timeout == .seconds(60))
+    }
+
+    /// Output up to the bound is the artifact.
+    @Test func outputAtTheBoundIsKept() throws {
+        let dir = try PluginDir(["exact": "cat >/dev/null\nhead -c 100000 /dev/zero\n"])
+        let got = try render(ExternalBackend(name: "exact", searchPath: dir.searchPath, maxOutputBytes: 100_000), tenant(config))
+        #expect(got.count == 100_000)
+    }
+
+    /// A plugin given plaintexts may echo them on stderr: then its stderr is not quoted.
+    @Test func stderrIsNotQuotedWhenThePluginGotPlaintexts() throws {
+        let dir = try PluginDir(["echo": "cat >&2\nexit 1\n"])
+        let secret = tenant(Record(["password": .string("Hunter2Pw")]))
+        var out: [UInt8] = []
+        let plain = try #require(throws: BackendError.self) {
+            try ExternalBackend(name: "echo", searchPath: dir.searchPath).render(secret, options: RenderOptions(sensitive: .plain),
+                                                                               layout: .file, into: &out)
+        }
+        #expect(!plain.message.contains("Hunter2Pw"))
+        #expect(plain.message.contains("status 1") && plain.message.contains("its stderr is not shown"))
+        let redacted = try #require(throws: BackendError.self) {
+            try ExternalBackend(name: "echo", searchPath: dir.searchPath).render(secret, options: RenderOptions(), layout: .file, into: &out)
+        }
+        #expect(redacted.message.contains("Hunter2Pw"), "a plain string field, quoted as before")
     }
 
     @Test func registry() {
