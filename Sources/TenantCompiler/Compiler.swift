@@ -32,6 +32,9 @@ public struct EmitPlan: Sendable {
     public var render: RenderOptions
     /// `--sort-keys`: record keys in alphabetical order instead of declaration order.
     public var sortKeys: Bool
+    /// Told an output directory's displayed path when another build of it holds its lock:
+    /// this build then waits for that one to end.
+    public var waiting: @Sendable (String) -> Void = { _ in }
 
     public init(backends: [any Backend], output: OutputTarget, keepGoing: Bool = false, render: RenderOptions = RenderOptions(),
                 sortKeys: Bool = false) {
@@ -375,7 +378,9 @@ public enum Compiler {
         //    check, render, stage; then forget the file's text unless a diagnostic shows it.
         let emit = usageFailure ? nil : request.emit
         let writer: ArtifactWriter? = if let emit, case .directory(let dir) = emit.output {
-            ArtifactWriter(root: FileSystem.absolute(dir, base: base), base: base)
+            // Plaintext secrets are for the artifacts' owner only, from the file's creation on.
+            ArtifactWriter(root: FileSystem.absolute(dir, base: base), base: base, fileMode: emit.render.sensitive == .plain ? 0o600 : 0o644,
+                           waiting: emit.waiting)
         } else {
             nil
         }

@@ -51,7 +51,7 @@ enum FileSystem {
 
     /// Reads `fd` to its end straight into the array's storage (no zero-filled staging buffer):
     /// a file whose size is known takes one buffer, one `read`, and the `read` that sees its end.
-    private static func readAll(_ fd: Int32, sizeHint: Int, limit: Int, name: String) throws(IOFailure) -> [UInt8] {
+    static func readAll(_ fd: Int32, sizeHint: Int, limit: Int, name: String) throws(IOFailure) -> [UInt8] {
         var out: [UInt8] = []
         // One byte more than expected, so that a file which grew meanwhile is read to its end.
         var capacity = min(sizeHint > 0 ? sizeHint : 4095, limit) + 1

@@ -73,8 +73,9 @@ struct Build: ParsableCommand {
         let target: OutputTarget = output == "-" ? .standardOutput : .directory(output)
         // The key is read when given, or when plain artifacts need it (then from the environment too).
         let key = sensitive == .plain ? try resolveKey(keyFile, required: true) : try keyFile.map { try loadKey($0) }
-        let plan = EmitPlan(backends: backends, output: target, keepGoing: keepGoing, render: RenderOptions(units: units, sensitive: sensitive),
+        var plan = EmitPlan(backends: backends, output: target, keepGoing: keepGoing, render: RenderOptions(units: units, sensitive: sensitive),
                             sortKeys: sortKeys)
+        plan.waiting = { dir in writeAll(2, "tenantc: waiting for another build of \(dir)/ to finish\n") }
         var request = CompileRequest(inputs: options.files.map { SourceInput(path: $0) }, tiersDirectory: options.tiersDirectory,
                                      environments: options.environments, jobs: options.jobs, emit: plan)
         request.secretKey = key
