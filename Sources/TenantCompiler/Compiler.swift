@@ -10,6 +10,8 @@ import TenantSyntax
 public struct SourceInput: Sendable {
     public var path: String
     public var contents: [UInt8]?
+    /// Why the buffer could not be taken (larger than a source file may be): reported as for a file.
+    var failure: IOFailure?
 
     public init(path: String, contents: [UInt8]? = nil) {
         self.path = path
@@ -166,7 +168,12 @@ public enum Compiler {
         var tiersAbove: [String: String?] = [:]  // per directory: thousands of inputs share a few
         seenInputs.reserveCapacity(inputs.count)
         pendingFiles.reserveCapacity(inputs.count)
+        var bufferFailures: [IOFailure] = []
         for (abs, input) in inputs {
+            if let failure = input.failure {
+                bufferFailures.append(failure)
+                continue
+            }
             guard seenInputs.insert(abs).inserted else { continue }
             let tiersDir: String?
             if let explicitTiers {
@@ -220,6 +227,7 @@ public enum Compiler {
             }
             return .error(.unreadableFile, "cannot read \(shown): \(failure.reason)", at: nil)
         }
+        for failure in bufferFailures { diagnostics.append(reportReadFailure(failure)) }
         let tierFiles = pendingFiles.filter { !$0.isInput }
         let tierParsed = ResultSlots<Result<SourceUnit, IOFailure>>(count: tierFiles.count)
         parallelFor(tierFiles.count, jobs: request.jobs) { i in
