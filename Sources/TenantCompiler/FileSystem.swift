@@ -154,38 +154,6 @@ enum FileSystem {
         }
     }
 
-    /// Rewrites a source file in place: `bytes` go to a temporary file beside it (same mode),
-    /// flushed, then renamed over it, so a reader or a crash sees the old file or the new one.
-    /// A symbolic link is followed: the file it names is replaced and the link stays.
-    /// Returns the reason of a failure, after removing the temporary file.
-    static func replaceFile(_ path: String, with bytes: [UInt8]) -> String? {
-        guard let resolved = realpath(path, nil) else { return String(cString: strerror(errno)) }
-        let path = String(cString: resolved)
-        free(resolved)
-        var st = stat()
-        guard stat(path, &st) == 0 else { return String(cString: strerror(errno)) }
-        let temp = FileSystem.parent(path) + "/." + String(decoding: path.utf8.split(separator: UInt8(ascii: "/")).last ?? [], as: UTF8.self)
-            + ".tenantc-\(getpid())"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 0o7777)
-        guard fd >= 0 else { return String(cString: strerror(errno)) }
-        var ok = fchmod(fd, st.st_mode & 0o7777) == 0
-        var written = 0
-        while ok, written < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }  // non-empty: written < count
-            if n < 0, errno == EINTR { continue }
-            if n <= 0 { ok = false } else { written += n }
-        }
-        ok = ok && fsync(fd) == 0
-        let failure = errno
-        close(fd)
-        guard ok, rename(temp, path) == 0 else {
-            let reason = String(cString: strerror(ok ? errno : failure))
-            unlink(temp)
-            return reason
-        }
-        return nil
-    }
-
     /// The name of a directory entry.
     static func entryName(_ entry: UnsafeMutablePointer<dirent>) -> String {
         String(decoding: entryNameBytes(entry), as: UTF8.self)
