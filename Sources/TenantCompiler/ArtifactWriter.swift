@@ -53,8 +53,9 @@ final class ArtifactWriter: Sendable {
         var directories: [String: Int32] = [:]
         /// Environment directories this build created in an existing output directory.
         var createdDirectories: [String] = []
-        /// The output directory's lock (or, when it is built aside, its parent's lock on building it) first, then the environments'.
-        var locks: [BuildLock] = []
+        /// The output directory's lock (or, when it is built aside, its parent's lock on building it) first, then the environments'
+        /// (nil for a directory this user cannot write in: see `BuildLock.acquire`).
+        var locks: [BuildLock?] = []
         /// The output directory's parent, open while the directory is built aside.
         var parent: Int32 = -1
         var counter = 0
@@ -114,7 +115,8 @@ final class ArtifactWriter: Sendable {
         s.parent = parent
         let name = baseName(root)
         let lockName = "." + name + ".tenantc-lock"
-        let lock = try BuildLock.acquire(in: parent, name: lockName, shown: display(parentPath + "/" + lockName)) { waiting(display(root)) }
+        guard let lock = try BuildLock.acquire(in: parent, name: lockName, shown: display(parentPath + "/" + lockName), waiting: { waiting(display(root)) })
+        else { throw IOFailure(display(root), errno: EACCES) }
         // The build that held the lock may have created the directory meanwhile: then this one writes in it.
         let exists: Bool
         do { exists = try openExisting(into: &s) } catch {
@@ -151,16 +153,18 @@ final class ArtifactWriter: Sendable {
             guard code == ENOTDIR else { throw IOFailure(display(root), errno: code) }
             throw IOFailure(display(root), "exists and is not a directory")
         }
+        let lock: BuildLock?
         do {
-            s.locks.append(try BuildLock.acquire(in: fd, name: ArtifactWriter.lockName, shown: display(root + "/" + ArtifactWriter.lockName)) {
+            lock = try BuildLock.acquire(in: fd, name: ArtifactWriter.lockName, shown: display(root + "/" + ArtifactWriter.lockName)) {
                 waiting(display(root))
-            })
+            }
         } catch {
             close(fd)
             throw error
         }
         s.mode = .inPlace(root: fd)
-        removeStaleTemporaries(in: fd)
+        s.locks.append(lock)
+        if lock != nil { removeStaleTemporaries(in: fd) }
         return true
     }
 
@@ -189,10 +193,11 @@ final class ArtifactWriter: Sendable {
             s.directories[relative] = fd
             if created { s.createdDirectories.append(relative) }
             if case .inPlace = s.mode {
-                s.locks.append(try BuildLock.acquire(in: fd, name: ArtifactWriter.lockName, shown: shown + "/" + ArtifactWriter.lockName) {
+                let lock = try BuildLock.acquire(in: fd, name: ArtifactWriter.lockName, shown: shown + "/" + ArtifactWriter.lockName) {
                     waiting(shown)
-                })
-                removeStaleTemporaries(in: fd)
+                }
+                s.locks.append(lock)
+                if lock != nil { removeStaleTemporaries(in: fd) }
             }
             return fd
         }
@@ -396,11 +401,11 @@ final class ArtifactWriter: Sendable {
         case .undecided, .failed, .finished:
             break
         }
-        for lock in s.locks.dropFirst().reversed() { lock.release() }
+        for lock in s.locks.dropFirst().reversed() { lock?.release() }
         if removing, rootFD >= 0, case .inPlace = s.mode {
             for d in s.createdDirectories { unlinkat(rootFD, d, AT_REMOVEDIR) }
         }
-        s.locks.first?.release()
+        if let first = s.locks.first { first?.release() }
         for fd in s.directories.values { close(fd) }
         if rootFD >= 0 { close(rootFD) }
         if s.parent >= 0 { close(s.parent) }

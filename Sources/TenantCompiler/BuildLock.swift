@@ -24,12 +24,18 @@ struct BuildLock {
 
     /// Takes the lock `name` in `directory`, waiting while another build holds it;
     /// `waiting` is called once, before the first wait. `shown` names the lock file in errors.
+    /// Nil when this user cannot create files in `directory` (read-only): a build that finds
+    /// every artifact unchanged there still succeeds, and one that must write fails with the
+    /// system's reason when it creates its first file.
     static func acquire(in directory: Int32, name: String, shown: String,
-                        waiting: () -> Void) throws(IOFailure) -> BuildLock {
+                        waiting: () -> Void) throws(IOFailure) -> BuildLock? {
         var announced = false
         while true {
             let fd = openat(directory, name, O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw IOFailure(shown, errno: errno) }
+            guard fd >= 0 else {
+                if errno == EACCES || errno == EROFS { return nil }
+                throw IOFailure(shown, errno: errno)
+            }
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 guard errno == EWOULDBLOCK else { return try fail(fd, shown) }
                 if !announced {
