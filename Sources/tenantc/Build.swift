@@ -9,7 +9,7 @@ struct Build: ParsableCommand {
         discussion: """
             Artifacts go to DIR/<tenant-id>.<ext>, or DIR/<env>/<tenant-id>.<ext> with several --env. \
             Nothing is written when any tenant has errors, unless --keep-going. Unchanged artifacts are \
-            not rewritten. A backend NAME that is not built in runs `tenantc-gen-NAME` from PATH with the \
+            not rewritten. Builds of one DIR take turns: a second one waits for the first. A backend NAME that is not built in runs `tenantc-gen-NAME` from PATH with the \
             resolved tenant as JSON on stdin.
             """
     )
