@@ -16,35 +16,50 @@ import Darwin
 /// When the output directory does not exist yet, the whole tree is built aside, in a hidden
 /// sibling directory, and moved into place by one rename at commit: the same all-or-nothing
 /// guarantee, without a rename per artifact.
+///
+/// No symbolic link below the output directory is followed: each directory is opened once,
+/// with `O_NOFOLLOW`, and every file is created, read, renamed and removed relative to it. The
+/// output directory itself is what the user named, and may be a link.
+///
+/// Builds of one directory take turns (`BuildLock`): the lock is held from the first artifact
+/// to the end of the commit, so a build removes only temporary files no running build owns.
 final class ArtifactWriter: Sendable {
     private enum Mode: Sendable {
         case undecided
-        /// The output directory exists: each artifact goes through its own temporary file.
-        case inPlace
-        /// The output directory is built at `staging` (open as `fd`: artifacts are created
-        /// relative to it, without walking the whole path each time), then renamed.
-        case aside(staging: String, fd: Int32)
+        /// The output directory exists (open as `root`): each artifact goes through its own
+        /// temporary file.
+        case inPlace(root: Int32)
+        /// The output directory is built as `staging` (open as `root`) in its parent, then renamed to `name`.
+        case aside(root: Int32, staging: String, name: String)
+        case failed(IOFailure)
+        /// Committed or aborted: nothing is staged after.
+        case finished
     }
     let root: String
     /// Where displayed paths are relative to.
     let base: String
+    /// The mode new artifacts are created with: 0600 when they hold plaintext secrets.
+    let fileMode: mode_t
+    /// Told the output directory's displayed path when another build holds its lock, before waiting for it.
+    private let waiting: @Sendable (String) -> Void
+
     private struct State {
-        /// Directories holding staged files, and how many: the files themselves are found again
-        /// by name at commit, so memory does not grow with the number of artifacts.
+        /// Directories holding staged files (relative to the root), and how many: the files
+        /// themselves are found again by name at commit, so memory does not grow with the number of artifacts.
         var stagedDirectories: Set<String> = []
         var staged = 0
         var unchanged = 0
+        /// The open directories below the root: the environments' (relative path → descriptor).
+        var directories: [String: Int32] = [:]
+        /// Environment directories this build created in an existing output directory.
         var createdDirectories: [String] = []
-        var knownDirectories: Set<String> = []
+        /// The output directory's lock (or, when it is built aside, its parent's lock on building it) first, then the environments'
+        /// (nil for a directory this user cannot write in: see `BuildLock.acquire`).
+        var locks: [BuildLock?] = []
+        /// The output directory's parent, open while the directory is built aside.
+        var parent: Int32 = -1
         var counter = 0
         var mode = Mode.undecided
-
-        /// Once, at commit or abort: nothing is staged after them.
-        mutating func closeStagingDirectory() {
-            guard case .aside(let staging, let fd) = mode, fd >= 0 else { return }
-            close(fd)
-            mode = .aside(staging: staging, fd: -1)
-        }
     }
     private let state = Mutex(State())
     /// Held while a file is created. Artifacts mostly go to one directory, where the kernel
@@ -64,60 +79,157 @@ final class ArtifactWriter: Sendable {
     }
     nonisolated(unsafe) static var interruption: Interruption?  // set only by a test's child process, before a build
 
+    /// The lock file in each directory written in place.
+    static let lockName = ".tenantc-lock"
+
     /// `root` and `base` are absolute.
-    init(root: String, base: String) {
+    init(root: String, base: String, fileMode: mode_t = 0o644, waiting: @escaping @Sendable (String) -> Void = { _ in }) {
         self.root = root
         self.base = base
+        self.fileMode = fileMode
+        self.waiting = waiting
     }
 
     private func display(_ path: String) -> String { FileSystem.display(path, base: base) }
 
-    /// Decides, once, whether the output directory exists (in place) or is built aside.
-    private func mode() throws(IOFailure) -> Mode {
+    /// Decides, once, whether the output directory exists (in place) or is built aside, and takes its lock.
+    private func mode() -> Mode {
         let current = state.withLock { $0.mode }
         if case .undecided = current {} else { return current }
-        return try state.withLock { (s: inout State) throws(IOFailure) -> Mode in
-            if case .undecided = s.mode {} else { return s.mode }
-            var st = stat()
-            if lstat(root, &st) == 0 {
-                guard (st.st_mode & S_IFMT) == S_IFDIR else { throw IOFailure(display(root), "exists and is not a directory") }
-                s.mode = .inPlace
-                return s.mode
+        return state.withLock { s in
+            if case .undecided = s.mode {
+                do throws(IOFailure) { try openOutput(into: &s) } catch { s.mode = .failed(error) }
             }
-            let parent = FileSystem.parent(root)
-            guard FileSystem.isDirectory(parent) else {
-                throw IOFailure(display(root), "its parent directory \(display(parent)) does not exist")
-            }
-            let prefix = "." + baseName(root) + ".tmp-"
-            removeStaleStagingDirectories(in: parent, prefix: prefix)
-            let staging = parent + "/" + prefix + "\(getpid())"
-            guard mkdir(staging, 0o755) == 0 else { throw IOFailure(display(root), errno: errno) }
-            let fd = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            guard fd >= 0 else {
-                let failure = IOFailure(display(root), errno: errno)
-                rmdir(staging)
-                throw failure
-            }
-            s.mode = .aside(staging: staging, fd: fd)
-            s.knownDirectories.insert(staging)
             return s.mode
         }
     }
 
-    /// Stages `bytes` for `relativePath` (a path of validated components under the root).
-    func stage(_ relativePath: String, _ bytes: [UInt8]) throws(IOFailure) {
-        if case .aside(let staging, let fd) = try mode() {
-            if let slash = relativePath.utf8.lastIndex(of: UInt8(ascii: "/")) {
-                try ensureStagingDirectory(staging + "/" + String(decoding: relativePath.utf8[..<slash], as: UTF8.self))
+    private func openOutput(into s: inout State) throws(IOFailure) {
+        if try openExisting(into: &s) { return }
+        let parentPath = FileSystem.parent(root)
+        let parent = open(parentPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard parent >= 0 else {
+            guard errno == ENOENT || errno == ENOTDIR else { throw IOFailure(display(parentPath), errno: errno) }
+            throw IOFailure(display(root), "its parent directory \(display(parentPath)) does not exist")
+        }
+        s.parent = parent
+        let name = baseName(root)
+        let lockName = "." + name + ".tenantc-lock"
+        guard let lock = try BuildLock.acquire(in: parent, name: lockName, shown: display(parentPath + "/" + lockName), waiting: { waiting(display(root)) })
+        else { throw IOFailure(display(root), errno: EACCES) }
+        // The build that held the lock may have created the directory meanwhile: then this one writes in it.
+        let exists: Bool
+        do { exists = try openExisting(into: &s) } catch {
+            lock.release()
+            throw error
+        }
+        if exists {
+            lock.release()
+            close(parent)
+            s.parent = -1
+            return
+        }
+        s.locks.append(lock)
+        // A tree of that name is a killed build's: a running one would hold the lock.
+        let staging = "." + name + ".tenantc-new"
+        removeTree(in: parent, staging)
+        guard mkdirat(parent, staging, 0o755) == 0 else { throw IOFailure(display(root), errno: errno) }
+        let fd = openat(parent, staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw IOFailure(display(root), errno: errno) }
+        s.mode = .aside(root: fd, staging: staging, name: name)
+    }
+
+    /// Opens the output directory when it exists (following a link there), takes its lock and
+    /// removes what killed builds left in it; false when there is nothing at its path.
+    private func openExisting(into s: inout State) throws(IOFailure) -> Bool {
+        let fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            var st = stat()
+            guard lstat(root, &st) == 0 else { return false }
+            if (st.st_mode & S_IFMT) == S_IFLNK, code == ENOENT {
+                throw IOFailure(display(root), "is a symbolic link to a directory that does not exist")
             }
-            try writeNew(relativePath, in: fd, bytes, shown: root + "/" + relativePath)
+            guard code == ENOTDIR else { throw IOFailure(display(root), errno: code) }
+            throw IOFailure(display(root), "exists and is not a directory")
+        }
+        let lock: BuildLock?
+        do {
+            lock = try BuildLock.acquire(in: fd, name: ArtifactWriter.lockName, shown: display(root + "/" + ArtifactWriter.lockName)) {
+                waiting(display(root))
+            }
+        } catch {
+            close(fd)
+            throw error
+        }
+        s.mode = .inPlace(root: fd)
+        s.locks.append(lock)
+        if lock != nil { removeStaleTemporaries(in: fd) }
+        return true
+    }
+
+    /// The open directory `relative` (an environment's) below the root, created when missing;
+    /// in an existing output directory, locked and cleaned like the root.
+    private func directory(_ relative: String, root: Int32) throws(IOFailure) -> Int32 {
+        if let fd = state.withLock({ $0.directories[relative] }) { return fd }
+        return try state.withLock { (s: inout State) throws(IOFailure) -> Int32 in
+            if let fd = s.directories[relative] { return fd }
+            let shown = display(self.root + "/" + relative)
+            var created = false
+            if mkdirat(root, relative, 0o755) == 0 {
+                created = true
+            } else if errno != EEXIST {
+                throw IOFailure(shown, errno: errno)
+            }
+            let fd = openat(root, relative, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard fd >= 0 else {
+                let code = errno
+                var st = stat()
+                if fstatat(root, relative, &st, AT_SYMLINK_NOFOLLOW) == 0, (st.st_mode & S_IFMT) == S_IFLNK {
+                    throw IOFailure(shown, "is a symbolic link: tenantc follows no link inside the output directory")
+                }
+                throw code == ENOTDIR ? IOFailure(shown, "exists and is not a directory") : IOFailure(shown, errno: code)
+            }
+            s.directories[relative] = fd
+            if created { s.createdDirectories.append(relative) }
+            if case .inPlace = s.mode {
+                let lock = try BuildLock.acquire(in: fd, name: ArtifactWriter.lockName, shown: shown + "/" + ArtifactWriter.lockName) {
+                    waiting(shown)
+                }
+                s.locks.append(lock)
+                if lock != nil { removeStaleTemporaries(in: fd) }
+            }
+            return fd
+        }
+    }
+
+    /// Stages `bytes` for `relativePath` (a path of validated components under the root: an
+    /// artifact's name, or an environment's directory and the name).
+    func stage(_ relativePath: String, _ bytes: [UInt8]) throws(IOFailure) {
+        let rootFD: Int32
+        var aside = false
+        switch mode() {
+        case .inPlace(let fd): rootFD = fd
+        case .aside(let fd, _, _):
+            rootFD = fd
+            aside = true
+        case .failed(let failure): throw failure
+        case .undecided, .finished: throw IOFailure(display(root), "the build's output is already committed")
+        }
+        var directoryPath = ""
+        var name = relativePath
+        var dir = rootFD
+        if let slash = relativePath.utf8.lastIndex(of: UInt8(ascii: "/")) {
+            directoryPath = String(decoding: relativePath.utf8[..<slash], as: UTF8.self)
+            name = String(decoding: relativePath.utf8[relativePath.utf8.index(after: slash)...], as: UTF8.self)
+            dir = try directory(directoryPath, root: rootFD)
+        }
+        if aside {
+            try writeNew(name, in: dir, bytes, shown: root + "/" + relativePath)
             stagedAside.add(1, ordering: .relaxed)
             return
         }
-        let final = root + "/" + relativePath
-        let dir = FileSystem.parent(final)
-        try ensureDirectory(dir)
-        if sameContents(final, bytes) {
+        if try holdsAlready(name, in: dir, bytes, shown: root + "/" + relativePath) {
             state.withLock { $0.unchanged += 1 }
             return
         }
@@ -125,19 +237,18 @@ final class ArtifactWriter: Sendable {
             s.counter += 1
             return s.counter
         }
-        let temp = dir + "/." + baseName(final) + ArtifactWriter.marker + "\(n)"
-        try writeNew(temp, in: AT_FDCWD, bytes, shown: final)
+        try writeNew("." + name + ArtifactWriter.marker + "\(n)", in: dir, bytes, shown: root + "/" + relativePath)
         state.withLock { s in
-            s.stagedDirectories.insert(dir)
+            s.stagedDirectories.insert(directoryPath)
             s.staged += 1
         }
     }
 
-    /// Creates `path` (relative to `directory`, which must not hold it yet) with `bytes`;
-    /// removes it again on failure. `shown` names it in errors.
-    private func writeNew(_ path: String, in directory: Int32, _ bytes: [UInt8], shown: @autoclosure () -> String) throws(IOFailure) {
+    /// Creates `name` in `directory` (which must not hold it yet) with `bytes`, with the
+    /// artifacts' mode from the start; removes it again on failure. `shown` names it in errors.
+    private func writeNew(_ name: String, in directory: Int32, _ bytes: [UInt8], shown: @autoclosure () -> String) throws(IOFailure) {
         let (fd, openError) = creating.withLock { _ in
-            let fd = openat(directory, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            let fd = openat(directory, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, fileMode)
             return (fd, errno)  // read before the unlock, which may make a call of its own
         }
         guard fd >= 0 else { throw IOFailure(display(shown()), errno: openError) }
@@ -165,151 +276,169 @@ final class ArtifactWriter: Sendable {
             err = errno
         }
         guard ok else {
-            unlinkat(directory, path, 0)
+            unlinkat(directory, name, 0)
             throw IOFailure(display(shown()), errno: err)
         }
     }
 
-    /// A directory inside the staging tree (an environment's).
-    private func ensureStagingDirectory(_ dir: String) throws(IOFailure) {
-        if state.withLock({ $0.knownDirectories.contains(dir) }) { return }
-        if mkdir(dir, 0o755) != 0, errno != EEXIST { throw IOFailure(display(dir), errno: errno) }
-        state.withLock { _ = $0.knownDirectories.insert(dir) }
-    }
-
-    /// Removes `.OUT.tmp-PID` trees left by builds that were killed (their PID is gone).
-    private func removeStaleStagingDirectories(in dir: String, prefix: String) {
-        guard let handle = opendir(dir) else { return }
-        var stale: [String] = []
-        while let entry = readdir(handle) {
-            let name = FileSystem.entryName(entry)
-            guard name.hasPrefix(prefix), let pid = Int32(name.dropFirst(prefix.count)), pid > 0 else { continue }
-            if kill(pid, 0) != 0, errno == ESRCH { stale.append(dir + "/" + name) }
-        }
-        closedir(handle)
-        for path in stale { removeTree(path) }
-    }
-
-    /// True when `path` is a regular file (not a symlink) holding exactly `bytes`.
-    private func sameContents(_ path: String, _ bytes: [UInt8]) -> Bool {
+    /// True when artifact `name` of `directory` is a regular file holding exactly `bytes`, with
+    /// no more permissions than new artifacts get. What the commit's rename could not replace
+    /// (a directory, a FIFO, …) is an error now, before anything is renamed; a symbolic link
+    /// is replaced, never followed.
+    private func holdsAlready(_ name: String, in directory: Int32, _ bytes: [UInt8], shown: @autoclosure () -> String) throws(IOFailure) -> Bool {
         var st = stat()
-        guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) == bytes.count else { return false }
-        guard let existing = try? FileSystem.readFile(path, limit: bytes.count) else { return false }
+        guard fstatat(directory, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
+            guard errno == ENOENT else { throw IOFailure(display(shown()), errno: errno) }
+            return false
+        }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFLNK: return false
+        default: throw IOFailure(display(shown()), "exists and is not a regular file (tenantc replaces only files and symbolic links)")
+        }
+        // A private artifact (plaintext secrets) that others may read is rewritten with the private mode.
+        let tooOpen = fileMode & 0o077 == 0 && st.st_mode & 0o077 != 0
+        guard Int(st.st_size) == bytes.count, !tooOpen else { return false }
+        let fd = openat(directory, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard let existing = try? FileSystem.readAll(fd, sizeHint: bytes.count, limit: bytes.count, name: name) else { return false }
         return existing == bytes
     }
 
-    /// Creates the output directory (its parent must exist: a mistyped `-o a/b/c` is an error,
-    /// not a tree of new directories) and the per-environment directories inside it.
-    private func ensureDirectory(_ dir: String) throws(IOFailure) {
-        if state.withLock({ $0.knownDirectories.contains(dir) }) { return }
-        var chain: [String] = []
-        var d = dir
-        while d != root, d.hasPrefix(root + "/") {
-            chain.append(d)
-            d = FileSystem.parent(d)
-        }
-        chain.append(root)
-        for m in chain.reversed() where FileSystem.isDirectory(m) {
-            removeStaleTemporaries(in: m)
-        }
-        for m in chain.reversed() where !FileSystem.isDirectory(m) {
-            var st = stat()
-            if lstat(m, &st) == 0 { throw IOFailure(display(m), "exists and is not a directory") }
-            if m == root, !FileSystem.isDirectory(FileSystem.parent(m)) {
-                throw IOFailure(display(m), "its parent directory \(display(FileSystem.parent(m))) does not exist")
-            }
-            if mkdir(m, 0o755) != 0 {
-                if errno != EEXIST { throw IOFailure(display(m), errno: errno) }
-            } else {
-                state.withLock { $0.createdDirectories.append(m) }
-            }
-        }
-        state.withLock { _ = $0.knownDirectories.insert(dir) }
-    }
-
-    /// Removes `.NAME.tmp-PID-N` files left by builds that were killed (their PID is gone);
-    /// those of a build still running are left alone.
-    private func removeStaleTemporaries(in dir: String) {
-        guard let handle = opendir(dir) else { return }
-        defer { closedir(handle) }
-        while let entry = readdir(handle) {
-            let name = FileSystem.entryName(entry)
-            guard name.hasPrefix("."), let marker = lastRange(of: ".tmp-", in: name) else { continue }
-            let fields = name[marker.upperBound...].split(separator: "-")
-            guard fields.count == 2, let pid = Int32(fields[0]), fields[1].allSatisfy(\.isNumber), pid > 0 else { continue }
-            if kill(pid, 0) != 0, errno == ESRCH { unlink(dir + "/" + name) }
+    /// Removes tenantc's temporary artifacts (`.NAME.tenantc-PID-N`) from `directory`, whose
+    /// lock this build holds: they were left by a build that was killed. Nothing else is touched.
+    private func removeStaleTemporaries(in directory: Int32) {
+        for name in entries(of: directory) where temporaryArtifact(name, marker: nil) != nil {
+            unlinkat(directory, name, 0)
         }
     }
 
     /// `.NAME` + this marker + a counter: the temporary name of artifact NAME in this process.
-    static let marker = ".tmp-\(getpid())-"
+    static let marker = ".tenantc-\(getpid())-"
 
-    /// This process's temporary files in `dir`: (temporary name, final name).
-    private func stagedFiles(in dir: String) -> [(String, String)] {
-        guard let handle = opendir(dir) else { return [] }
-        defer { closedir(handle) }
-        var out: [(String, String)] = []
-        while let entry = readdir(handle) {
-            let name = FileSystem.entryName(entry)
-            guard name.hasPrefix("."), let r = lastRange(of: ArtifactWriter.marker, in: name) else { continue }
-            out.append((name, String(name[name.index(after: name.startIndex)..<r.lowerBound])))
-        }
-        return out
+    /// This build's temporary files in `directory`: (temporary name, final name).
+    private func stagedFiles(in directory: Int32) -> [(String, String)] {
+        entries(of: directory).compactMap { name in temporaryArtifact(name, marker: ArtifactWriter.marker).map { (name, $0) } }
     }
 
-    /// Renames every staged file into place. Returns (written, unchanged).
+    /// Renames every staged file into place. Returns (written, unchanged). Before the first
+    /// rename, every staged file is checked to be there; an error leaves every artifact as it was.
     func commit() throws(IOFailure) -> (written: Int, unchanged: Int) {
-        let (mode, dirs, count, unchanged) = state.withLock { s in
-            let out = (s.mode, s.stagedDirectories.sorted(), s.staged, s.unchanged)
-            s.closeStagingDirectory()
-            s.stagedDirectories = []
-            s.staged = 0
-            return out
+        let (mode, dirs, count, unchanged, parent) = state.withLock { s in
+            (s.mode, s.stagedDirectories.sorted(), s.staged, s.unchanged, s.parent)
         }
-        if case .aside(let staging, _) = mode {
+        switch mode {
+        case .undecided, .finished:
+            return (0, unchanged)
+        case .failed(let failure):
+            abort()
+            throw failure
+        case .aside(_, let staging, let name):
             if case .afterRenames? = ArtifactWriter.interruption { _exit(137) }
-            guard rename(staging, root) == 0 else {
+            guard renameat(parent, staging, parent, name) == 0 else {
                 let failure = IOFailure(display(root), errno: errno)
-                removeTree(staging)
+                abort()
                 throw failure
             }
+            finish(removing: false)
             return (stagedAside.load(ordering: .relaxed), 0)
-        }
-        var renamed = 0
-        for dir in dirs {
-            let files = stagedFiles(in: dir)
-            for (i, (temp, final)) in files.enumerated() {
-                if case .afterRenames(let n)? = ArtifactWriter.interruption, renamed == n { _exit(137) }
-                if rename(dir + "/" + temp, dir + "/" + final) != 0 {
-                    let failure = IOFailure(display(dir + "/" + final), errno: errno)
-                    for (rest, _) in files[i...] { unlink(dir + "/" + rest) }
-                    for other in dirs where other > dir {
-                        for (rest, _) in stagedFiles(in: other) { unlink(other + "/" + rest) }
-                    }
-                    throw failure
-                }
-                renamed += 1
+        case .inPlace(let rootFD):
+            var batches: [(directory: Int32, path: String, files: [(String, String)])] = []
+            for d in dirs {
+                let fd = d.isEmpty ? rootFD : (state.withLock { $0.directories[d] } ?? -1)
+                batches.append((fd, d, stagedFiles(in: fd)))
             }
+            let found = batches.reduce(0) { $0 + $1.files.count }
+            guard found == count else {
+                abort()
+                throw IOFailure(display(root), "\(count) artifacts were staged but \(found) temporary files are there: something else removed or "
+                                + "added files in the output directory during the build; nothing was renamed")
+            }
+            var renamed = 0
+            for b in batches {
+                for (temp, final) in b.files {
+                    if case .afterRenames(let n)? = ArtifactWriter.interruption, renamed == n { _exit(137) }
+                    guard renameat(b.directory, temp, b.directory, final) == 0 else {
+                        let failure = IOFailure(display(root + "/" + (b.path.isEmpty ? "" : b.path + "/") + final),
+                                                "\(String(cString: strerror(errno))) (after \(renamed) of \(count) artifacts were renamed into place)")
+                        abort()
+                        throw failure
+                    }
+                    renamed += 1
+                }
+            }
+            finish(removing: false)
+            return (count, unchanged)
         }
-        return (count, unchanged)
     }
 
     /// Removes every staged file and the directories this build created (when empty).
-    func abort() {
-        let (mode, dirs, created) = state.withLock { s in
-            let out = (s.mode, s.stagedDirectories.sorted(), s.createdDirectories)
-            s.closeStagingDirectory()
-            s.stagedDirectories = []
-            s.staged = 0
-            s.createdDirectories = []
+    func abort() { finish(removing: true) }
+
+    /// Ends the build's use of its directories: (when `removing`) removes what it staged and
+    /// created, releases its locks (the environments' first, the root's last) and closes them.
+    private func finish(removing: Bool) {
+        let s = state.withLock { s in
+            let out = s
+            s = State()
+            s.mode = .finished
             return out
         }
-        for dir in dirs {
-            for (temp, _) in stagedFiles(in: dir) { unlink(dir + "/" + temp) }
+        var rootFD: Int32 = -1
+        switch s.mode {
+        case .inPlace(let fd):
+            rootFD = fd
+            if removing {
+                for d in s.stagedDirectories {
+                    guard let fd = d.isEmpty ? rootFD : s.directories[d] else { continue }
+                    for (temp, _) in stagedFiles(in: fd) { unlinkat(fd, temp, 0) }
+                }
+            }
+        case .aside(let fd, let staging, _):
+            rootFD = fd
+            if removing { removeTree(in: s.parent, staging) }
+        case .undecided, .failed, .finished:
+            break
         }
-        for d in created.sorted(by: { $0.count > $1.count }) { rmdir(d) }
-        if case .aside(let staging, _) = mode { removeTree(staging) }
+        for lock in s.locks.dropFirst().reversed() { lock?.release() }
+        if removing, rootFD >= 0, case .inPlace = s.mode {
+            for d in s.createdDirectories { unlinkat(rootFD, d, AT_REMOVEDIR) }
+        }
+        if let first = s.locks.first { first?.release() }
+        for fd in s.directories.values { close(fd) }
+        if rootFD >= 0 { close(rootFD) }
+        if s.parent >= 0 { close(s.parent) }
     }
+}
+
+/// The final name of `name` when it is a temporary artifact of tenantc (`.NAME.tenantc-PID-N`,
+/// with `marker` when given: this build's), else nil.
+private func temporaryArtifact(_ name: String, marker: String?) -> String? {
+    let tag = ".tenantc-"
+    guard name.hasPrefix("."), let at = lastRange(of: tag, in: name), at.lowerBound > name.startIndex else { return nil }
+    let final = name[name.index(after: name.startIndex)..<at.lowerBound]
+    let fields = name[at.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
+    guard !final.isEmpty, fields.count == 2, fields.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }) else { return nil }
+    if let marker, !name[at.lowerBound...].hasPrefix(marker) { return nil }
+    return String(final)
+}
+
+/// The names in a directory (without `.` and `..`), read through a descriptor of its own.
+private func entries(of directory: Int32) -> [String] {
+    let fd = openat(directory, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard fd >= 0 else { return [] }
+    guard let handle = fdopendir(fd) else {
+        close(fd)
+        return []
+    }
+    defer { closedir(handle) }
+    var names: [String] = []
+    while let entry = readdir(handle) {
+        let name = FileSystem.entryName(entry)
+        if name != ".", name != ".." { names.append(name) }
+    }
+    return names
 }
 
 private func baseName(_ path: String) -> String {
@@ -317,24 +446,21 @@ private func baseName(_ path: String) -> String {
     return String(decoding: path.utf8[path.utf8.index(after: slash)...], as: UTF8.self)
 }
 
-/// Removes a directory tree this process built (symlinks are removed, never followed).
-private func removeTree(_ path: String) {
+/// Removes `name` from `directory`, and everything under it when it is a directory (symbolic
+/// links are removed, never followed).
+private func removeTree(in directory: Int32, _ name: String) {
     var st = stat()
-    guard lstat(path, &st) == 0 else { return }
-    if (st.st_mode & S_IFMT) == S_IFDIR {
-        if let handle = opendir(path) {
-            var names: [String] = []
-            while let entry = readdir(handle) {
-                let name = FileSystem.entryName(entry)
-                if name != ".", name != ".." { names.append(name) }
-            }
-            closedir(handle)
-            for n in names { removeTree(path + "/" + n) }
-        }
-        rmdir(path)
-    } else {
-        unlink(path)
+    guard fstatat(directory, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return }
+    guard (st.st_mode & S_IFMT) == S_IFDIR else {
+        unlinkat(directory, name, 0)
+        return
     }
+    let fd = openat(directory, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+    if fd >= 0 {
+        for entry in entries(of: fd) { removeTree(in: fd, entry) }
+        close(fd)
+    }
+    unlinkat(directory, name, AT_REMOVEDIR)
 }
 
 /// The last occurrence of `needle` in `text`.

@@ -10,6 +10,8 @@ import TenantSyntax
 public struct SourceInput: Sendable {
     public var path: String
     public var contents: [UInt8]?
+    /// Why the buffer could not be taken (larger than a source file may be): reported as for a file.
+    var failure: IOFailure?
 
     public init(path: String, contents: [UInt8]? = nil) {
         self.path = path
@@ -32,6 +34,9 @@ public struct EmitPlan: Sendable {
     public var render: RenderOptions
     /// `--sort-keys`: record keys in alphabetical order instead of declaration order.
     public var sortKeys: Bool
+    /// Told an output directory's displayed path when another build of it holds its lock:
+    /// this build then waits for that one to end.
+    public var waiting: @Sendable (String) -> Void = { _ in }
 
     public init(backends: [any Backend], output: OutputTarget, keepGoing: Bool = false, render: RenderOptions = RenderOptions(),
                 sortKeys: Bool = false) {
@@ -163,7 +168,12 @@ public enum Compiler {
         var tiersAbove: [String: String?] = [:]  // per directory: thousands of inputs share a few
         seenInputs.reserveCapacity(inputs.count)
         pendingFiles.reserveCapacity(inputs.count)
+        var bufferFailures: [IOFailure] = []
         for (abs, input) in inputs {
+            if let failure = input.failure {
+                bufferFailures.append(failure)
+                continue
+            }
             guard seenInputs.insert(abs).inserted else { continue }
             let tiersDir: String?
             if let explicitTiers {
@@ -217,6 +227,7 @@ public enum Compiler {
             }
             return .error(.unreadableFile, "cannot read \(shown): \(failure.reason)", at: nil)
         }
+        for failure in bufferFailures { diagnostics.append(reportReadFailure(failure)) }
         let tierFiles = pendingFiles.filter { !$0.isInput }
         let tierParsed = ResultSlots<Result<SourceUnit, IOFailure>>(count: tierFiles.count)
         parallelFor(tierFiles.count, jobs: request.jobs) { i in
@@ -375,7 +386,9 @@ public enum Compiler {
         //    check, render, stage; then forget the file's text unless a diagnostic shows it.
         let emit = usageFailure ? nil : request.emit
         let writer: ArtifactWriter? = if let emit, case .directory(let dir) = emit.output {
-            ArtifactWriter(root: FileSystem.absolute(dir, base: base), base: base)
+            // Plaintext secrets are for the artifacts' owner only, from the file's creation on.
+            ArtifactWriter(root: FileSystem.absolute(dir, base: base), base: base, fileMode: emit.render.sensitive == .plain ? 0o600 : 0o644,
+                           waiting: emit.waiting)
         } else {
             nil
         }

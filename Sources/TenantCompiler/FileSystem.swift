@@ -35,14 +35,31 @@ enum FileSystem {
     /// Largest source file accepted (DESIGN §15: no input may exhaust memory).
     static let maxSourceBytes = Lexer.maxSourceBytes
 
+    /// Reads a regular file. Anything else is an error, never a wait: the file is opened
+    /// without blocking (opening a FIFO would wait for a writer) and its type is checked on
+    /// the descriptor opened, so it cannot change between the check and the read.
     static func readFile(_ path: String, limit: Int = maxSourceBytes) throws(IOFailure) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw IOFailure(path, errno: errno) }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw IOFailure(path, errno: errno) }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw IOFailure(path, "is a directory") }
+        if let kind = notARegularFile(st.st_mode) { throw IOFailure(path, kind) }
+        // Back to blocking reads (regular files ignore the flag, but nothing is left to chance).
+        guard fcntl(fd, F_SETFL, 0) == 0 else { throw IOFailure(path, errno: errno) }
         return try readAll(fd, sizeHint: st.st_size > 0 ? Int(st.st_size) : 0, limit: limit, name: path)
+    }
+
+    /// What is wrong with a file of mode `mode` where a regular file is expected; nil when it is one.
+    static func notARegularFile(_ mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: return "is a directory"
+        case S_IFIFO: return "is a FIFO, not a regular file"
+        case S_IFSOCK: return "is a socket, not a regular file"
+        case S_IFCHR, S_IFBLK: return "is a device, not a regular file"
+        default: return "is not a regular file"
+        }
     }
 
     static func readStandardInput(limit: Int = maxSourceBytes) throws(IOFailure) -> [UInt8] {
@@ -51,7 +68,7 @@ enum FileSystem {
 
     /// Reads `fd` to its end straight into the array's storage (no zero-filled staging buffer):
     /// a file whose size is known takes one buffer, one `read`, and the `read` that sees its end.
-    private static func readAll(_ fd: Int32, sizeHint: Int, limit: Int, name: String) throws(IOFailure) -> [UInt8] {
+    static func readAll(_ fd: Int32, sizeHint: Int, limit: Int, name: String) throws(IOFailure) -> [UInt8] {
         var out: [UInt8] = []
         // One byte more than expected, so that a file which grew meanwhile is read to its end.
         var capacity = min(sizeHint > 0 ? sizeHint : 4095, limit) + 1
@@ -135,38 +152,6 @@ enum FileSystem {
             if dir == "/" { return nil }
             dir = parent(dir)
         }
-    }
-
-    /// Rewrites a source file in place: `bytes` go to a temporary file beside it (same mode),
-    /// flushed, then renamed over it, so a reader or a crash sees the old file or the new one.
-    /// A symbolic link is followed: the file it names is replaced and the link stays.
-    /// Returns the reason of a failure, after removing the temporary file.
-    static func replaceFile(_ path: String, with bytes: [UInt8]) -> String? {
-        guard let resolved = realpath(path, nil) else { return String(cString: strerror(errno)) }
-        let path = String(cString: resolved)
-        free(resolved)
-        var st = stat()
-        guard stat(path, &st) == 0 else { return String(cString: strerror(errno)) }
-        let temp = FileSystem.parent(path) + "/." + String(decoding: path.utf8.split(separator: UInt8(ascii: "/")).last ?? [], as: UTF8.self)
-            + ".tenantc-\(getpid())"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 0o7777)
-        guard fd >= 0 else { return String(cString: strerror(errno)) }
-        var ok = fchmod(fd, st.st_mode & 0o7777) == 0
-        var written = 0
-        while ok, written < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }  // non-empty: written < count
-            if n < 0, errno == EINTR { continue }
-            if n <= 0 { ok = false } else { written += n }
-        }
-        ok = ok && fsync(fd) == 0
-        let failure = errno
-        close(fd)
-        guard ok, rename(temp, path) == 0 else {
-            let reason = String(cString: strerror(ok ? errno : failure))
-            unlink(temp)
-            return reason
-        }
-        return nil
     }
 
     /// The name of a directory entry.
@@ -273,4 +258,16 @@ enum FileSystem {
 /// Reads all of stdin (an editor's unsaved buffer), up to the source size limit.
 public func readStandardInput() throws(IOFailure) -> [UInt8] {
     try FileSystem.readStandardInput()
+}
+
+/// An editor's unsaved buffer read from stdin, standing for the file `path`. Reading stops at
+/// the source size limit: a larger buffer gets the diagnostic a file of that size gets (E0009).
+public func standardInputSource(path: String) throws(IOFailure) -> SourceInput {
+    do {
+        return SourceInput(path: path, contents: try FileSystem.readStandardInput())
+    } catch where error.tooLarge {
+        var input = SourceInput(path: path, contents: [])
+        input.failure = IOFailure(path, error.reason, tooLarge: true)
+        return input
+    }
 }

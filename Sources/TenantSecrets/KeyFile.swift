@@ -14,12 +14,14 @@ public enum KeyFile {
 
     /// Reads a key. `warning` is set when the file can be read by its group or by others.
     public static func read(_ path: String) throws(SecretError) -> (key: SecretKey, warning: String?) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Opened without blocking (a FIFO would wait for a writer), its type checked on the descriptor.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw SecretError(.keyFile, "cannot read key file \(path): \(errorText(errno))") }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw SecretError(.keyFile, "cannot read key file \(path): \(errorText(errno))") }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw SecretError(.keyFile, "key file \(path) is not a regular file") }
+        guard fcntl(fd, F_SETFL, 0) == 0 else { throw SecretError(.keyFile, "cannot read key file \(path): \(errorText(errno))") }
         // A key is 44 characters of base64; anything much longer is not a key file.
         guard let buffer = readUpTo(fd, 512) else { throw SecretError(.keyFile, "cannot read key file \(path): \(errorText(errno))") }
         var text = buffer[...]

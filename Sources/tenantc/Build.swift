@@ -9,8 +9,9 @@ struct Build: ParsableCommand {
         discussion: """
             Artifacts go to DIR/<tenant-id>.<ext>, or DIR/<env>/<tenant-id>.<ext> with several --env. \
             Nothing is written when any tenant has errors, unless --keep-going. Unchanged artifacts are \
-            not rewritten. A backend NAME that is not built in runs `tenantc-gen-NAME` from PATH with the \
-            resolved tenant as JSON on stdin, for at most --plugin-timeout seconds and 64 MiB of output per tenant.
+            not rewritten. Builds of one DIR take turns: a second one waits for the first. A backend NAME \
+            that is not built in runs `tenantc-gen-NAME` from PATH with the resolved tenant as JSON on stdin, \
+            for at most --plugin-timeout seconds and 64 MiB of output per tenant.
             """
     )
 
@@ -89,8 +90,9 @@ struct Build: ParsableCommand {
         let target: OutputTarget = output == "-" ? .standardOutput : .directory(output)
         // The key is read when given, or when plain artifacts need it (then from the environment too).
         let key = sensitive == .plain ? try resolveKey(keyFile, required: true) : try keyFile.map { try loadKey($0) }
-        let plan = EmitPlan(backends: backends, output: target, keepGoing: keepGoing, render: RenderOptions(units: units, sensitive: sensitive),
+        var plan = EmitPlan(backends: backends, output: target, keepGoing: keepGoing, render: RenderOptions(units: units, sensitive: sensitive),
                             sortKeys: sortKeys)
+        plan.waiting = { dir in writeAll(2, "tenantc: waiting for another build of \(dir)/ to finish\n") }
         var request = CompileRequest(inputs: options.files.map { SourceInput(path: $0) }, tiersDirectory: options.tiersDirectory,
                                      environments: options.environments, jobs: options.jobs, emit: plan)
         request.secretKey = key

@@ -25,11 +25,9 @@ struct Check: ParsableCommand {
         var inputs: [SourceInput] = []
         for f in options.files {
             if f == "-" {
-                let bytes: [UInt8]
-                do { bytes = try readStandardInput() } catch {
+                do { inputs.append(try standardInputSource(path: stdinFilename ?? "<stdin>")) } catch {
                     throw failure("cannot read stdin: \(error)")
                 }
-                inputs.append(SourceInput(path: stdinFilename ?? "<stdin>", contents: bytes))
             } else {
                 inputs.append(SourceInput(path: f))
             }

@@ -148,7 +148,7 @@ func badTenant(_ id: String) -> String {
         defer { p.remove() }
         // The output directory exists, so the artifact goes through a temporary file; one of
         // that name (this process's first) is already there, as a directory.
-        let temp = p.path("out/.alpha.yaml.tmp-\(getpid())-1")
+        let temp = p.path("out/.alpha.yaml.tenantc-\(getpid())-1")
         try FileManager.default.createDirectory(atPath: temp, withIntermediateDirectories: true)
         let outcome = p.build(["alpha"])
         #expect(outcome.exitCode == 2)

@@ -94,7 +94,7 @@ import Testing
             InterruptedBuildTests.buildInChild("fresh")
         }
         #expect(!FileManager.default.fileExists(atPath: p.root + "/out"))
-        let leftBehind = try FileManager.default.contentsOfDirectory(atPath: p.root).filter { $0.hasPrefix(".out.tmp-") }
+        let leftBehind = try FileManager.default.contentsOfDirectory(atPath: p.root).filter { $0 == ".out.tenantc-new" }
         #expect(leftBehind.count == 1)
         let outcome = Compiler.run(CompileRequest(inputs: [SourceInput(path: "tenants/alpha.tenant"), SourceInput(path: "tenants/beta.tenant")],
                                                   emit: EmitPlan(backends: [YAMLBackend(), JSONBackend()], output: .directory("out")),
@@ -104,7 +104,7 @@ import Testing
         for (name, newBytes) in p.new {
             #expect(try Data(contentsOf: URL(fileURLWithPath: p.root + "/out/" + name)) == newBytes)
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: p.root).filter { $0.hasPrefix(".out.tmp-") }.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: p.root).filter { $0.hasPrefix(".out.tenantc-") }.isEmpty)
         try FileManager.default.removeItem(atPath: p.root)
     }
 

@@ -244,6 +244,61 @@ import Testing
         #expect(try String(contentsOf: real, encoding: .utf8) == "tenant linked_001 extends standard { tenant_info.tenant_name = \"Linked\" }\n")
     }
 
+    /// A tenant file to migrate from free to standard, in a scratch directory.
+    static func linkedTenant() throws -> (dir: URL, file: URL, text: String) {
+        let dir = try temporaryDirectory()
+        let file = dir.appendingPathComponent("real.tenant")
+        let text = "tenant linked_001 extends free { tenant_info.tenant_name = \"Linked\" }\n"
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        return (dir, file, text)
+    }
+
+    static func migrate(_ dir: URL) throws -> MigrationOutcome {
+        try TierMigration.run(try Self.workspace("real.tenant", tiers: repoRoot + "/tiers", in: dir.path), to: "standard")
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "only root can give a file to another owner"))
+    func migrateKeepsTheFilesOwnerGroupAndMode() throws {
+        let (dir, file, _) = try Self.linkedTenant()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try #require(chown(file.path, 4321, 8765) == 0 && chmod(file.path, 0o640) == 0)
+        #expect(try Self.migrate(dir).applied)
+        var st = stat()
+        try #require(stat(file.path, &st) == 0)
+        #expect(st.st_uid == 4321 && st.st_gid == 8765)
+        #expect(st.st_mode & 0o7777 == 0o640)
+    }
+
+    @Test func migrateTakesOverTheTemporaryFileOfAKilledRewrite() throws {
+        let (dir, file, text) = try Self.linkedTenant()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "half of a file".write(to: dir.appendingPathComponent(".real.tenant.tenantc-new"), atomically: false, encoding: .utf8)
+        #expect(try Self.migrate(dir).applied)
+        #expect(try String(contentsOf: file, encoding: .utf8) == text.replacingOccurrences(of: "extends free", with: "extends standard"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["real.tenant"])
+    }
+
+    @Test func aRewriteUnderWayMakesAnotherFail() throws {
+        let (dir, file, text) = try Self.linkedTenant()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fd = open(dir.appendingPathComponent(".real.tenant.tenantc-new").path, O_WRONLY | O_CREAT, 0o600)
+        defer { close(fd) }
+        try #require(fd >= 0 && flock(fd, LOCK_EX) == 0)
+        #expect { _ = try Self.migrate(dir) } throws: { ($0 as? UsageFailure)?.message.contains("another tenantc is rewriting this file") == true }
+        #expect(try String(contentsOf: file, encoding: .utf8) == text)
+    }
+
+    /// The file is replaced, not rewritten in place (see `replaceFile`): another hard link keeps the old text.
+    @Test func migrateReplacesTheFileAndAHardLinkKeepsTheOldText() throws {
+        let (dir, file, text) = try Self.linkedTenant()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let alias = dir.appendingPathComponent("alias.txt")
+        try FileManager.default.linkItem(at: file, to: alias)
+        #expect(try Self.migrate(dir).applied)
+        #expect(try String(contentsOf: alias, encoding: .utf8) == text)
+        #expect(try String(contentsOf: file, encoding: .utf8) != text)
+    }
+
     // MARK: access
 
     /// One tenant per shipped tier, and what each role may do on each database: `r`ead,

@@ -107,6 +107,25 @@ import Testing
         #expect(try p.artifact("acme.json").contains("\"\(Self.marker)-k2\""))
     }
 
+    /// Plain artifacts are readable by their owner only; the others keep the mode files get.
+    @Test func plainArtifactsAreOwnerOnly() throws {
+        let p = try Project()
+        defer { p.remove() }
+        func mode(_ path: String) throws -> Int { try #require(FileManager.default.attributesOfItem(atPath: p.path(path))[.posixPermissions] as? Int) }
+        #expect(p.build(.redact, key: nil, output: "public").exitCode == 0)
+        // What a file created 0644 gets under this process's umask.
+        let fd = open(p.path("reference"), O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        close(fd)
+        for name in ["acme.yaml", "acme.json", "plainco.yaml"] { #expect(try mode("public/" + name) == mode("reference")) }
+        #expect(p.build(.plain, key: p.key).exitCode == 0)
+        for name in ["acme.yaml", "acme.json", "plainco.yaml"] { #expect(try mode("out/" + name) == 0o600, "\(name)") }
+        // A plain artifact others could read is rewritten private, even when its bytes are the same.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: p.path("out/acme.yaml"))
+        let again = p.build(.plain, key: p.key)
+        #expect(again.written == 1 && again.unchanged == 3)
+        #expect(try mode("out/acme.yaml") == 0o600)
+    }
+
     @Test func plainNeedsTheKey() throws {
         let p = try Project()
         defer { p.remove() }
