@@ -191,6 +191,24 @@ import Testing
         #expect(outcome.tenants.first?.resolved == nil)
     }
 
+    /// Rules read the final config: a tenant's own overlay cannot scale its databases past the
+    /// limits, in the environment it selects or in another one built with `--env`.
+    @Test(arguments: [[], ["staging"]])
+    func aScaleInTheTenantsOverlayIsChecked(_ environments: [String]) {
+        let source = """
+        tenant scaler extends standard {
+          tenant_info.tenant_name = "Scaler"
+          env production { scale databases.*.resources by 300% }
+          env staging { scale databases.*.resources by 300% }
+        }
+
+        """
+        let outcome = compileSources([("scaler", source)], environments: environments)
+        let failures = outcome.diagnostics.filter { $0.code == .checkFailed }.map(\.message)
+        #expect(failures.contains { $0.contains("of CPU; tier `standard` allows 2cores") }, "\(humanText(outcome))")
+        #expect(outcome.exitCode == 1)
+    }
+
     /// Every `check` and `warn` of the shipped tiers has a case above.
     @Test func everyShippedRuleIsCovered() throws {
         var rules = 0
