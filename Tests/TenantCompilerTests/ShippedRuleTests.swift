@@ -86,6 +86,14 @@ import Testing
         Case(rule: "auto-scaling within twice the tier's CPU", tier: "standard", failing: "auto_scaling.max_resources = 64cores",
              passing: "auto_scaling.max_resources = 3cores",
              message: "auto-scaling maximum 64cores is above twice the CPU of tier `standard` (4cores)"),
+        Case(rule: "no database offsets another", tier: "free",
+             failing: "databases.postgresql.resources.cpu = 100cores\n  databases.postgresql.performance.max_connections = 1\n"
+                 + "  databases.extra: { enabled = true  mode = \"shared\"  performance.max_connections = 1\n"
+                 + "    resources { cpu: cpu(-100cores..) = -100cores  memory = 0B  storage = 0B } }",
+             passing: "databases.postgresql.performance.max_connections = 1\n"
+                 + "  databases.extra: { enabled = true  mode = \"shared\"  performance.max_connections = 1\n"
+                 + "    resources { cpu = 0cores  memory = 0B  storage = 0B } }",
+             message: "a database has a negative CPU, memory, storage or connection count"),
         Case(rule: "enabled backups are kept", tier: "standard", failing: "backup.retention = 0d", passing: "backup.retention = 14d",
              message: "backups are enabled but kept 0d: keep them longer than 0d"),
         Case(rule: "enabled point-in-time recovery is kept", tier: "premium",
