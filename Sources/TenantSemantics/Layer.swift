@@ -447,6 +447,11 @@ struct LayerBuilder {
                     error(.invalidType, "defaults inside a record type must be constants", value.span)
                     continue
                 }
+                // The type is inferred from this very value, so only the sign can be wrong.
+                if let negative = v.firstNegativeQuantity {
+                    let m = FieldType.negativeQuantity(negative)
+                    error(.outOfBounds, "field `\(names[0].text)`: \(m.message)", value.span, help: m.help)
+                }
                 fields.append(.init(name: names[0].text, type: Binder.type(of: v), defaultValue: v))
             default:
                 error(.invalidType, "a record type holds field declarations only", stmt.span)

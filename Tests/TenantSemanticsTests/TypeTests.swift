@@ -216,6 +216,12 @@ struct TypeTests {
                              "`rates`: -2% is negative: a percent must not be negative"], "\(summary(c.tierDiagnostics))")
     }
 
+    @Test func aRecordTypeCannotInferANegativeDefault() {
+        let c = compile("tier base { metrics: [{ name: string  keep = -1d }] = [{ name = \"a\" }] }")
+        #expect(c.tierDiagnostics.first { $0.code.id == "E0307" }?.message == "field `keep`: -1d is negative: a duration must not be negative",
+                "\(summary(c.tierDiagnostics))")
+    }
+
     @Test func aScaleBelowZeroIsCaught() {
         let c = compile("""
         tier base {
