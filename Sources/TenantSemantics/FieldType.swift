@@ -149,9 +149,10 @@ extension FieldType {
     @inline(__always)
     func accepts(_ value: Value) -> Bool {
         switch (self, value) {
-        case (.bool, .bool), (.int, .int), (.float, .float), (.string, .string), (.size, .size), (.duration, .duration),
-             (.cpu, .cpu), (.percent, .percent), (.secret, .secret):
+        case (.bool, .bool), (.int, .int), (.float, .float), (.string, .string), (.secret, .secret):
             return true
+        case (.size, .size), (.duration, .duration), (.cpu, .cpu), (.percent, .percent):
+            return !value.isNegativeQuantity
         case (.enumeration(let members), .string(let s)):
             return members.contains(s)
         case (.optional(let t), _):
@@ -181,16 +182,22 @@ extension FieldType {
     /// expected becomes a float; a whole float where an int is expected becomes an int;
     /// record defaults are filled in).
     public func conform(_ value: Value) -> Result<Value, TypeMismatch> {
+        conform(value, negativesAllowed: false)
+    }
+
+    /// `conform`, where `negativesAllowed` says whether a quantity may be below zero: only under
+    /// an explicit lower bound (`percent(-100%..100%)`), which then decides alone.
+    func conform(_ value: Value, negativesAllowed: Bool) -> Result<Value, TypeMismatch> {
         switch self {
         case .any:
             return .success(value)
         case .optional(let t):
-            return t.conform(value)
+            return t.conform(value, negativesAllowed: negativesAllowed)
         case .orUnlimited(let t):
             if case .unlimited = value { return .success(value) }
-            return t.conform(value)
+            return t.conform(value, negativesAllowed: negativesAllowed)
         case .bounded(let t, let lo, let hi):
-            switch t.conform(value) {
+            switch t.conform(value, negativesAllowed: negativesAllowed || lo != nil) {
             case .failure(let m): return .failure(m)
             case .success(let v):
                 if let lo, let c = compareForBounds(v, lo), c < 0 {
@@ -219,14 +226,11 @@ extension FieldType {
             }
         case .string:
             if case .string = value { return .success(value) }
-        case .size:
-            if case .size = value { return .success(value) }
-        case .duration:
-            if case .duration = value { return .success(value) }
-        case .cpu:
-            if case .cpu = value { return .success(value) }
-        case .percent:
-            if case .percent = value { return .success(value) }
+        case .size, .duration, .cpu, .percent:
+            if value.kindName == description {  // a quantity of this very kind
+                if value.isNegativeQuantity, !negativesAllowed { return .failure(FieldType.negativeQuantity(value)) }
+                return .success(value)
+            }
         case .secret:
             if case .secret = value { return .success(value) }
             // Never the value itself: a plaintext password must not reach a log.
@@ -300,6 +304,20 @@ extension FieldType {
                                      help: conversionHint(value)))
     }
 
+    /// Why a quantity below zero is refused, and how a field opts in to negative values.
+    static func negativeQuantity(_ value: Value) -> TypeMismatch {
+        let kind = value.kindName
+        let optIn = switch value {
+        case .size: "size(-1GiB..1GiB)"
+        case .duration: "duration(-1h..1h)"
+        case .cpu: "cpu(-2cores..2cores)"
+        default: "percent(-100%..100%)"
+        }
+        return TypeMismatch(kind: .bounds, message: "\(value.sourceText) is negative: a \(kind) must not be negative",
+                            help: ["use a \(kind) of at least \(Value.zero(like: value).sourceText)",
+                                   "a field that may hold negative amounts declares a lower bound, like `\(optIn)`"])
+    }
+
     private func conversionHint(_ value: Value) -> [String] {
         switch (core, value) {
         case (.size, .int(let i)): ["write a unit: \(i)GiB, \(i)MiB or \(i)B"]
@@ -348,5 +366,37 @@ public func compareForBounds(_ a: Value, _ b: Value) -> Int? {
     case (.percent(let x), .percent(let y)): return x < y ? -1 : x > y ? 1 : 0
     case (.string(let x), .string(let y)): return x < y ? -1 : x > y ? 1 : 0
     default: return nil
+    }
+}
+
+extension Value {
+    /// True for a size, duration, cpu or percent below zero.
+    var isNegativeQuantity: Bool {
+        switch self {
+        case .size(let s): s.bytes < 0
+        case .duration(let d): d.milliseconds < 0
+        case .cpu(let c): c.millicores < 0
+        case .percent(let p): p.micros < 0
+        default: false
+        }
+    }
+
+    /// The first quantity below zero in this value: itself, or one inside its lists and records.
+    var firstNegativeQuantity: Value? {
+        switch self {
+        case .list(let items): items.lazy.compactMap(\.firstNegativeQuantity).first
+        case .record(let r): r.values.lazy.compactMap(\.firstNegativeQuantity).first
+        default: isNegativeQuantity ? self : nil
+        }
+    }
+
+    /// Zero of the same quantity kind and unit family (`0B`, `0d`, `0cores`, `0%`).
+    static func zero(like value: Value) -> Value {
+        switch value {
+        case .size(var s): s.bytes = 0; return .size(s)
+        case .duration(var d): d.milliseconds = 0; return .duration(d)
+        case .cpu: return .cpu(CPU(millicores: 0))
+        default: return .percent(Percent(micros: 0))
+        }
     }
 }

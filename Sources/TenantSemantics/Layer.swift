@@ -401,7 +401,7 @@ struct LayerBuilder {
                     error(.invalidType, "a bound must be a constant like `1` or `10TiB`", e.span)
                     return nil
                 }
-                if case .failure = bt.conform(v) {
+                if case .failure = bt.conform(v, negativesAllowed: true) {
                     error(.invalidType, "bound \(v.sourceText) is not a \(bt.description)", e.span)
                     return nil
                 }
@@ -446,6 +446,11 @@ struct LayerBuilder {
                 guard let v = b.constantValue else {
                     error(.invalidType, "defaults inside a record type must be constants", value.span)
                     continue
+                }
+                // The type is inferred from this very value, so only the sign can be wrong.
+                if let negative = v.firstNegativeQuantity {
+                    let m = FieldType.negativeQuantity(negative)
+                    error(.outOfBounds, "field `\(names[0].text)`: \(m.message)", value.span, help: m.help)
                 }
                 fields.append(.init(name: names[0].text, type: Binder.type(of: v), defaultValue: v))
             default:
@@ -521,7 +526,11 @@ struct LayerBuilder {
         var definition = Definition(kind: .value(bound), span: expr.span, statementSpan: stmt.span, origin: origin)
         if let v = bound.constantValue {
             if inferredHere.contains(slot) {
-                definition.isCheckedConstant = true  // its type is inferred from this very value
+                // Its type is inferred from this very value, so only the sign can be wrong.
+                if let negative = v.firstNegativeQuantity {
+                    diagnostics.append(typeMismatchDiagnostic(FieldType.negativeQuantity(negative), slot: slot, at: expr.span))
+                }
+                definition.isCheckedConstant = true
             } else {
                 switch schema[slot].type.conform(v) {
                 case .success(let normalised):

@@ -1,3 +1,5 @@
+import TenantBackends
+import TenantCompiler
 import TenantDiagnostics
 import Testing
 
@@ -81,6 +83,22 @@ import Testing
              message: "tier `premium` includes backups: they cannot be switched off"),
         Case(rule: "enterprise disaster recovery objectives", tier: "enterprise", failing: "backup.disaster_recovery.rpo = 1h",
              passing: "backup.disaster_recovery.rpo = 5m", message: "RPO ≤ 15m and RTO ≤ 1h (configured: RPO 1h, RTO 1h)"),
+        Case(rule: "auto-scaling within twice the tier's CPU", tier: "standard", failing: "auto_scaling.max_resources = 64cores",
+             passing: "auto_scaling.max_resources = 3cores",
+             message: "auto-scaling maximum 64cores is above twice the CPU of tier `standard` (4cores)"),
+        Case(rule: "no database offsets another", tier: "free",
+             failing: "databases.postgresql.resources.cpu = 100cores\n  databases.postgresql.performance.max_connections = 1\n"
+                 + "  databases.extra: { enabled = true  mode = \"shared\"  performance.max_connections = 1\n"
+                 + "    resources { cpu: cpu(-100cores..) = -100cores  memory = 0B  storage = 0B } }",
+             passing: "databases.postgresql.performance.max_connections = 1\n"
+                 + "  databases.extra: { enabled = true  mode = \"shared\"  performance.max_connections = 1\n"
+                 + "    resources { cpu = 0cores  memory = 0B  storage = 0B } }",
+             message: "a database has a negative CPU, memory, storage or connection count"),
+        Case(rule: "enabled backups are kept", tier: "standard", failing: "backup.retention = 0d", passing: "backup.retention = 14d",
+             message: "backups are enabled but kept 0d: keep them longer than 0d"),
+        Case(rule: "enabled point-in-time recovery is kept", tier: "premium",
+             failing: "backup.point_in_time_recovery.retention = 0d", passing: "backup.point_in_time_recovery.retention = 1d",
+             message: "point-in-time recovery is enabled but covers 0d"),
     ]
 
     @Test(arguments: cases)
@@ -103,6 +121,100 @@ import Testing
         #expect(outcome.diagnostics.isEmpty, "\(humanText(outcome))")
         #expect(outcome.exitCode == 0)
         #expect(outcome.tenants.first?.resolved != nil)
+    }
+
+    /// A value that would get around a rule if a tenant could write it: refused by its field's
+    /// type (a sign or a bound), so no rule ever reads it.
+    struct Loophole: CustomTestStringConvertible, Sendable {
+        var name: String
+        var tier: String
+        var lines: String
+        var code: DiagnosticCode = .outOfBounds
+        /// A fragment of the first diagnostic's message.
+        var message: String
+
+        var testDescription: String { name }
+    }
+
+    static let loopholes: [Loophole] = [
+        Loophole(name: "negative CPU offsets another database's", tier: "free",
+                 lines: "databases.postgresql.resources.cpu = 100cores\n  databases.mongodb.resources.cpu = -100cores",
+                 message: "`databases.mongodb.resources.cpu`: -100cores is negative: a cpu must not be negative"),
+        Loophole(name: "negative memory", tier: "standard",
+                 lines: "databases.postgresql.resources.memory = 100GiB\n  databases.redis.resources.memory = -100GiB",
+                 message: "`databases.redis.resources.memory`: -100GiB is negative: a size must not be negative"),
+        Loophole(name: "negative storage", tier: "premium",
+                 lines: "databases.clickhouse.resources.storage = 10TiB\n  databases.elasticsearch.resources.storage = -10TiB",
+                 message: "`databases.elasticsearch.resources.storage`: -10TiB is negative: a size must not be negative"),
+        Loophole(name: "a formula that ends below zero", tier: "free",
+                 lines: "databases.postgresql.resources.cpu = limits.cpu * 40% + 10cores\n  databases.mongodb.resources.cpu = limits.cpu * 30% - 10cores",
+                 message: "`databases.mongodb.resources.cpu`: -9.925cores is negative"),
+        Loophole(name: "a scale below zero in the tenant's overlay", tier: "standard",
+                 lines: "databases.postgresql.resources.cpu = 10cores\n  env production { scale databases.mongodb.resources by -1500% }",
+                 message: "`databases.mongodb.resources.cpu`: -9cores is negative"),
+        Loophole(name: "negative RPO meets the disaster recovery objective", tier: "enterprise",
+                 lines: "backup.disaster_recovery.rpo = -24h", message: "`backup.disaster_recovery.rpo`: -1d is negative: a duration must not be negative"),
+        Loophole(name: "negative backup retention", tier: "standard",
+                 lines: "backup.retention = -30d", message: "`backup.retention`: -30d is negative"),
+        Loophole(name: "negative audit retention", tier: "free",
+                 lines: "compliance.auditing.retention = -7y", message: "`compliance.auditing.retention`: -7y is negative"),
+        Loophole(name: "negative retention of a custom metric", tier: "free",
+                 lines: "monitoring.custom_metrics = [{ name = \"kpi\", retention = -1y }]",
+                 message: "item 1 of the list: field `retention`: -1y is negative"),
+        Loophole(name: "negative replica count", tier: "standard",
+                 lines: "databases.postgresql.replication.replicas = -1",
+                 message: "`databases.postgresql.replication.replicas`: -1 is below the minimum 0 of int(0..)"),
+    ]
+
+    @Test(arguments: loopholes)
+    func loopholeIsRefused(_ l: Loophole) {
+        let source = "tenant loophole extends \(l.tier) {\n  tenant_info.tenant_name = \"Loophole\"\n  \(l.lines)\n}\n"
+        let outcome = compileSources([("loophole", source)])
+        let first = outcome.diagnostics.first { $0.severity == .error }
+        #expect(first?.code == l.code, "\(humanText(outcome))")
+        #expect(first?.message.contains(l.message) == true, "\(humanText(outcome))")
+        #expect(outcome.exitCode == 1)
+        #expect(outcome.tenants.first?.resolved == nil)
+    }
+
+    /// The attack that found the loopholes: the sum stays within the free tier's limits, one
+    /// database's part being negative. Errors, and nothing is written.
+    @Test func negativeQuantitiesCannotOffsetTheLimits() {
+        let source = """
+        tenant attacker extends free {
+          tenant_info.tenant_name = "Attacker"
+          databases.postgresql.resources { cpu = 100cores  memory = 1000GiB }
+          databases.mongodb.resources { cpu = -100cores  memory = -1000GiB }
+        }
+
+        """
+        let outcome = compileSources([("attacker", source)], emit: EmitPlan(backends: [YAMLBackend()], output: .standardOutput))
+        let messages = outcome.diagnostics.filter { $0.code == .outOfBounds }.map(\.message)
+        #expect(messages == ["`databases.mongodb.resources.cpu`: -100cores is negative: a cpu must not be negative",
+                             "`databases.mongodb.resources.memory`: -1000GiB is negative: a size must not be negative"],
+                "\(humanText(outcome))")
+        #expect(outcome.exitCode == 1)
+        #expect(outcome.written == 0)
+        #expect(outcome.standardOutput.isEmpty)
+        #expect(outcome.tenants.first?.resolved == nil)
+    }
+
+    /// Rules read the final config: a tenant's own overlay cannot scale its databases past the
+    /// limits, in the environment it selects or in another one built with `--env`.
+    @Test(arguments: [[], ["staging"]])
+    func aScaleInTheTenantsOverlayIsChecked(_ environments: [String]) {
+        let source = """
+        tenant scaler extends standard {
+          tenant_info.tenant_name = "Scaler"
+          env production { scale databases.*.resources by 300% }
+          env staging { scale databases.*.resources by 300% }
+        }
+
+        """
+        let outcome = compileSources([("scaler", source)], environments: environments)
+        let failures = outcome.diagnostics.filter { $0.code == .checkFailed }.map(\.message)
+        #expect(failures.contains { $0.contains("of CPU; tier `standard` allows 2cores") }, "\(humanText(outcome))")
+        #expect(outcome.exitCode == 1)
     }
 
     /// Every `check` and `warn` of the shipped tiers has a case above.

@@ -153,6 +153,86 @@ struct TypeTests {
         #expect(c.tierDiagnostics.first?.code.id == "E0307")
     }
 
+    // MARK: signs of quantities
+
+    @Test(arguments: [("cpu", "-1cores", "0cores"), ("size", "-1GiB", "0B"), ("duration", "-30d", "0d"), ("percent", "-5%", "0%")])
+    func negativeQuantitiesAreRefused(_ type: String, _ negative: String, _ zero: String) {
+        let c = setting(type, negative, default: zero)
+        let d = c.first("E0307")
+        #expect(d?.message == "`field`: \(negative) is negative: a \(type) must not be negative", "\(summary(c.diagnostics))")
+        #expect(d?.help.contains { $0.contains("declares a lower bound, like `\(type)(-") } == true)
+        #expect(c.tenant == nil)
+        #expect(setting(type, zero, default: zero).diagnostics.isEmpty)
+    }
+
+    @Test func aLowerBoundOptsInToNegatives() {
+        #expect(setting("percent(-100%..100%)", "-50%", default: "0%").diagnostics.isEmpty)
+        #expect(setting("cpu(-2cores..)", "-1.5cores", default: "0cores").diagnostics.isEmpty)
+        #expect(setting("(duration | unlimited)(-1h..)", "-30m", default: "0d").diagnostics.isEmpty)
+        let below = setting("percent(-100%..100%)", "-150%", default: "0%")
+        #expect(below.first("E0307")?.message == "`field`: -150% is below the minimum -100% of percent(-100%..100%)")
+    }
+
+    @Test func anUpperBoundAloneKeepsQuantitiesAtZeroOrMore() {
+        let c = setting("size(..10TiB)", "-1GiB", default: "1GiB")
+        #expect(c.first("E0307")?.message == "`field`: -1GiB is negative: a size must not be negative", "\(summary(c.diagnostics))")
+    }
+
+    @Test func intsAndFloatsStaySigned() {
+        #expect(setting("int", "-3", default: "1").diagnostics.isEmpty)
+        #expect(setting("float", "-0.5", default: "1.0").diagnostics.isEmpty)
+    }
+
+    @Test func aFormulaBelowZeroIsCaughtWhenItsFieldIsChecked() {
+        // Intermediate values may be negative; only the value a field ends up with may not.
+        let c = compile("""
+        tier base {
+          locked limits { cpu = 2cores }
+          spare = limits.cpu - used
+          used: cpu = 1core
+          headroom = (limits.cpu - 3cores) + 2cores
+        }
+        tenant ok extends base {}
+        tenant greedy extends base { used = 3cores }
+        """)
+        #expect(c.result("ok")?.diagnostics.isEmpty == true, "\(summary(c.result("ok")?.diagnostics ?? []))")
+        #expect(c["ok", "headroom"] == cpu(1000))
+        let d = c.result("greedy")?.diagnostics.first
+        #expect(d?.code.id == "E0307")
+        #expect(d?.message == "`spare`: -1cores is negative: a cpu must not be negative", "\(summary(c.result("greedy")?.diagnostics ?? []))")
+        #expect(c.result("greedy")?.tenant == nil)
+    }
+
+    @Test func negativeItemsOfListsAndRecordsAreRefused() {
+        let c = setting("[{ name: string  retention: duration }]", "[{ name = \"kpi\", retention = -1y }]", default: "[]")
+        #expect(c.first("E0307")?.message == "`field`: item 1 of the list: field `retention`: -1y is negative: a duration must not be negative",
+                "\(summary(c.diagnostics))")
+    }
+
+    @Test func aRootTierCannotInferANegativeQuantity() {
+        let c = compile("tier base { offset = -1cores  shift: cpu(-1cores..) = -1cores  rates = [1%, -2%] }")
+        let messages = c.tierDiagnostics.filter { $0.code.id == "E0307" }.map(\.message)
+        #expect(messages == ["`offset`: -1cores is negative: a cpu must not be negative",
+                             "`rates`: -2% is negative: a percent must not be negative"], "\(summary(c.tierDiagnostics))")
+    }
+
+    @Test func aRecordTypeCannotInferANegativeDefault() {
+        let c = compile("tier base { metrics: [{ name: string  keep = -1d }] = [{ name = \"a\" }] }")
+        #expect(c.tierDiagnostics.first { $0.code.id == "E0307" }?.message == "field `keep`: -1d is negative: a duration must not be negative",
+                "\(summary(c.tierDiagnostics))")
+    }
+
+    @Test func aScaleBelowZeroIsCaught() {
+        let c = compile("""
+        tier base {
+          resources { cpu = 1core }
+          env production { scale resources by -50% }
+        }
+        tenant t extends base {}
+        """)
+        #expect(c.first("E0307")?.message == "`resources.cpu`: -0.5cores is negative: a cpu must not be negative", "\(summary(c.diagnostics))")
+    }
+
     // MARK: cron, cidr, email
 
     @Test(arguments: ["0 2 * * 0", "0 2 * * 1-6", "*/30 * * * *", "0 */6 * * *", "0 1 * * SUN", "15,45 8-18 1 JAN-MAR MON-FRI", "0 0 1 1 7"])
