@@ -31,7 +31,7 @@ export SWIFT_BACKTRACE=enable=no
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}"
 # Limits (docs/robustness.md, "Fuzzing"): an input that runs 5 s, or a single allocation of
 # 512 MiB, or a process of 2 GiB is a finding. Normal inputs take milliseconds and a few MiB.
-limits=(-timeout=5 -rss_limit_mb=2048 -malloc_limit_mb=512 -max_len=16384)
+limits=(-timeout=5 -rss_limit_mb=2048 -malloc_limit_mb=512 -max_len=4096)
 failed=()
 for target in "${targets[@]}"; do
   case "$target" in

@@ -7,6 +7,6 @@ func fuzzEvaluator(_ bytes: [UInt8], _ shipped: ShippedTiers) {
     guard let unit = shipped.parse(TenantBody.wrap(bytes)) else { return }
     for environment in [nil, "development"] as [String?] {
         let resolved = ResolvedBuffer(unit, shipped.tiers, environment: environment, artifact: true)
-        checkSpans(resolved.diagnostics.finalized(sourceMap: shipped.sources), shipped.sources)
+        checkSpans(resolved.diagnostics.diagnostics, shipped.sources)
     }
 }

@@ -6,19 +6,24 @@ import TenantSemantics
 import TenantSyntax
 
 func fuzzParser(_ bytes: [UInt8], _ shipped: ShippedTiers) {
-    guard let unit = shipped.parse(bytes) else { return }
-    var diagnostics = DiagnosticList(unit.diagnostics)
+    // Parsing, and listing what it found, must stay within the heap they may take.
+    let parsed = withinParsingHeapBudget(inputSize: bytes.count) {
+        shipped.parse(bytes).map { unit in (unit, DiagnosticList(unit.diagnostics).finalized(sourceMap: shipped.sources)) }
+    }
+    guard let (unit, listed) = parsed else { return }
+    checkSpans(listed, shipped.sources)
+    var diagnostics: [Diagnostic] = []
     let broken = unit.diagnostics.contains { $0.severity == .error }
     let tenants = unit.declarations.filter { $0.kind == .tenant }
     let tiers = unit.declarations.filter { $0.kind == .tier }
     // The buffer's own tiers form a set of their own: the shipped ones stay checked once.
     let own = tiers.isEmpty ? nil : TierSet(declarations: tiers, tenantNames: Set(tenants.map(\.name.text)), sources: shipped.sources)
-    diagnostics.append(contentsOf: own?.diagnostics ?? [])
+    diagnostics += own?.diagnostics ?? []
     for tenant in tenants {
         let set = declares(own, tenant.parent) ? own ?? shipped.tiers : shipped.tiers
-        diagnostics.append(contentsOf: set.resolve(tenant, afterSyntaxErrors: broken, artifact: false).diagnostics)
+        diagnostics += set.resolve(tenant, afterSyntaxErrors: broken, artifact: false).diagnostics
     }
-    checkSpans(diagnostics.finalized(sourceMap: shipped.sources), shipped.sources)
+    checkSpans(diagnostics, shipped.sources)
 }
 
 /// Whether the buffer's tiers resolved the tier a tenant extends.

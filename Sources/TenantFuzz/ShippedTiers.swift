@@ -26,13 +26,8 @@ struct ShippedTiers: Sendable {
         return ShippedTiers(sources: sources, tiers: TierSet(declarations: declarations, tenantNames: [], sources: sources), buffer: buffer)
     }
 
-    /// Puts `bytes` in the buffer and parses it; parsing and reporting what it found must stay
-    /// within the heap they may take.
+    /// Puts `bytes` in the buffer and parses it.
     func parse(_ bytes: [UInt8]) -> SourceUnit? {
-        withinParsingHeapBudget(inputSize: bytes.count) {
-            let unit = sources.replace(buffer, bytes: bytes).map { Parser.parse($0) }
-            _ = DiagnosticList(unit?.diagnostics ?? []).finalized(sourceMap: sources)
-            return unit
-        }
+        sources.replace(buffer, bytes: bytes).map { Parser.parse($0) }
     }
 }
