@@ -1,9 +1,9 @@
 // The libFuzzer executable. TENANTC_FUZZ_TARGET picks what the input is fed to (see
 // docs/robustness.md, "Fuzzing"); the shipped tiers are read and self-checked once, before
-// the first input. Built only by `fuzz/run.sh` (TENANTC_FUZZ=1).
+// the first input, and every input runs on the main thread (MainStack.swift). Built only by
+// `fuzz/run.sh` (TENANTC_FUZZ=1).
 import CFuzzerDriver
 import Foundation
-import TenantSyntax
 
 let environment = ProcessInfo.processInfo.environment
 let targets: [String: @Sendable ([UInt8], ShippedTiers) -> Void] = [
@@ -34,26 +34,17 @@ func loadShippedTiers() -> ShippedTiers {
     return shipped
 }
 
+ensureMainStack()
 let target = chosenTarget()
 let shipped = loadShippedTiers()
 tenantc_heap_watch_start()
 
-/// Runs the target on one input.
-func runTarget(_ bytes: [UInt8]) {
-    target(bytes, shipped)
-}
-
 let callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32 = { data, size in
     guard let data else { return 0 }
-    runTarget(Array(UnsafeBufferPointer(start: data, count: size)))
+    target(Array(UnsafeBufferPointer(start: data, count: size)), shipped)
     return 0
 }
 
-// Parsing and evaluation need a deep stack and move to a new 64 MiB thread from a smaller one:
-// libFuzzer runs on such a thread from the start, so that no input pays for a thread.
-let status = withStackSpace(needed: 48 << 20, size: 64 << 20) {
-    var argc = CommandLine.argc
-    var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-    return LLVMFuzzerRunDriver(&argc, &argv, callback)
-}
-exit(status)
+var argc = CommandLine.argc
+var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argc, &argv, callback))
