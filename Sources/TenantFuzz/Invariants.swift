@@ -22,14 +22,14 @@ func fail(_ message: String) -> Never {
     abort()
 }
 
-/// The heap parsing one input (and listing what it found) may take: a fixed allowance, and a bounded amount per byte of
-/// input, so that the largest file tenantc reads (16 MiB) parses in about 2 GiB. A blow-up that
-/// grows with the input (a diagnostic per byte, each holding a copy of its line…) shows at the
-/// fuzzer's small sizes this way, where libFuzzer's limits only see the whole process or one
-/// allocation. Only parsing is held to it: formulas may build values of up to 1 MiB or 100,000
-/// items each from a few bytes, within the documented bounds of evaluation.
+/// The heap parsing one input (and listing what it found) may take: a fixed allowance and a
+/// bounded amount per byte of input, so that the largest file tenantc reads (16 MiB) parses in
+/// about 2 GiB. A blow-up that grows with the input (a diagnostic per byte, each holding
+/// hundreds of bytes) shows at the fuzzer's small sizes this way, where libFuzzer's limits only
+/// see the whole process or one allocation. Only parsing is held to it: a formula of a few bytes
+/// may build a value of 1 MiB or 100,000 items within the documented bounds of evaluation.
 enum ParsingHeapBudget {
-    static let fixed = 256 << 10
+    static let fixed = 64 << 10
     static let perInputByte = 128
 
     static func allowance(forInputOf size: Int) -> Int { fixed + perInputByte * size }
