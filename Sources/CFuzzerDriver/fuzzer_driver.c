@@ -1,2 +1,3 @@
-// The declaration in include/fuzzer_driver.h is all this module provides; SwiftPM wants a source.
+// LLVMFuzzerRunDriver comes with -sanitize=fuzzer: its declaration in include/fuzzer_driver.h
+// is all this file provides.
 #include "fuzzer_driver.h"
