@@ -50,6 +50,9 @@ public struct Diagnostic: Hashable, Sendable {
     /// The source under the spans must not be shown (it holds a plaintext where a secret
     /// belongs): renderers give locations, never the lines.
     public var hidesSource = false
+    /// How many diagnostics this one counts for in the totals: more than 1 for a summary that
+    /// stands for the errors a phase counted past its bound without keeping them.
+    public var countsFor = 1
 
     public init(
         _ severity: Severity, _ code: DiagnosticCode, _ message: String,
