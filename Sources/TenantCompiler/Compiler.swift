@@ -32,9 +32,15 @@ public struct EmitPlan: Sendable {
     public var render: RenderOptions
     /// `--sort-keys`: record keys in alphabetical order instead of declaration order.
     public var sortKeys: Bool
+    /// `--max-artifact-size`: the largest artifact, by the estimate of its values (E0506 past it).
+    public var maxArtifactBytes: Int
+
+    /// The default of `maxArtifactBytes`: thousands of times any real tenant's artifact.
+    public static let defaultMaxArtifactBytes = 64 << 20
 
     public init(backends: [any Backend], output: OutputTarget, keepGoing: Bool = false, render: RenderOptions = RenderOptions(),
-                sortKeys: Bool = false) {
+                sortKeys: Bool = false, maxArtifactBytes: Int = EmitPlan.defaultMaxArtifactBytes) {
+        self.maxArtifactBytes = maxArtifactBytes
         self.backends = backends
         self.output = output
         self.keepGoing = keepGoing
@@ -436,7 +442,7 @@ public enum Compiler {
             for (k, decl) in unit.declarations.enumerated() where decl.kind == .tenant && !losers.contains([i, k]) {
                 for env in envs {
                     var r = set.resolve(decl, environment: env, afterSyntaxErrors: broken, artifact: emit != nil || keep || key != nil,
-                                        artifactTree: walksArtifacts, secretSources: key != nil)
+                                        artifactTree: walksArtifacts, secretSources: key != nil, maxArtifactBytes: emit?.maxArtifactBytes)
                     if let key, !r.failed, let tenant = r.tenant, tenant.config.values.contains(where: \.containsSecret) {
                         let pass = SecretPass(key: key, replace: emit?.render.sensitive == .plain)
                         let (config, problems) = pass.run(tenant.config, tenant: tenant.id, sources: r.secretSources, fallback: decl.headerSpan)

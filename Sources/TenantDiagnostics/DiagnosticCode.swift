@@ -81,6 +81,7 @@ extension DiagnosticCode {
     public static let unwritableOutput = DiagnosticCode("E0503", "cannot write output")
     public static let backendFailed = DiagnosticCode("E0504", "backend failed")
     public static let tooManyDiagnostics = DiagnosticCode("E0505", "too many diagnostics")
+    public static let artifactTooLarge = DiagnosticCode("E0506", "artifact too large")
 
     // Secrets
     public static let invalidSecret = DiagnosticCode("E0601", "malformed secret literal")

@@ -66,6 +66,8 @@ final class Evaluator {
     private var steps = 0
     private var allocated = 0
     private var budgetExhausted = false
+    /// The artifact's size as its fields are computed (hidden ones left out).
+    private(set) var outputEstimate = OutputEstimate()
     /// When set, every field a rule reads directly is recorded here.
     var readLog: [Int32]?
     private let stackGuard = StackGuard()
@@ -186,6 +188,7 @@ final class Evaluator {
             let v = try compute(slot)
             (memo + i).initialize(to: v)
             state[i] = .done
+            if let v, !schema.slots[i].isRecord { countOutput(slot, v) }
             return v
         } catch .pending {
             state[i] = .pending
@@ -194,6 +197,21 @@ final class Evaluator {
             state[i] = .failed
             throw .reported
         }
+    }
+
+    /// Adds a computed field to the artifact's estimate, unless the artifact does not show it.
+    private func countOutput(_ slot: Int32, _ v: Value) {
+        var s = slot
+        while s >= 0 {
+            if schema.slots[Int(s)].isHidden { return }
+            s = schema.slots[Int(s)].parent
+        }
+        let valueBytes: Int = switch v {
+        case .list, .record: measures.measure(v, depthLimit: EvaluationLimits.maxValueDepth).bytes
+        case .string(let text): text.utf8.count
+        default: 8
+        }
+        outputEstimate.add(slot, bytes: valueBytes &+ schema.slots[Int(slot)].name.utf8.count &+ OutputEstimate.entryOverhead)
     }
 
     private func compute(_ slot: Int32) throws(EvalFailure) -> Value? {

@@ -216,7 +216,7 @@ public final class TierSet: Sendable {
         let (values, available) = evaluator.snapshot()
         let baseline = Baseline(count: layout.schema.count, values: values, available: available, recorder: recorder,
                                 rules: ruleRecords, inheritedRules: rules, records: records,
-                                artifactKeys: evaluator.artifactKeys())
+                                artifactKeys: evaluator.artifactKeys(), outputEstimate: evaluator.outputEstimate)
         return (evaluator, baseline)
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import TenantBackends
 import TenantCompiler
+import TenantModel
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,6 +39,9 @@ struct Build: ParsableCommand {
     @Option(name: .customLong("key-file"), help: ArgumentHelp("The key of the secrets: every secret is checked to decrypt (needed by --sensitive plain, which also reads $TENANTC_KEY_FILE).", valueName: "path"))
     var keyFile: String?
 
+    @Option(name: .customLong("max-artifact-size"), help: ArgumentHelp("The largest artifact a tenant may have, estimated from its values before rendering: bytes, or a size such as 64MiB or 1GB (default: 64MiB).", valueName: "size"))
+    var maxArtifactSize: ArtifactSize = ArtifactSize(bytes: EmitPlan.defaultMaxArtifactBytes)
+
     /// The backends `--emit` names, in order, without repeats.
     private func backends() throws -> [any Backend] {
         var names: [String] = []
@@ -74,7 +78,7 @@ struct Build: ParsableCommand {
         // The key is read when given, or when plain artifacts need it (then from the environment too).
         let key = sensitive == .plain ? try resolveKey(keyFile, required: true) : try keyFile.map { try loadKey($0) }
         let plan = EmitPlan(backends: backends, output: target, keepGoing: keepGoing, render: RenderOptions(units: units, sensitive: sensitive),
-                            sortKeys: sortKeys)
+                            sortKeys: sortKeys, maxArtifactBytes: maxArtifactSize.bytes)
         var request = CompileRequest(inputs: options.files.map { SourceInput(path: $0) }, tiersDirectory: options.tiersDirectory,
                                      environments: options.environments, jobs: options.jobs, emit: plan)
         request.secretKey = key
@@ -90,4 +94,25 @@ struct Build: ParsableCommand {
 }
 
 extension UnitsMode: ExpressibleByArgument {}
+
+/// `--max-artifact-size`: a number of bytes, with an optional size unit (`64MiB`, `1GB`).
+struct ArtifactSize: ExpressibleByArgument {
+    let bytes: Int
+
+    init(bytes: Int) { self.bytes = bytes }
+
+    init?(argument: String) {
+        let digits = argument.prefix { $0.isASCII && $0.isNumber }
+        let unitName = argument.dropFirst(digits.count)
+        guard let n = Int(digits), n > 0 else { return nil }
+        var factor: Int64 = 1
+        if !unitName.isEmpty {
+            guard let unit = QuantityUnit.named(ArraySlice(unitName.utf8)), unit.kind == .size else { return nil }
+            factor = unit.factor
+        }
+        let (b, overflow) = n.multipliedReportingOverflow(by: Int(factor))
+        guard !overflow else { return nil }
+        bytes = b
+    }
+}
 extension SensitiveMode: ExpressibleByArgument {}
