@@ -169,8 +169,15 @@ public enum Compiler {
         var tiersAbove: [String: String?] = [:]  // per directory: thousands of inputs share a few
         seenInputs.reserveCapacity(inputs.count)
         pendingFiles.reserveCapacity(inputs.count)
+        // One file reached by two paths (a symbolic link to it, a link to its directory) is read
+        // once, under the first path: twice, its tiers would be declared twice.
+        var seenFiles: Set<FileIdentity> = []
+        func isNewFile(_ path: String) -> Bool {
+            guard let id = FileSystem.identity(path) else { return true }
+            return seenFiles.insert(id).inserted
+        }
         for (abs, input) in inputs {
-            guard seenInputs.insert(abs).inserted else { continue }
+            guard seenInputs.insert(abs).inserted, input.contents != nil || isNewFile(abs) else { continue }
             let tiersDir: String?
             if let explicitTiers {
                 tiersDir = explicitTiers
@@ -195,7 +202,7 @@ public enum Compiler {
         for (g, dir) in groups.enumerated() {
             guard let dir else { continue }
             do {
-                for path in try FileSystem.tenantFiles(in: dir) where !seenInputs.contains(path) {
+                for path in try FileSystem.tenantFiles(in: dir) where !seenInputs.contains(path) && isNewFile(path) {
                     pendingFiles.append((path, FileSystem.display(path, base: base), nil, false, g))
                 }
             } catch {
