@@ -22,6 +22,23 @@ import Testing
         #expect(outcome.exitCode == 1)
     }
 
+    @Test func aFileOfGarbageCostsABoundedNumberOfDiagnostics() {
+        let outcome = Self.check(String(repeating: "@ ", count: 1 << 20))
+        #expect(outcome.counts.errors == Lexer.maxErrors + 1)
+        #expect(outcome.diagnostics.count == DiagnosticList.defaultCap + 1)
+        #expect(Set(outcome.diagnostics.map(\.code)) == [.unexpectedCharacter, .tooManyDiagnostics])
+        let nul = Self.check(String(repeating: "\u{0}", count: 4 << 20))
+        #expect(nul.diagnostics.map(\.code) == [.unexpectedCharacter])
+    }
+
+    @Test func aTenantOfUnknownFieldsKeepsABoundedNumberOfDiagnostics() {
+        let typos = (0..<300_000).map { "  typo\($0) = 1" }.joined(separator: "\n")
+        let outcome = Self.check("tenant flood extends standard {\n  tenant_info.tenant_name = \"x\"\n\(typos)\n}\n")
+        #expect(outcome.counts.errors == 300_000)
+        #expect(outcome.diagnostics.count == DiagnosticList.defaultCap + 1)
+        #expect(outcome.diagnostics.last?.message == "too many diagnostics: \(300_000 - DiagnosticList.defaultCap) more were omitted")
+    }
+
     @Test func fieldsNestedTooDeeplyAreRefused() {
         let path = (0...Schema.maxDepth + 10).map { "f\($0)" }.joined(separator: ".")
         let outcome = Compiler.run(CompileRequest(inputs: [SourceInput(path: "deep.tenant", contents: Array("tier deep {\n  \(path) = 1\n}\n".utf8))],
