@@ -27,7 +27,7 @@ public enum EvaluationLimits {
     public static let maxReferenceDepth = 400
     /// Most expressions one config's evaluation may evaluate (and list items its built-in
     /// functions and depth checks may look at): the shipped tiers use a few thousand.
-    public static let maxSteps = 20_000_000
+    public static let maxSteps = 10_000_000
     /// Most bytes one config's formulas may build, counted as the bytes of the strings they
     /// build plus `valueBytes` per list item and record entry.
     public static let maxAllocatedBytes = 256 << 20
