@@ -66,8 +66,10 @@ final class Evaluator {
     private var steps = 0
     private var allocated = 0
     private var budgetExhausted = false
-    /// The artifact's size as its fields are computed (hidden ones left out).
+    /// The artifact's size as its fields are computed (hidden ones left out), when
+    /// `countsOutput` (a build bounds artifacts; `check` renders none).
     private(set) var outputEstimate = OutputEstimate()
+    var countsOutput = false
     /// When set, every field a rule reads directly is recorded here.
     var readLog: [Int32]?
     private let stackGuard = StackGuard()
@@ -188,7 +190,7 @@ final class Evaluator {
             let v = try compute(slot)
             (memo + i).initialize(to: v)
             state[i] = .done
-            if let v, !schema.slots[i].isRecord { countOutput(slot, v) }
+            if countsOutput, let v, !schema.slots[i].isRecord { countOutput(slot, v) }
             return v
         } catch .pending {
             state[i] = .pending

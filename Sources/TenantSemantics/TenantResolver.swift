@@ -138,6 +138,7 @@ extension TierSet {
             dirty = d
         }
         let evaluator = Evaluator(schema: schema, defs: defs, subject: subject, baseline: baseline, dirty: dirty)
+        evaluator.countsOutput = artifact && maxArtifactBytes != nil
         let leaves = dirty?.fields ?? (0..<schema.count).map { Int32($0) }
         for s in leaves where !schema[s].isRecord { _ = try? evaluator.value(s) }
         if !afterSyntaxErrors {

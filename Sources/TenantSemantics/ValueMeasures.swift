@@ -41,6 +41,13 @@ struct ValueMeasures {
     private mutating func measure(_ items: [Value], limit: Int, keyBytes: Int = 0) -> ValueMeasure {
         var m = ValueMeasure(depth: 1, nodes: 1, bytes: EvaluationLimits.valueBytes &+ keyBytes)
         guard !items.isEmpty, limit > 0 else { return m }
+        // A short list of scalars (most lists a formula builds) is summed without a look-up.
+        if items.count < Self.smallestRemembered, let scalars = Self.scalarMeasure(items) {
+            visited &+= items.count
+            m.nodes &+= items.count
+            m.bytes &+= scalars
+            return m
+        }
         let address = items.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
         if let address, let known = known[address] { return known }
         var deepest = 0
@@ -59,6 +66,19 @@ struct ValueMeasures {
             kept.append(items)
         }
         return m
+    }
+
+    /// The bytes of `items` when none of them is a list or a record; nil otherwise.
+    private static func scalarMeasure(_ items: [Value]) -> Int? {
+        var bytes = 0
+        for item in items {
+            switch item {
+            case .list, .record: return nil
+            case .string(let s): bytes &+= s.utf8.count &+ EvaluationLimits.valueBytes
+            default: bytes &+= EvaluationLimits.valueBytes
+            }
+        }
+        return bytes
     }
 
     private static func saturatingSum(_ a: Int, _ b: Int) -> Int {
