@@ -65,7 +65,7 @@ final class Evaluator {
     /// Expressions evaluated and bytes built so far, against `EvaluationLimits`' budget.
     private var steps = 0
     private var allocated = 0
-    private var budgetExhausted = false
+    private var reportedBudget = false
     /// The artifact's size as its fields are computed (hidden ones left out), when
     /// `countsOutput` (a build bounds artifacts; `check` renders none).
     private(set) var outputEstimate = OutputEstimate()
@@ -140,8 +140,8 @@ final class Evaluator {
     }
 
     private func budgetExhausted(at span: Span) -> EvalFailure {
-        guard !budgetExhausted else { return .reported }
-        budgetExhausted = true
+        guard !reportedBudget else { return .reported }
+        reportedBudget = true
         let what = steps > EvaluationLimits.maxSteps ? "\(EvaluationLimits.maxSteps) steps"
                                                      : "\(EvaluationLimits.maxAllocatedBytes >> 20) MiB of values"
         diagnostics.append(.error(.evaluationBudget, "evaluating `\(subject.tenantID)` takes more than \(what)", at: span,
