@@ -565,8 +565,9 @@ final class Evaluator {
             var values: [Value] = []
             values.reserveCapacity(args.count)
             for a in args { values.append(try eval(a, frame: frame)) }
-            // Built-in functions walk their lists: each item is a step.
+            // Built-in functions walk their lists (each item is a step) and `len` its text.
             for case .list(let items) in values { try spend(steps: items.count, at: span) }
+            if f == .len, case .string(let s)? = values.first { try spend(steps: s.utf8.count, at: span) }
             let result: Value
             do { result = try Operators.call(f, values) } catch { throw fail(error, at: span) }
             if f == .keys { try spend(on: result, at: span) }
@@ -596,7 +597,11 @@ final class Evaluator {
         default:
             let a = try eval(l, frame: frame)
             let b = try eval(r, frame: frame)
-            if op == .equal || op == .notEqual || op == .contains { try refuseSecrets(op, a, b, span) }
+            if op == .equal || op == .notEqual || op == .contains {
+                try refuseSecrets(op, a, b, span)
+                // Comparing or searching text reads it: a byte is a step.
+                if case .string(let x) = a, case .string(let y) = b { try spend(steps: x.utf8.count &+ y.utf8.count, at: span) }
+            }
             let result: Value
             do { result = try Operators.binary(op, a, b) } catch { throw fail(error, at: span) }
             if op == .add { try spend(on: result, at: span) }

@@ -62,6 +62,19 @@ struct EvaluationBudgetTests {
         #expect(budget.allSatisfy { c.source($0.span) == "sum(l)" })
     }
 
+    @Test func searchingLongTextCountsItsBytes() {
+        // 1,000 searches of a 64 KiB string: 64 million bytes read, each a step.
+        var lines = ["tier text {", "  s0 = \"aaaaaaaaaaaaaaaa\""]
+        for i in 1...12 { lines.append("  s\(i) = \"${s\(i - 1)}${s\(i - 1)}\"") }
+        lines.append("  l = [" + Array(repeating: "1", count: 1_000).joined(separator: ", ") + "]")
+        lines.append("  found = [\"b\" in s12 for x in l]")
+        lines += ["}", "tenant t extends text {}"]
+        let c = compile(lines.joined(separator: "\n"))
+        let budget = c.all("E0408")
+        #expect(!budget.isEmpty, "\(summary(c.diagnostics))")
+        #expect(budget.allSatisfy { c.source($0.span) == "\"b\" in s12" })
+    }
+
     @Test func aListAtTheBoundFitsTheBudget() {
         // A comprehension over the longest list a formula may build.
         let items = (1...EvaluationLimits.maxListItems).map { _ in "1" }.joined(separator: ",")
