@@ -37,9 +37,15 @@ public struct EmitPlan: Sendable {
     /// Told an output directory's displayed path when another build of it holds its lock:
     /// this build then waits for that one to end.
     public var waiting: @Sendable (String) -> Void = { _ in }
+    /// `--max-artifact-size`: the largest artifact, by the estimate of its values (E0506 past it).
+    public var maxArtifactBytes: Int
+
+    /// The default of `maxArtifactBytes`: thousands of times any real tenant's artifact.
+    public static let defaultMaxArtifactBytes = 64 << 20
 
     public init(backends: [any Backend], output: OutputTarget, keepGoing: Bool = false, render: RenderOptions = RenderOptions(),
-                sortKeys: Bool = false) {
+                sortKeys: Bool = false, maxArtifactBytes: Int = EmitPlan.defaultMaxArtifactBytes) {
+        self.maxArtifactBytes = maxArtifactBytes
         self.backends = backends
         self.output = output
         self.keepGoing = keepGoing
@@ -169,12 +175,19 @@ public enum Compiler {
         seenInputs.reserveCapacity(inputs.count)
         pendingFiles.reserveCapacity(inputs.count)
         var bufferFailures: [IOFailure] = []
+        // One file reached by two paths (a symbolic link to it, a link to its directory) is read
+        // once, under the first path: twice, its tiers would be declared twice.
+        var seenFiles: Set<FileIdentity> = []
+        func isNewFile(_ path: String) -> Bool {
+            guard let id = FileSystem.identity(path) else { return true }
+            return seenFiles.insert(id).inserted
+        }
         for (abs, input) in inputs {
             if let failure = input.failure {
                 bufferFailures.append(failure)
                 continue
             }
-            guard seenInputs.insert(abs).inserted else { continue }
+            guard seenInputs.insert(abs).inserted, input.contents != nil || isNewFile(abs) else { continue }
             let tiersDir: String?
             if let explicitTiers {
                 tiersDir = explicitTiers
@@ -199,7 +212,7 @@ public enum Compiler {
         for (g, dir) in groups.enumerated() {
             guard let dir else { continue }
             do {
-                for path in try FileSystem.tenantFiles(in: dir) where !seenInputs.contains(path) {
+                for path in try FileSystem.tenantFiles(in: dir) where !seenInputs.contains(path) && isNewFile(path) {
                     pendingFiles.append((path, FileSystem.display(path, base: base), nil, false, g))
                 }
             } catch {
@@ -449,7 +462,7 @@ public enum Compiler {
             for (k, decl) in unit.declarations.enumerated() where decl.kind == .tenant && !losers.contains([i, k]) {
                 for env in envs {
                     var r = set.resolve(decl, environment: env, afterSyntaxErrors: broken, artifact: emit != nil || keep || key != nil,
-                                        artifactTree: walksArtifacts, secretSources: key != nil)
+                                        artifactTree: walksArtifacts, secretSources: key != nil, maxArtifactBytes: emit?.maxArtifactBytes)
                     if let key, !r.failed, let tenant = r.tenant, tenant.config.values.contains(where: \.containsSecret) {
                         let pass = SecretPass(key: key, replace: emit?.render.sensitive == .plain)
                         let (config, problems) = pass.run(tenant.config, tenant: tenant.id, sources: r.secretSources, fallback: decl.headerSpan)

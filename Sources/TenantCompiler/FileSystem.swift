@@ -29,6 +29,12 @@ public struct IOFailure: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// A file as the system knows it, whatever path reaches it.
+struct FileIdentity: Hashable {
+    var device: UInt64
+    var inode: UInt64
+}
+
 /// Small POSIX file helpers: the driver reads thousands of files and writes thousands of
 /// artifacts, so it avoids Foundation's bridging on that path.
 enum FileSystem {
@@ -60,6 +66,14 @@ enum FileSystem {
         case S_IFCHR, S_IFBLK: return "is a device, not a regular file"
         default: return "is not a regular file"
         }
+    }
+
+    /// The file `path` names (symbolic links followed), as device and inode: two paths to one
+    /// file have the same identity. Nil when it cannot be looked up (its read reports why).
+    static func identity(_ path: String) -> FileIdentity? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
     }
 
     static func readStandardInput(limit: Int = maxSourceBytes) throws(IOFailure) -> [UInt8] {

@@ -85,7 +85,10 @@ public struct TenantWorkspace: Sendable {
         do { tierFiles = try FileSystem.tenantFiles(in: tiersPath) } catch {
             throw UsageFailure("cannot list tiers in \(error.description)")
         }
+        // A file reached twice (a symbolic link beside it, or the tenant's own file) is read once.
+        var seenFiles: Set<FileIdentity> = Set([FileSystem.identity(absolute)].compactMap { $0 })
         for file in tierFiles where file != absolute {
+            if let id = FileSystem.identity(file), !seenFiles.insert(id).inserted { continue }
             let shown = FileSystem.display(file, base: base)
             do {
                 let unit = Parser.parse(sources.add(path: shown, bytes: try FileSystem.readFile(file)))

@@ -53,6 +53,9 @@ public struct Diagnostic: Hashable, Sendable {
     /// Ranges besides the primary one whose text the message quotes (the path before an
     /// unexpected token): when one lies in the value of a secret field, the message is not shown.
     public var quotes: [Span] = []
+    /// How many diagnostics this one counts for in the totals: more than 1 for a summary that
+    /// stands for the errors a phase counted past its bound without keeping them.
+    public var countsFor = 1
 
     public init(
         _ severity: Severity, _ code: DiagnosticCode, _ message: String,

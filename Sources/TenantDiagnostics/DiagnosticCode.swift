@@ -73,6 +73,7 @@ extension DiagnosticCode {
     public static let badCall = DiagnosticCode("E0405", "unknown function or wrong arguments")
     public static let evaluationLimit = DiagnosticCode("E0406", "evaluation limit exceeded")
     public static let noSuchMember = DiagnosticCode("E0407", "no such member")
+    public static let evaluationBudget = DiagnosticCode("E0408", "evaluation budget exhausted")
 
     // Files and output
     public static let unreadableFile = DiagnosticCode("E0501", "cannot read file")
@@ -80,6 +81,7 @@ extension DiagnosticCode {
     public static let unwritableOutput = DiagnosticCode("E0503", "cannot write output")
     public static let backendFailed = DiagnosticCode("E0504", "backend failed")
     public static let tooManyDiagnostics = DiagnosticCode("E0505", "too many diagnostics")
+    public static let artifactTooLarge = DiagnosticCode("E0506", "artifact too large")
 
     // Secrets
     public static let invalidSecret = DiagnosticCode("E0601", "malformed secret literal")

@@ -16,8 +16,8 @@ public struct DiagnosticCounts: Hashable, Sendable {
         self.init()
         for diagnostic in diagnostics {
             switch diagnostic.severity {
-            case .error: errors += 1
-            case .warning: warnings += 1
+            case .error: errors += diagnostic.countsFor
+            case .warning: warnings += diagnostic.countsFor
             case .note: break
             }
         }
@@ -33,8 +33,16 @@ public struct DiagnosticCounts: Hashable, Sendable {
 /// the same one twice); users and golden tests need one stable, duplicate-free order, and a
 /// broken file must not flood the terminal with thousands of follow-on errors.
 public struct DiagnosticList: Sendable {
-    /// Everything appended so far, in arrival order, duplicates included.
+    /// What was appended, in arrival order, duplicates included, up to `storageCap`.
     public private(set) var diagnostics: [Diagnostic] = []
+    /// Diagnostics past `storageCap`: counted (once each), not kept.
+    private var overflow = DiagnosticCounts()
+    private var overflowNotes = 0
+    private var overflowSeen: Set<Int> = []
+
+    /// Most diagnostics kept: far more than are shown, so that the ones shown are the first in
+    /// order among all of them in any real run; past it, a flood costs no memory but its count.
+    public static let storageCap = 10 * defaultCap
 
     /// The default for `finalized(sourceMap:cap:)`: large enough for any real mistake, small
     /// enough that a binary file fed in by accident stays readable.
@@ -43,24 +51,39 @@ public struct DiagnosticList: Sendable {
     public init() {}
 
     public init(_ diagnostics: some Sequence<Diagnostic>) {
-        self.diagnostics = Array(diagnostics)
+        append(contentsOf: diagnostics)
     }
 
     public mutating func append(_ diagnostic: Diagnostic) {
+        guard diagnostics.count < Self.storageCap else { return count(diagnostic) }
         diagnostics.append(diagnostic)
     }
 
     public mutating func append(contentsOf other: some Sequence<Diagnostic>) {
-        diagnostics.append(contentsOf: other)
+        for d in other { append(d) }
+    }
+
+    /// Counts a diagnostic past `storageCap` (duplicates are told apart by their hash).
+    private mutating func count(_ diagnostic: Diagnostic) {
+        guard overflowSeen.insert(diagnostic.hashValue).inserted else { return }
+        let one = DiagnosticCounts(counting: CollectionOfOne(diagnostic))
+        overflow.errors += one.errors
+        overflow.warnings += one.warnings
+        if diagnostic.severity == .note { overflowNotes += diagnostic.countsFor }
     }
 
     public var isEmpty: Bool { diagnostics.isEmpty }
 
     /// Whether any error was reported; cheap, for deciding whether to go on to the next phase.
-    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    public var hasErrors: Bool { overflow.errors > 0 || diagnostics.contains { $0.severity == .error } }
 
     /// Errors and warnings after removing duplicates and before any cap — the totals to report.
-    public var counts: DiagnosticCounts { DiagnosticCounts(counting: Self.unique(diagnostics)) }
+    public var counts: DiagnosticCounts {
+        var c = DiagnosticCounts(counting: Self.unique(diagnostics))
+        c.errors += overflow.errors
+        c.warnings += overflow.warnings
+        return c
+    }
 
     /// The diagnostics to show: sorted by (file path, start byte, end byte, severity, code,
     /// message) with span-less ones first, exact duplicates removed, and at most `cap` of them.
@@ -80,11 +103,14 @@ public struct DiagnosticList: Sendable {
         var sorted = keyed.map(\.diagnostic)
 
         let cap = max(0, cap)
-        guard sorted.count > cap else { return sorted }
-        let omitted = sorted[cap...]
-        let omittedCounts = DiagnosticCounts(counting: omitted)
-        let severity = omitted.lazy.map(\.severity).min() ?? .note
-        let total = omitted.count
+        let notKept = overflow.errors + overflow.warnings + overflowNotes
+        guard sorted.count > cap || notKept > 0 else { return sorted }
+        let omitted = sorted[min(cap, sorted.count)...]
+        var omittedCounts = DiagnosticCounts(counting: omitted)
+        omittedCounts.errors += overflow.errors
+        omittedCounts.warnings += overflow.warnings
+        let severity = overflow.errors > 0 ? .error : overflow.warnings > 0 ? .warning : omitted.lazy.map(\.severity).min() ?? .note
+        let total = omitted.reduce(0) { $0 + $1.countsFor } + notKept
         var breakdown: [String] = []
         if omittedCounts.errors > 0 { breakdown.append(plural(omittedCounts.errors, "error")) }
         if omittedCounts.warnings > 0 { breakdown.append(plural(omittedCounts.warnings, "warning")) }
@@ -99,7 +125,7 @@ public struct DiagnosticList: Sendable {
                 "omitted: " + breakdown.joined(separator: ", "),
             ]
         )
-        sorted.removeSubrange(cap...)
+        sorted.removeSubrange(min(cap, sorted.count)...)
         sorted.append(summary)
         return sorted
     }

@@ -144,7 +144,7 @@ struct HumanRenderer {
             }
             previous = lineIndex
 
-            let line = DisplayLine(file: file, lineIndex: lineIndex)
+            let line = DisplayLine(file: file, lineIndex: lineIndex, around: byLine[lineIndex]?.map { Int($0.span.start) }.min())
             var placed: [(start: Int, end: Int, mark: Mark)] = byLine[lineIndex]!.map { mark in  // iterating byLine's own keys
                 let start = line.column(ofByte: Int(mark.span.start))
                 // A span running past this line is underlined to the line's end.
@@ -194,9 +194,23 @@ struct DisplayLine {
     var width = 0
     /// File offset just past the line's content (before `\n` or `\r\n`).
     var contentEnd: Int
+    /// The line is longer than `longLine` bytes and only a window of it from after its start is read.
+    var startsInside = false
 
-    init(file: SourceFile, lineIndex: Int) {
-        let content = file.lineBytes(lineIndex)
+    /// Lines longer than this are read only around the marks: an excerpt shows about 120
+    /// columns, and reading a 16 MiB line for each of a thousand diagnostics would take minutes.
+    static let longLine = 8 << 10
+
+    init(file: SourceFile, lineIndex: Int, around: Int? = nil) {
+        var content = file.lineBytes(lineIndex)
+        if content.count > DisplayLine.longLine, let around {
+            var lower = max(content.startIndex, around - DisplayLine.longLine / 4)
+            // Start on a character, not inside one.
+            while lower < around, lower > content.startIndex, content[lower] & 0xC0 == 0x80 { lower += 1 }
+            let upper = min(content.endIndex, lower + DisplayLine.longLine / 2)
+            startsInside = lower > content.startIndex
+            content = content[lower..<upper]
+        }
         contentEnd = content.endIndex
         let hidden = file.sensitiveRanges.filter { $0.overlaps(content.startIndex..<max(content.startIndex, content.endIndex)) }
         var hiddenRange: Range<Int>?  // the one the previous character was in
@@ -304,7 +318,7 @@ struct DisplayLine {
             windowEnd = cell.column + cell.width
         }
         let actualStart = windowStart ?? start
-        let clippedLeft = actualStart > 0
+        let clippedLeft = actualStart > 0 || startsInside
         if clippedLeft { text = "…" + text }
         if windowEnd < width { text += "…" }
         return Excerpt(text: text, windowStart: actualStart, windowEnd: windowEnd, clippedLeft: clippedLeft)

@@ -45,9 +45,12 @@ final class Baseline: Sendable {
     let artifactKeys: [[String]]
     /// What backends wrote for the entries the tenants share with this baseline.
     let renderings = SharedRenderings()
+    /// The size of the tier's artifact: a tenant's is this plus that of the fields it computes.
+    let outputEstimate: OutputEstimate
 
     init(count: Int, values: [Value?], available: [Bool], recorder: DependencyRecorder, rules: [RuleRecord], inheritedRules: [Rule],
-         records: [Record?], artifactKeys: [[String]]) {
+         records: [Record?], artifactKeys: [[String]], outputEstimate: OutputEstimate) {
+        self.outputEstimate = outputEstimate
         self.inheritedRules = inheritedRules
         self.count = count
         self.values = values

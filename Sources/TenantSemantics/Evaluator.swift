@@ -33,6 +33,12 @@ enum LocalBinding {
     case slot(Int32, ordinal: Int)
 }
 
+/// A definition of a field below the top one, as `super` reads it.
+private struct LowerDefinition: Hashable {
+    var slot: Int32
+    var index: Int32
+}
+
 /// Evaluates one config: every field's final value, lazily and at most once, with late binding.
 final class Evaluator {
     let schema: Schema
@@ -52,6 +58,18 @@ final class Evaluator {
     /// Scratch bytes of the interpolations being evaluated, innermost last.
     private var text: [UInt8] = []
     private var reportedMissing: Set<Int32> = []
+    /// The sizes of the lists and records built so far, as trees (`nested`).
+    private var measures = ValueMeasures()
+    /// What `super` read: the value of each lower definition, evaluated once.
+    private var lowerValues: [LowerDefinition: Result<Value, EvalFailure>] = [:]
+    /// Expressions evaluated and bytes built so far, against `EvaluationLimits`' budget.
+    private var steps = 0
+    private var allocated = 0
+    private var reportedBudget = false
+    /// The artifact's size as its fields are computed (hidden ones left out), when
+    /// `countsOutput` (a build bounds artifacts; `check` renders none).
+    private(set) var outputEstimate = OutputEstimate()
+    var countsOutput = false
     /// When set, every field a rule reads directly is recorded here.
     var readLog: [Int32]?
     private let stackGuard = StackGuard()
@@ -94,6 +112,44 @@ final class Evaluator {
         s.withUTF8 { bytes in text.append(contentsOf: bytes) }
     }
 
+    /// Counts `count` steps; past the budget, reports the expression at `span` once and stops.
+    @inline(__always)
+    private func spend(steps count: Int, at span: Span) throws(EvalFailure) {
+        steps &+= count
+        if steps > EvaluationLimits.maxSteps { throw budgetExhausted(at: span) }
+    }
+
+    /// Counts `bytes` built; past the budget, reports the expression at `span` once and stops.
+    @inline(__always)
+    private func spend(bytes: Int, at span: Span) throws(EvalFailure) {
+        allocated &+= bytes
+        if allocated > EvaluationLimits.maxAllocatedBytes { throw budgetExhausted(at: span) }
+    }
+
+    /// Bytes a freshly built value counts for: its string's bytes, or one value per item.
+    @inline(__always)
+    private func spend(on v: Value, at span: Span) throws(EvalFailure) {
+        switch v {
+        case .string(let s): try spend(bytes: s.utf8.count, at: span)
+        case .list, .record:
+            let m = measure(v)
+            try spend(steps: m.visited, at: span)
+            try spend(bytes: m.measure.bytes, at: span)
+        default: break
+        }
+    }
+
+    private func budgetExhausted(at span: Span) -> EvalFailure {
+        guard !reportedBudget else { return .reported }
+        reportedBudget = true
+        let what = steps > EvaluationLimits.maxSteps ? "\(EvaluationLimits.maxSteps) steps"
+                                                     : "\(EvaluationLimits.maxAllocatedBytes >> 20) MiB of values"
+        diagnostics.append(.error(.evaluationBudget, "evaluating `\(subject.tenantID)` takes more than \(what)", at: span,
+                                  label: "the budget ran out here",
+                                  help: ["a formula does too much work, such as comprehensions nested in each other or a value repeated into itself"]))
+        return .reported
+    }
+
     private func fail(_ error: OperationError, at span: Span) -> EvalFailure {
         diagnostics.append(.error(error.code, error.message, at: span, help: error.help))
         return .reported
@@ -134,6 +190,7 @@ final class Evaluator {
             let v = try compute(slot)
             (memo + i).initialize(to: v)
             state[i] = .done
+            if countsOutput, let v, !schema.slots[i].isRecord { countOutput(slot, v) }
             return v
         } catch .pending {
             state[i] = .pending
@@ -142,6 +199,21 @@ final class Evaluator {
             state[i] = .failed
             throw .reported
         }
+    }
+
+    /// Adds a computed field to the artifact's estimate, unless the artifact does not show it.
+    private func countOutput(_ slot: Int32, _ v: Value) {
+        var s = slot
+        while s >= 0 {
+            if schema.slots[Int(s)].isHidden { return }
+            s = schema.slots[Int(s)].parent
+        }
+        let valueBytes: Int = switch v {
+        case .list, .record: measures.measure(v, depthLimit: EvaluationLimits.maxValueDepth).bytes
+        case .string(let text): text.utf8.count
+        default: 8
+        }
+        outputEstimate.add(slot, bytes: valueBytes &+ schema.slots[Int(slot)].name.utf8.count &+ OutputEstimate.entryOverhead)
     }
 
     private func compute(_ slot: Int32) throws(EvalFailure) -> Value? {
@@ -165,6 +237,9 @@ final class Evaluator {
         if top.isCheckedConstant, case .value(let e) = top.kind, let c = e.constantValue { return c }
         let v = try evaluateDefinition(slot, d.count - 1, top)
         if case .any = schema.slots[i].type { return v }
+        // Type checks walk the value's whole tree.
+        if case .list = v { try spend(steps: measure(v).measure.nodes, at: top.span) }
+        if case .record = v { try spend(steps: measure(v).measure.nodes, at: top.span) }
         if schema.slots[i].type.accepts(v) { return v }
         switch schema.slots[i].type.conform(v) {
         case .success(let cv): return cv
@@ -302,9 +377,19 @@ final class Evaluator {
         for s in fields where !schema[s].isRecord && !schema[s].isOptional && defs[Int(s)].isEmpty { _ = missing(s) }
     }
 
-    /// The value of the `index`-th definition of a field (`super` reads the one below).
+    /// The value of the `index`-th definition of a field (`super` reads the one below),
+    /// evaluated once however many times the layers above read it.
     private func evaluateDefinition(_ slot: Int32, _ index: Int) throws(EvalFailure) -> Value {
-        try evaluateDefinition(slot, index, defs[Int(slot)][index])
+        let key = LowerDefinition(slot: slot, index: Int32(truncatingIfNeeded: index))
+        if let known = lowerValues[key] { return try known.get() }
+        do {
+            let v = try evaluateDefinition(slot, index, defs[Int(slot)][index])
+            lowerValues[key] = .success(v)
+            return v
+        } catch {
+            lowerValues[key] = .failure(error)
+            throw error
+        }
     }
 
     /// `def` is the `index`-th definition, when the caller has it at hand already.
@@ -367,6 +452,8 @@ final class Evaluator {
     }
 
     func eval(_ e: BoundExpr, frame: Frame) throws(EvalFailure) -> Value {
+        steps &+= 1
+        if steps > EvaluationLimits.maxSteps { throw budgetExhausted(at: e.span) }
         switch e {
         case .constant(let v):
             return v
@@ -404,6 +491,7 @@ final class Evaluator {
                 diagnostics.append(.error(.notARecord, "`.*` needs a record, found \(describe(v))", at: span))
                 throw .reported
             }
+            try spend(bytes: r.count &* EvaluationLimits.valueBytes, at: span)
             return .list(r.values)
         case .builtin(let b, _):
             switch b {
@@ -442,6 +530,7 @@ final class Evaluator {
                 }
                 if text.count - start > EvaluationLimits.maxStringBytes { throw fail(Operators.stringTooLong(), at: span) }
             }
+            try spend(bytes: text.count - start, at: span)
             return .string(text.withUnsafeBufferPointer { String(concatenatedUTF8: UnsafeBufferPointer(rebasing: $0[start...])) })
         case .list(let items, let span):
             var out: [Value] = []
@@ -476,7 +565,13 @@ final class Evaluator {
             var values: [Value] = []
             values.reserveCapacity(args.count)
             for a in args { values.append(try eval(a, frame: frame)) }
-            do { return try Operators.call(f, values) } catch { throw fail(error, at: span) }
+            // Built-in functions walk their lists (each item is a step) and `len` its text.
+            for case .list(let items) in values { try spend(steps: items.count, at: span) }
+            if f == .len, case .string(let s)? = values.first { try spend(steps: s.utf8.count, at: span) }
+            let result: Value
+            do { result = try Operators.call(f, values) } catch { throw fail(error, at: span) }
+            if f == .keys { try spend(on: result, at: span) }
+            return result
         case .comprehension(let element, let source, let condition, let span):
             return try comprehension(element, source, condition, span, frame)
         case .invalid:
@@ -502,8 +597,35 @@ final class Evaluator {
         default:
             let a = try eval(l, frame: frame)
             let b = try eval(r, frame: frame)
-            do { return try Operators.binary(op, a, b) } catch { throw fail(error, at: span) }
+            if op == .equal || op == .notEqual || op == .contains {
+                try refuseSecrets(op, a, b, span)
+                // Comparing or searching text reads it: a byte is a step.
+                if case .string(let x) = a, case .string(let y) = b { try spend(steps: x.utf8.count &+ y.utf8.count, at: span) }
+            }
+            let result: Value
+            do { result = try Operators.binary(op, a, b) } catch { throw fail(error, at: span) }
+            if op == .add { try spend(on: result, at: span) }
+            return result
         }
+    }
+
+    /// `==`, `!=` and `in` on lists and records that hold a secret are refused like secrets
+    /// themselves (`api_key in [api_key]`); the look counts against the budget.
+    private func refuseSecrets(_ op: BinaryOperator, _ a: Value, _ b: Value, _ span: Span) throws(EvalFailure) {
+        func isCollection(_ v: Value) -> Bool {
+            switch v {
+            case .list, .record: true
+            default: false
+            }
+        }
+        if op == .contains { guard case .list = b else { return } } else if !isCollection(a) && !isCollection(b) { return }
+        do {
+            try Operators.refuseSecrets(in: a, steps: &steps, limit: EvaluationLimits.maxSteps)
+            try Operators.refuseSecrets(in: b, steps: &steps, limit: EvaluationLimits.maxSteps)
+        } catch {
+            throw fail(error, at: span)
+        }
+        if steps > EvaluationLimits.maxSteps { throw budgetExhausted(at: span) }
     }
 
     private func comprehension(_ element: BoundExpr, _ source: BoundExpr, _ condition: BoundExpr?, _ span: Span,
@@ -548,9 +670,22 @@ final class Evaluator {
 
     /// A freshly built list or record, refused when it nests too deep (deep values are freed,
     /// compared and rendered recursively).
+    ///
+    /// Its size counts as a tree: a list that holds another list ten times costs ten times that
+    /// list, as every later walk of it (type checks, comparisons, rendering) does.
     private func nested(_ v: Value, at span: Span) throws(EvalFailure) -> Value {
-        if Operators.nestsDeeper(v, than: EvaluationLimits.maxValueDepth) { throw fail(Operators.tooDeep(), at: span) }
+        let m = measure(v)
+        try spend(steps: m.visited, at: span)
+        if m.measure.depth > EvaluationLimits.maxValueDepth { throw fail(Operators.tooDeep(), at: span) }
+        try spend(bytes: m.measure.bytes, at: span)
         return v
+    }
+
+    /// `v`'s measure, and how many items were looked at to find it.
+    private func measure(_ v: Value) -> (measure: ValueMeasure, visited: Int) {
+        let before = measures.visited
+        let m = measures.measure(v, depthLimit: EvaluationLimits.maxValueDepth)
+        return (m, measures.visited &- before)
     }
 
     private func localPath(_ start: LocalBinding, _ names: [String], _ span: Span) throws(EvalFailure) -> Value {

@@ -64,7 +64,28 @@ struct LayerBuilder {
 
     private mutating func error(_ code: DiagnosticCode, _ message: String, _ span: Span, label: String = "",
                                 related: [DiagnosticLabel] = [], help: [String] = [], fixes: [FixIt] = []) {
+        guard keepsDiagnostics else { return countNotKept(1, at: span) }
         diagnostics.append(.error(code, message, at: span, label: label, related: related, help: help, fixes: fixes))
+    }
+
+    /// Most diagnostics one layer keeps: past them (a file of thousands of bad lines), errors
+    /// are only counted, in one summary, so that memory does not grow with them.
+    static let maxKeptDiagnostics = 1_000
+    /// Where the summary of the errors not kept is, once there is one.
+    private var notKeptSummary: Int?
+
+    private var keepsDiagnostics: Bool { diagnostics.count < LayerBuilder.maxKeptDiagnostics }
+
+    private mutating func countNotKept(_ count: Int, at span: Span) {
+        if let k = notKeptSummary {
+            diagnostics[k].countsFor += count
+            return
+        }
+        notKeptSummary = diagnostics.count
+        var summary = Diagnostic.error(.tooManyDiagnostics, "too many errors in \(origin.description): from here on they are counted, not shown",
+                                       at: span, label: "the first error not shown")
+        summary.countsFor = count
+        diagnostics.append(summary)
     }
 
     // MARK: - Entry point
@@ -227,6 +248,7 @@ struct LayerBuilder {
 
     private mutating func reportUnknown(_ n: Name, in parent: Int32, path: Path, index: Int, stmt: Statement) {
         let p = schema[parent]
+        guard keepsDiagnostics else { return countNotKept(1, at: n.span) }
         if !p.isRecord {
             error(.notARecord, "`\(p.path)` is a \(p.type.description), not a record, so it has no field `\(n.text)`", n.span)
             return
@@ -465,7 +487,11 @@ struct LayerBuilder {
     private mutating func bind(_ e: Expr) -> BoundExpr {
         var binder = Binder(schema: schema)
         let b = binder.bind(e)
-        diagnostics.append(contentsOf: binder.diagnostics)
+        if keepsDiagnostics {
+            diagnostics.append(contentsOf: binder.diagnostics)
+        } else if let first = binder.diagnostics.first?.span {
+            countNotKept(binder.diagnostics.count, at: first)
+        }
         return b
     }
 

@@ -25,6 +25,14 @@ public enum EvaluationLimits {
     public static let maxValueDepth = 128
     /// Deepest chain of references one value may follow (each reference is a few stack frames).
     public static let maxReferenceDepth = 400
+    /// Most expressions one config's evaluation may evaluate (and list items its built-in
+    /// functions and depth checks may look at): the shipped tiers use a few thousand.
+    public static let maxSteps = 10_000_000
+    /// Most bytes one config's formulas may build, counted as the bytes of the strings they
+    /// build plus `valueBytes` per list item and record entry.
+    public static let maxAllocatedBytes = 256 << 20
+    /// What one list item or record entry counts for in `maxAllocatedBytes`.
+    public static let valueBytes = MemoryLayout<Value>.stride
 }
 
 /// The semantics of the operators and built-in functions on values.
@@ -172,7 +180,10 @@ public enum Operators {
         case (.float(let x), .int(let y)): return try finite(x * Double(y))
         case (.float(let x), .float(let y)): return try finite(x * y)
         case (.percent, .percent), (.percent, .int), (.percent, .float):
-            guard let (n, d) = fraction(b) else { throw kindError("*", a, b) }
+            guard let (n, d) = fraction(b) else {
+                if case .float(let f) = b { return try scale(a, byDouble: f) }
+                throw kindError("*", a, b)
+            }
             return try scale(a, n, d)
         case (.int, .percent), (.float, .percent):
             guard let (n, d) = fraction(b) else { throw kindError("*", a, b) }
@@ -227,9 +238,17 @@ public enum Operators {
             guard let (n, _) = fraction(b), n > 0 else { throw kindError("/", a, b) }
             return .unlimited
         default:
-            if isQuantity(a) || { if case .percent = a { return true } else { return false } }(), let (n, d) = fraction(b) {
+            let scalable = isQuantity(a) || { if case .percent = a { return true } else { return false } }()
+            if scalable, let (n, d) = fraction(b) {
                 guard n != 0 else { throw Err(.divisionByZero, "division of \(a.sourceText) by zero") }
                 return try scale(a, d, n)
+            }
+            // A float too large or too small for an exact fraction (`1GiB / 1e-300`): the same
+            // overflow as `1GiB / 1e-10`, never a type error.
+            if scalable, case .float(let f) = b {
+                do { return try scale(a, byDouble: 1 / f) } catch {
+                    throw Err(.overflow, "\(a.sourceText) / \(formatFloat(f)) overflows 64 bits")
+                }
             }
             throw kindError("/", a, b)
         }
@@ -243,16 +262,6 @@ public enum Operators {
     private static func finite(_ d: Double) throws(OperationError) -> Value {
         guard d.isFinite else { throw Err(.overflow, "the result is not a finite number") }
         return .float(d)
-    }
-
-    /// True when `v` nests lists and records more than `limit` levels deep (stops looking there).
-    static func nestsDeeper(_ v: Value, than limit: Int) -> Bool {
-        guard limit >= 0 else { return true }
-        switch v {
-        case .list(let items): return items.contains { nestsDeeper($0, than: limit - 1) }
-        case .record(let r): return r.values.contains { nestsDeeper($0, than: limit - 1) }
-        default: return false
-        }
     }
 
     static func tooDeep() -> OperationError {
@@ -290,13 +299,31 @@ public enum Operators {
         case (.float(let x), .int(let y)): return x == Double(y)
         case (.unlimited, _), (_, .unlimited): return a == b
         case (.secret, _), (_, .secret):
-            throw Err(.operandTypes, "secrets cannot be compared", help: ["a rule must not reveal anything about a secret"])
+            throw secretsCompared()
         default:
             guard a.kindName == b.kindName else {
                 throw Err(.operandTypes, "cannot compare \(describe(a0)) with \(describe(b0)) using `==`",
                           help: ["both sides of `==` must have the same type"])
             }
             return a == b
+        }
+    }
+
+    static func secretsCompared() -> OperationError {
+        Err(.operandTypes, "secrets cannot be compared", help: ["a rule must not reveal anything about a secret"])
+    }
+
+    /// Refuses a list or record that holds a secret, for `==`, `!=` and `in`: comparing the
+    /// values around a secret would reveal it as surely as comparing the secret itself. Counts
+    /// the items it looks at in `steps` and stops looking once they pass `limit`.
+    static func refuseSecrets(in v: Value, steps: inout Int, limit: Int) throws(OperationError) {
+        steps &+= 1
+        guard steps <= limit else { return }
+        switch v {
+        case .secret: throw secretsCompared()
+        case .list(let items): for item in items { try refuseSecrets(in: item, steps: &steps, limit: limit) }
+        case .record(let r): for item in r.values { try refuseSecrets(in: item, steps: &steps, limit: limit) }
+        default: break
         }
     }
 

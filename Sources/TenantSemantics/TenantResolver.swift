@@ -46,17 +46,19 @@ extension TierSet {
     /// result stays `failed`.
     /// `artifactTree`: hand the config over as `tree`, to be walked, instead of building it as
     /// `tenant` (a build that only writes it needs no `Record` of it).
+    /// `maxArtifactBytes`: refuse (E0506) a config whose artifact would be larger, by the estimate
+    /// of its values, before anything renders it.
     public func resolve(_ decl: Declaration, environment: String? = nil, afterSyntaxErrors: Bool = false,
                         artifact: Bool = true, artifactTree: Bool = false, secretSources: Bool = false,
-                        evenIfFailing: Bool = false) -> TenantResult {
+                        evenIfFailing: Bool = false, maxArtifactBytes: Int? = nil) -> TenantResult {
         withStackSpace {
             resolveHere(decl, environment: environment, afterSyntaxErrors: afterSyntaxErrors, artifact: artifact, artifactTree: artifactTree,
-                        secretSources: secretSources, evenIfFailing: evenIfFailing)
+                        secretSources: secretSources, evenIfFailing: evenIfFailing, maxArtifactBytes: maxArtifactBytes)
         }
     }
 
     private func resolveHere(_ decl: Declaration, environment: String?, afterSyntaxErrors: Bool, artifact: Bool, artifactTree: Bool,
-                             secretSources: Bool, evenIfFailing: Bool) -> TenantResult {
+                             secretSources: Bool, evenIfFailing: Bool, maxArtifactBytes: Int?) -> TenantResult {
         let id = decl.name.text
         var diagnostics: [Diagnostic] = []
         if !isValidTenantID(id) {
@@ -136,6 +138,7 @@ extension TierSet {
             dirty = d
         }
         let evaluator = Evaluator(schema: schema, defs: defs, subject: subject, baseline: baseline, dirty: dirty)
+        evaluator.countsOutput = artifact && maxArtifactBytes != nil
         let leaves = dirty?.fields ?? (0..<schema.count).map { Int32($0) }
         for s in leaves where !schema[s].isRecord { _ = try? evaluator.value(s) }
         if !afterSyntaxErrors {
@@ -145,6 +148,12 @@ extension TierSet {
             evaluator.run(own.isEmpty ? inherited : inherited + own, upgradeHint: upgradeHint(from: tier, env: env), known: baseline?.rules ?? [])
         }
         diagnostics += evaluator.diagnostics
+        if artifact, let maxArtifactBytes {
+            let estimate = baseline.map { evaluator.outputEstimate.adding($0.outputEstimate) } ?? evaluator.outputEstimate
+            if estimate.bytes > maxArtifactBytes {
+                diagnostics.append(artifactTooLarge(id, estimate, limit: maxArtifactBytes, schema: schema, defs: defs, at: decl.headerSpan))
+            }
+        }
 
         // Every field is computed by now: building the artifact cannot fail any more.
         let failed = tier.hasErrors || afterSyntaxErrors || diagnostics.contains { $0.severity == .error }
@@ -167,6 +176,18 @@ extension TierSet {
             }
         }
         return result
+    }
+
+    private func artifactTooLarge(_ id: String, _ estimate: OutputEstimate, limit: Int, schema: Schema, defs: DefinitionTable,
+                                  at header: Span) -> Diagnostic {
+        let field = estimate.largest >= 0 ? schema[estimate.largest] : nil
+        let span = field.flatMap { _ in defs[Int(estimate.largest)].last?.span } ?? header
+        var related: [DiagnosticLabel] = []
+        if span != header { related.append(DiagnosticLabel(header, "the tenant")) }
+        return .error(.artifactTooLarge, "the artifact of `\(id)` would be about \(approximateSize(estimate.bytes)), more than the \(approximateSize(limit)) allowed",
+                      at: span, label: field.map { "`\($0.path)` alone is about \(approximateSize(estimate.largestBytes))" } ?? "",
+                      related: related,
+                      help: ["an artifact this large is a formula multiplying its output; if it is meant, raise the bound with `--max-artifact-size`"])
     }
 
     private func invalidTenantID(_ name: Name) -> Diagnostic {

@@ -66,37 +66,20 @@ public struct TierGraph: Sendable {
     }
 
     private mutating func computeChains() {
-        var reportedCycle: Set<Int> = []
+        let inCycle = reportCycles()
+        var reportedTooDeep: Set<Int> = []
         for i in tiers.indices {
             var chain: [Int] = []
-            var seen: Set<Int> = []
             var cur: Int? = i
             var broken = false
             while let c = cur {
-                if seen.contains(c) {
-                    // A cycle: report it once, at its first member in declaration order.
-                    let cycleStart = chain.firstIndex(of: c) ?? 0
-                    let members = Array(chain[cycleStart...])
-                    if let first = members.min(), reportedCycle.insert(first).inserted {
-                        let rotated = Array(members.drop { $0 != first } + members.prefix { $0 != first })
-                        let path = (rotated + [first]).map { "`\(tiers[$0].name)`" }.joined(separator: " extends ")
-                        let related = rotated.dropFirst().map {
-                            DiagnosticLabel(tiers[$0].declaration.parent?.span ?? tiers[$0].declaration.headerSpan,
-                                            "`\(tiers[$0].name)` extends `\(tiers[$0].declaration.parent?.text ?? "")`")
-                        }
-                        diagnostics.append(.error(.extendsCycle, "cycle in `extends`: \(path)",
-                                                  at: tiers[first].declaration.parent?.span ?? tiers[first].declaration.headerSpan,
-                                                  label: "`\(tiers[first].name)` extends `\(tiers[first].declaration.parent?.text ?? "")`",
-                                                  related: Array(related),
-                                                  help: ["one tier of the cycle must be a root tier or extend a tier outside it"]))
-                    }
-                    broken = true
+                if inCycle[c] {
+                    broken = true  // the cycle is reported once, by `reportCycles`
                     break
                 }
-                seen.insert(c)
                 chain.append(c)
                 if chain.count > TierGraph.maxChainLength {
-                    if reportedCycle.insert(-1 - i).inserted {
+                    if reportedTooDeep.insert(i).inserted {
                         diagnostics.append(.error(.chainTooDeep, "the `extends` chain of tier `\(tiers[i].name)` is longer than \(TierGraph.maxChainLength) tiers",
                                                   at: tiers[i].declaration.headerSpan))
                     }
@@ -111,6 +94,54 @@ public struct TierGraph: Sendable {
             }
             tiers[i].chain = broken ? [] : chain.reversed()
         }
+    }
+
+    /// Reports each `extends` cycle once, whatever its length, and returns which tiers are on one.
+    ///
+    /// Every tier has at most one parent, so following parents from each tier not yet seen finds
+    /// every cycle in one pass over the tiers.
+    private mutating func reportCycles() -> [Bool] {
+        enum Mark { case unseen, onPath, done }
+        var mark = [Mark](repeating: .unseen, count: tiers.count)
+        var inCycle = [Bool](repeating: false, count: tiers.count)
+        for i in tiers.indices where mark[i] == .unseen {
+            var path: [Int] = []
+            var cur: Int? = i
+            while let c = cur, mark[c] == .unseen {
+                mark[c] = .onPath
+                path.append(c)
+                cur = tiers[c].parent
+            }
+            if let c = cur, mark[c] == .onPath, let start = path.firstIndex(of: c) {
+                let members = Array(path[start...])
+                for m in members { inCycle[m] = true }
+                diagnostics.append(cycleDiagnostic(members))
+            }
+            for m in path { mark[m] = .done }
+        }
+        return inCycle
+    }
+
+    /// Longest cycle spelled out in full in a diagnostic; longer ones are elided in the middle.
+    private static let cycleMembersShown = 16
+
+    /// One cycle, at its first member in declaration order, from there round to it again.
+    private func cycleDiagnostic(_ members: [Int]) -> Diagnostic {
+        let first = members.min() ?? members[0]
+        let rotated = Array(members.drop { $0 != first } + members.prefix { $0 != first })
+        let names = (rotated + [first]).map { "`\(tiers[$0].name)`" }
+        let shown = TierGraph.cycleMembersShown
+        let path = names.count <= shown ? names.joined(separator: " extends ")
+            : (names.prefix(shown / 2) + ["… (\(names.count - shown) more)"] + names.suffix(shown / 2)).joined(separator: " extends ")
+        let related = rotated.dropFirst().prefix(shown).map {
+            DiagnosticLabel(tiers[$0].declaration.parent?.span ?? tiers[$0].declaration.headerSpan,
+                            "`\(tiers[$0].name)` extends `\(tiers[$0].declaration.parent?.text ?? "")`")
+        }
+        return .error(.extendsCycle, "cycle in `extends`: \(path)",
+                      at: tiers[first].declaration.parent?.span ?? tiers[first].declaration.headerSpan,
+                      label: "`\(tiers[first].name)` extends `\(tiers[first].declaration.parent?.text ?? "")`",
+                      related: Array(related),
+                      help: ["one tier of the cycle must be a root tier or extend a tier outside it"])
     }
 
     /// Tiers that extend `tier`, directly or not, nearest first (then by name).

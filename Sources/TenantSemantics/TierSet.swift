@@ -209,6 +209,7 @@ public final class TierSet: Sendable {
                                         headerSpan: layout.headerSpan, isTierSelfCheck: true, origin: .tier(layout.name))
         let recorder = DependencyRecorder(count: layout.schema.count)
         let evaluator = Evaluator(schema: layout.schema, defs: defs, subject: subject, recorder: recorder)
+        evaluator.countsOutput = true  // once per tier: its tenants' builds start from it
         for i in 0..<layout.schema.count where !layout.schema.slots[i].isRecord { _ = try? evaluator.value(Int32(i)) }
         let rules = (layout.rules + overlay.rules).filter { $0.environment == nil || $0.environment == env }
         let ruleRecords = evaluator.run(rules, upgradeHint: nil)
@@ -216,7 +217,7 @@ public final class TierSet: Sendable {
         let (values, available) = evaluator.snapshot()
         let baseline = Baseline(count: layout.schema.count, values: values, available: available, recorder: recorder,
                                 rules: ruleRecords, inheritedRules: rules, records: records,
-                                artifactKeys: evaluator.artifactKeys())
+                                artifactKeys: evaluator.artifactKeys(), outputEstimate: evaluator.outputEstimate)
         return (evaluator, baseline)
     }
 

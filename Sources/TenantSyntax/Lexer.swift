@@ -32,6 +32,12 @@ public struct Lexer {
         var inBody = true
     }
     private var strings: [StringContext] = []
+    /// Set when the file has given `maxErrors` errors: the rest of it is not read.
+    private var stopped = false
+
+    /// Most lexical errors one file reports before the lexer stops: past this many, the file is
+    /// not source text, and every further error would only cost memory.
+    public static let maxErrors = 1_000
 
     /// Largest source the lexer accepts: offsets are 32-bit, and no configuration is this big.
     public static let maxSourceBytes = 16 << 20
@@ -84,7 +90,30 @@ public struct Lexer {
     private func span(_ s: Int, _ e: Int) -> Span { Span(file: file.id, start: s, end: e) }
 
     private mutating func error(_ code: DiagnosticCode, _ message: String, _ s: Int, _ e: Int, label: String = "", help: [String] = []) {
+        guard !stopped else { return }
         diagnostics.append(.error(code, message, at: span(s, e), label: label, help: help))
+        if diagnostics.count >= Lexer.maxErrors {
+            stopped = true
+            diagnostics.append(.error(.tooManyDiagnostics, "too many errors in `\(file.path)`: the rest of the file is not read",
+                                      at: span(e, e), label: "reading stopped here",
+                                      help: ["this does not look like a .tenant file; check that the right file was passed"]))
+        }
+    }
+
+    /// How many times in a row the `len` bytes at `i` repeat, from `i` on (at least 1).
+    private func runLength(_ b: UnsafeBufferPointer<UInt8>, at i: Int, len: Int, limit: Int) -> Int {
+        var count = 1
+        var j = i + len
+        while j + len <= limit, (0..<len).allSatisfy({ b[j + $0] == b[i + $0] }) {
+            count += 1
+            j += len
+        }
+        return count
+    }
+
+    /// "unexpected NUL byte", or for a run of them "unexpected NUL byte, 4096 times in a row".
+    private static func repeated(_ what: String, _ count: Int) -> String {
+        count == 1 ? what : "\(what), \(count) times in a row"
     }
 
     private mutating func emit(_ kind: TokenKind, _ s: Int, _ e: Int, aux: UInt32 = 0) {
@@ -103,7 +132,7 @@ public struct Lexer {
         var i = 0
         if n >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { i = 3 }  // UTF-8 byte order mark
         validateUTF8(b)
-        while true {
+        while !stopped {
             if let top = strings.last, top.inBody {
                 i = scanStringBody(b, from: i)
                 continue
@@ -220,10 +249,11 @@ public struct Lexer {
         }
         if c >= 0x80, c < 0xC0 || !isValidSequence(b, i) {
             return i + 1  // already reported by the UTF-8 validation
-        } else {
-            error(.unexpectedCharacter, "unexpected \(what)", i, i + len)
         }
-        return i + len
+        // A run of the same character (a file of NUL bytes) is one error.
+        let count = runLength(b, at: i, len: len, limit: b.count)
+        error(.unexpectedCharacter, Self.repeated("unexpected \(what)", count), i, i + len * count)
+        return i + len * count
     }
 
     // MARK: - Trivia
@@ -441,8 +471,12 @@ public struct Lexer {
                 i = checkEscape(b, at: i, limit: limit)
                 continue
             } else if (c < 0x20 && c != 0x09 && !(c == 0x0D && ctx.multiline && i + 1 < limit && b[i + 1] == 0x0A)) || c == 0x7F {
-                error(.unexpectedCharacter, "control character U+\(hex(UInt32(c))) in a string literal", i, i + 1,
+                let count = c == 0x0D ? 1 : runLength(b, at: i, len: 1, limit: limit)
+                error(.unexpectedCharacter, Self.repeated("control character U+\(hex(UInt32(c))) in a string literal", count), i, i + count,
                       help: ["write it as an escape: `\\u{\(hex(UInt32(c)))}`"])
+                if stopped { break }
+                i += count
+                continue
             }
             i += 1
         }

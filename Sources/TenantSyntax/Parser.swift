@@ -23,6 +23,15 @@ public struct Parser {
     /// Where the lexer reported errors.
     private let lexErrorOffsets: [UInt32]
     private let stackGuard = StackGuard()
+    /// Set once the file has given `maxErrors` errors, or the lexer gave up on it.
+    private var stopped = false
+    private var reportedLongList = false
+
+    /// Most errors (lexical and syntactic) one file reports before the parser stops.
+    public static let maxErrors = 1_000
+    /// Most items a list literal may hold: the bound formulas have (a list literal longer than
+    /// this is refused where it is written, so that the file's memory stays bounded).
+    public static let maxListItems = 100_000
 
     /// Parses a whole file.
     /// `lexed`: the file's tokens when they are already made.
@@ -54,6 +63,7 @@ public struct Parser {
         self.tokens = lexed.tokens
         self.diagnostics = lexed.diagnostics
         lexErrorOffsets = lexed.diagnostics.compactMap { $0.span?.start }
+        stopped = lexed.diagnostics.count >= Lexer.maxErrors
         for d in lexed.docComments { docs[d.tokenIndex] = d.text }
     }
 
@@ -95,7 +105,7 @@ public struct Parser {
 
     private mutating func error(_ message: String, _ span: Span, code: DiagnosticCode = .syntax, label: String = "", help: [String] = [],
                                 quoting quoted: Span? = nil) {
-        if recovering { return }
+        if recovering || stopped { return }
         // The lexer already reported what broke this spot (a stray `@`, a bad escape): one diagnostic is enough.
         let from = pos > 0 ? tokens[pos - 1].end : 0
         if lexErrorOffsets.contains(where: { $0 >= from && $0 <= span.end }) {
@@ -105,6 +115,16 @@ public struct Parser {
         diagnostics.append(.error(code, message, at: span, label: label, help: help))
         if let quoted { diagnostics[diagnostics.count - 1].quotes = [quoted] }
         recovering = true
+        if diagnostics.count >= Parser.maxErrors { stop(at: span) }
+    }
+
+    /// Gives up on the rest of the file (one diagnostic): every loop ends at the end of file.
+    private mutating func stop(at span: Span) {
+        stopped = true
+        diagnostics.append(.error(.tooManyDiagnostics, "too many errors in `\(file.path)`: the rest of the file is not read",
+                                  at: Span(file: file.id, start: span.end, end: span.end), label: "reading stopped here",
+                                  help: ["this does not look like a .tenant file; check that the right file was passed"]))
+        pos = tokens.count - 1
     }
 
     private mutating func expect(_ kind: TokenKind, _ context: String) -> Token? {
@@ -331,7 +351,7 @@ public struct Parser {
     }
 
     private mutating func reportUnclosed(_ open: Token, before next: Span?) {
-        if !interrupted {
+        if !interrupted && !stopped {
             var related: [DiagnosticLabel] = []
             if let next { related.append(DiagnosticLabel(next, "a new declaration starts here")) }
             diagnostics.append(.error(.unclosedDelimiter, "unclosed `{`", at: span(open), label: "this `{` is never closed",
@@ -769,11 +789,19 @@ public struct Parser {
         items.append(first)
         while eat(.comma) {
             if peek.kind == .rbracket { break }
-            items.append(parseExpr())
+            let item = parseExpr()
+            // Past the bound, items are parsed (for their errors) but not kept.
+            if items.count < Parser.maxListItems {
+                items.append(item)
+            } else if !reportedLongList {
+                reportedLongList = true
+                diagnostics.append(.error(.inputTooLarge, "list literal longer than \(Parser.maxListItems) items", at: item.span,
+                                          label: "item \(Parser.maxListItems + 1)", help: ["values this large do not belong in a configuration"]))
+            }
         }
         if peek.kind != .rbracket {
             if peek.kind == .eof || peek.kind == .rbrace || peek.kind == .rparen || peek.newlineBefore {
-                if !recovering {
+                if !recovering && !stopped {
                     diagnostics.append(.error(.unclosedDelimiter, "unclosed `[`", at: span(open), label: "this `[` is never closed",
                                               related: [DiagnosticLabel(peekSpan, "expected `]` before \(peek.kind.display)")],
                                               help: ["close the list with `]`, or separate its items with `,`"]))
@@ -823,7 +851,7 @@ public struct Parser {
             while eat(.comma) || eat(.semicolon) {}
             if eat(.rbrace) { break }
             if peek.kind == .eof {
-                diagnostics.append(.error(.unclosedDelimiter, "unclosed `{`", at: span(open), label: "opened here"))
+                if !stopped { diagnostics.append(.error(.unclosedDelimiter, "unclosed `{`", at: span(open), label: "opened here")) }
                 recovering = true
                 break
             }

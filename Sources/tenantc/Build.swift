@@ -1,6 +1,7 @@
 import ArgumentParser
 import TenantBackends
 import TenantCompiler
+import TenantModel
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +12,7 @@ struct Build: ParsableCommand {
             Nothing is written when any tenant has errors, unless --keep-going. Unchanged artifacts are \
             not rewritten. Builds of one DIR take turns: a second one waits for the first. A backend NAME \
             that is not built in runs `tenantc-gen-NAME` from PATH with the resolved tenant as JSON on stdin, \
-            for at most --plugin-timeout seconds and 64 MiB of output per tenant.
+            for at most --plugin-timeout seconds and --max-artifact-size of output per tenant.
             """
     )
 
@@ -43,6 +44,9 @@ struct Build: ParsableCommand {
             help: ArgumentHelp("How long a plugin backend may run for one tenant before it is stopped (default: 60).", valueName: "seconds"))
     var pluginTimeout: Double = 60
 
+    @Option(name: .customLong("max-artifact-size"), help: ArgumentHelp("The largest artifact a tenant may have, estimated from its values before rendering: bytes, or a size such as 64MiB or 1GB (default: 64MiB).", valueName: "size"))
+    var maxArtifactSize: ArtifactSize = ArtifactSize(bytes: EmitPlan.defaultMaxArtifactBytes)
+
     /// The backends `--emit` names, in order, without repeats.
     private func backends() throws -> [any Backend] {
         var names: [String] = []
@@ -61,7 +65,7 @@ struct Build: ParsableCommand {
             if let b = BackendRegistry.backend(named: n) {
                 backends.append(b)
             } else if n.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x5F }) {
-                backends.append(ExternalBackend(name: n, timeout: .milliseconds(Int64(pluginTimeout * 1000))))
+                backends.append(ExternalBackend(name: n, timeout: .milliseconds(Int64(pluginTimeout * 1000)), maxOutputBytes: maxArtifactSize.bytes))
             } else {
                 throw ValidationError("--emit \(n): backend names are lower-case letters, digits, `-` and `_` (built in: \(BackendRegistry.names.joined(separator: ", ")))")
             }
@@ -91,7 +95,7 @@ struct Build: ParsableCommand {
         // The key is read when given, or when plain artifacts need it (then from the environment too).
         let key = sensitive == .plain ? try resolveKey(keyFile, required: true) : try keyFile.map { try loadKey($0) }
         var plan = EmitPlan(backends: backends, output: target, keepGoing: keepGoing, render: RenderOptions(units: units, sensitive: sensitive),
-                            sortKeys: sortKeys)
+                            sortKeys: sortKeys, maxArtifactBytes: maxArtifactSize.bytes)
         plan.waiting = { dir in writeAll(2, "tenantc: waiting for another build of \(dir)/ to finish\n") }
         var request = CompileRequest(inputs: options.files.map { SourceInput(path: $0) }, tiersDirectory: options.tiersDirectory,
                                      environments: options.environments, jobs: options.jobs, emit: plan)
@@ -108,4 +112,25 @@ struct Build: ParsableCommand {
 }
 
 extension UnitsMode: ExpressibleByArgument {}
+
+/// `--max-artifact-size`: a number of bytes, with an optional size unit (`64MiB`, `1GB`).
+struct ArtifactSize: ExpressibleByArgument {
+    let bytes: Int
+
+    init(bytes: Int) { self.bytes = bytes }
+
+    init?(argument: String) {
+        let digits = argument.prefix { $0.isASCII && $0.isNumber }
+        let unitName = argument.dropFirst(digits.count)
+        guard let n = Int(digits), n > 0 else { return nil }
+        var factor: Int64 = 1
+        if !unitName.isEmpty {
+            guard let unit = QuantityUnit.named(ArraySlice(unitName.utf8)), unit.kind == .size else { return nil }
+            factor = unit.factor
+        }
+        let (b, overflow) = n.multipliedReportingOverflow(by: Int(factor))
+        guard !overflow else { return nil }
+        bytes = b
+    }
+}
 extension SensitiveMode: ExpressibleByArgument {}

@@ -1,4 +1,5 @@
 import Foundation
+import TenantBackends
 import TenantCompiler
 import TenantDiagnostics
 import TenantSemantics
@@ -19,6 +20,23 @@ import Testing
         #expect(outcome.diagnostics.count == DiagnosticList.defaultCap + 1)
         #expect(outcome.diagnostics.last?.code == .tooManyDiagnostics)
         #expect(outcome.exitCode == 1)
+    }
+
+    @Test func aFileOfGarbageCostsABoundedNumberOfDiagnostics() {
+        let outcome = Self.check(String(repeating: "@ ", count: 1 << 20))
+        #expect(outcome.counts.errors == Lexer.maxErrors + 1)
+        #expect(outcome.diagnostics.count == DiagnosticList.defaultCap + 1)
+        #expect(Set(outcome.diagnostics.map(\.code)) == [.unexpectedCharacter, .tooManyDiagnostics])
+        let nul = Self.check(String(repeating: "\u{0}", count: 4 << 20))
+        #expect(nul.diagnostics.map(\.code) == [.unexpectedCharacter])
+    }
+
+    @Test func aTenantOfUnknownFieldsKeepsABoundedNumberOfDiagnostics() {
+        let typos = (0..<300_000).map { "  typo\($0) = 1" }.joined(separator: "\n")
+        let outcome = Self.check("tenant flood extends standard {\n  tenant_info.tenant_name = \"x\"\n\(typos)\n}\n")
+        #expect(outcome.counts.errors == 300_000)
+        #expect(outcome.diagnostics.count == DiagnosticList.defaultCap + 1)
+        #expect(outcome.diagnostics.last?.message == "too many diagnostics: \(300_000 - DiagnosticList.defaultCap) more were omitted")
     }
 
     @Test func fieldsNestedTooDeeplyAreRefused() {
@@ -65,5 +83,41 @@ import Testing
         let outcome = Compiler.run(CompileRequest(inputs: [SourceInput(path: "grow.tenant", contents: Array(lines.joined(separator: "\n").utf8))],
                                                   workingDirectory: repoRoot))
         #expect(outcome.diagnostics.contains { $0.code == .evaluationLimit && $0.message.contains("list longer than") })
+    }
+
+    /// A tier whose 2,000 fields each repeat one 1,000-byte string: about 2 MB of output.
+    static let fanOut: String = {
+        var lines = ["tier fan {", "  s = \"" + String(repeating: "x", count: 1_000) + "\""]
+        lines += (0..<2_000).map { "  f\($0) = s" }
+        lines += ["  big = [s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s]", "}", "tenant wide extends fan {}"]
+        return lines.joined(separator: "\n")
+    }()
+
+    static func build(_ source: String, maxArtifactBytes: Int, backend: any Backend) -> CompileOutcome {
+        Compiler.run(CompileRequest(inputs: [SourceInput(path: "fan.tenant", contents: Array(source.utf8))],
+                                    emit: EmitPlan(backends: [backend], output: .standardOutput, maxArtifactBytes: maxArtifactBytes),
+                                    workingDirectory: repoRoot))
+    }
+
+    @Test(arguments: [YAMLBackend() as any Backend, JSONBackend()])
+    func artifactsLargerThanTheBoundAreRefusedBeforeRendering(backend: any Backend) {
+        let outcome = Self.build(Self.fanOut, maxArtifactBytes: 1 << 20, backend: backend)
+        #expect(outcome.diagnostics.map(\.code) == [.artifactTooLarge])
+        let d = outcome.diagnostics.first
+        #expect(d?.message.hasPrefix("the artifact of `wide` would be about 2") == true, "\(d?.message ?? "")")
+        #expect(d?.message.hasSuffix("MiB, more than the 1 MiB allowed") == true)
+        #expect(d?.label == "`big` alone is about 20 KiB")
+        #expect(outcome.standardOutput.isEmpty)
+        #expect(outcome.exitCode == 1)
+    }
+
+    @Test func theEstimateIsCloseToTheRenderedSize() {
+        let outcome = Self.build(Self.fanOut, maxArtifactBytes: 64 << 20, backend: YAMLBackend())
+        #expect(outcome.diagnostics.isEmpty)
+        let rendered = outcome.standardOutput.count
+        #expect(rendered > 2_000_000)
+        // Just under the size rendered: refused; a little over it: accepted.
+        #expect(Self.build(Self.fanOut, maxArtifactBytes: rendered * 9 / 10, backend: YAMLBackend()).exitCode == 1)
+        #expect(Self.build(Self.fanOut, maxArtifactBytes: rendered * 11 / 10, backend: YAMLBackend()).exitCode == 0)
     }
 }

@@ -35,6 +35,26 @@ struct DiagnosticListTests {
         #expect(list.counts == DiagnosticCounts(errors: 2, warnings: 0))
     }
 
+    @Test func aFloodIsCountedInFullButKeptOnlyUpToTheStorageCap() {
+        var list = DiagnosticList()
+        let total = 3 * DiagnosticList.storageCap
+        for i in 0..<total { list.append(.error(.syntax, "e\(i)", at: nil)) }
+        list.append(.error(.syntax, "e\(total - 1)", at: nil))  // a duplicate past the cap counts once
+        #expect(list.diagnostics.count == DiagnosticList.storageCap)
+        #expect(list.counts == DiagnosticCounts(errors: total, warnings: 0))
+        #expect(list.hasErrors)
+        let shown = list.finalized(sourceMap: SourceMap())
+        #expect(shown.count == DiagnosticList.defaultCap + 1)
+        #expect(shown.last?.message == "too many diagnostics: \(total - DiagnosticList.defaultCap) more were omitted")
+    }
+
+    @Test func aSummaryCountsForTheDiagnosticsItStandsFor() {
+        var summary = Diagnostic.error(.tooManyDiagnostics, "counted, not shown", at: nil)
+        summary.countsFor = 500
+        let list = DiagnosticList([summary, .error(.syntax, "e", at: nil)])
+        #expect(list.counts == DiagnosticCounts(errors: 501, warnings: 0))
+    }
+
     @Test func countsAfterDedupeBeforeCap() {
         var list = DiagnosticList()
         for i in 0..<5 { list.append(.error(.syntax, "e\(i)", at: nil)) }

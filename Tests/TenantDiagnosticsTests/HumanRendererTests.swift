@@ -1,5 +1,5 @@
 import Testing
-import TenantDiagnostics
+@testable import TenantDiagnostics
 
 @Suite("Human renderer")
 struct HumanRendererTests {
@@ -257,6 +257,21 @@ struct HumanRendererTests {
             + "\n"
         #expect(f.human(d) == expected)
         #expect(shown.count == 120)
+    }
+
+    @Test func aHugeLineIsReadOnlyAroundTheSpan() {
+        // 4 MiB on one line, the span in the middle: the excerpt is the same as for a short line.
+        let half = String(repeating: "a", count: 2 << 20)
+        let f = Fixture()
+        let file = f.add("huge.tenant", half + "needle" + half + "\n")
+        let d = Diagnostic.error(.syntax, "found it", at: f.span("needle", in: file), label: "here")
+        let shown = "…" + String(repeating: "a", count: 56) + "needle" + String(repeating: "a", count: 56) + "…"
+        let rendered = f.human(d)
+        #expect(rendered.contains(" 1 | " + shown + "\n"), "\(rendered.prefix(400))")
+        #expect(rendered.contains("   | " + String(repeating: " ", count: 57) + "^^^^^^ here\n"))
+        #expect(rendered.utf8.count < 1_000)
+        let line = DisplayLine(file: file, lineIndex: 0, around: 2 << 20)
+        #expect(line.cells.count <= DisplayLine.longLine / 2)
     }
 
     @Test func longLineClippedOnOneSideOnly() {

@@ -114,6 +114,16 @@ struct OperatorTests {
         #expect(ds2.contains { $0.code.id == "E0402" })
     }
 
+    @Test func aQuantityDividedByAnyFloatTooSmallOverflows() {
+        // One rule whether or not the float has an exact fraction.
+        #expect(failure("1GiB / 1e-10").contains { $0.code.id == "E0402" })
+        #expect(failure("1GiB / 1e-300").contains { $0.code.id == "E0402" })
+        #expect(failure("1GiB / 1e-300").allSatisfy { $0.code.id != "E0404" })
+        #expect(failure("50% * 1e300").contains { $0.code.id == "E0402" })
+        #expect(evaluate("1GiB / 1e300").value == size(0))
+        #expect(evaluate("1GiB * 1e-300").value == size(0))
+    }
+
     @Test func divisionByZero() {
         #expect(failure("1 / 0").first { $0.code.id == "E0403" }?.message == "division of 1 by zero")
         #expect(failure("1.5 / 0").contains { $0.code.id == "E0403" })

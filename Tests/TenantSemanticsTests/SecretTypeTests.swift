@@ -94,6 +94,21 @@ import TenantModel
         #expect(!c.diagnostics.contains { $0.message.contains(Self.token) || $0.message.contains(other) })
     }
 
+    @Test(arguments: ["db.password in [db.password]", "[db.password] == [db.password]", "[db.password] != [1]",
+                      "({ p = db.password }) == ({ p = db.password })", "[[db.password]] == [[db.password]]"])
+    func listsAndRecordsHoldingASecretCannotBeCompared(condition: String) {
+        let c = compile(Self.tier("db { password: secret = secret(\"\(Self.token)\") }\n  check \(condition) else \"x\"")
+                        + "tenant acme extends base {}\n")
+        #expect(c.all("E0404").contains { $0.message == "secrets cannot be compared" }, "\(summary(c.diagnostics))")
+        #expect(!c.diagnostics.contains { $0.message.contains(Self.token) })
+    }
+
+    @Test func aRecordHoldingASecretStillAnswersKeyMembership() {
+        let c = compile(Self.tier("db { password: secret = secret(\"\(Self.token)\") }\n  check \"password\" in db else \"x\"")
+                        + "tenant acme extends base {}\n")
+        #expect(c.diagnostics.isEmpty, "\(summary(c.diagnostics))")
+    }
+
     @Test func aSecretShowsAsSecretInOtherMessages() {
         // A secret where an int belongs: the message names the kind, never the token.
         let c = compile(Self.tier("port: int = 5432") + "tenant acme extends base {\n  port = secret(\"\(Self.token)\")\n}\n")

@@ -136,6 +136,20 @@ struct TierChainTests {
         #expect(c.tenant == nil)
     }
 
+    @Test func aLongCycleIsReportedOnceAsACycle() {
+        // 5,000 tiers, each extending the next, the last the first: longer than any chain bound.
+        var source = ""
+        for i in 0..<5_000 { source += "tier t\(i) extends t\((i + 1) % 5_000) { }\n" }
+        source += "tenant leaf extends t0 {}\n"
+        let c = compile(source)
+        #expect(c.tierDiagnostics.map(\.code.id) == ["E0204"], "\(summary(Array(c.diagnostics.prefix(3))))")
+        let d = c.tierDiagnostics.first
+        #expect(d?.message.hasPrefix("cycle in `extends`: `t0` extends `t1` extends") == true)
+        #expect(d?.message.contains("(4985 more)") == true)
+        #expect((d?.related.count ?? 0) <= 16)
+        #expect(c.tenant == nil)
+    }
+
     @Test func selfExtension() {
         let c = compile("tier a extends a { x = 1 }")
         #expect(c.first("E0204")?.message == "cycle in `extends`: `a` extends `a`")
