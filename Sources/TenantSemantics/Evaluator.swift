@@ -55,6 +55,9 @@ final class Evaluator {
     /// Slots being evaluated, innermost last: for cycle reports.
     private var stack: [Int32] = []
     private var locals: [LocalBinding] = []
+    /// Where the comprehension variables of the definition being evaluated start in `locals`:
+    /// a field read from inside a comprehension must not see that comprehension's variables.
+    private var localsBase = 0
     /// Scratch bytes of the interpolations being evaluated, innermost last.
     private var text: [UInt8] = []
     private var reportedMissing: Set<Int32> = []
@@ -394,6 +397,9 @@ final class Evaluator {
 
     /// `def` is the `index`-th definition, when the caller has it at hand already.
     private func evaluateDefinition(_ slot: Int32, _ index: Int, _ def: Definition) throws(EvalFailure) -> Value {
+        let outerBase = localsBase
+        localsBase = locals.count
+        defer { localsBase = outerBase }
         switch def.kind {
         case .value(let expr):
             if let c = expr.constantValue { return c }
@@ -467,14 +473,14 @@ final class Evaluator {
             }
             return .list(out)
         case .local(let i, _):
-            switch locals[i] {
+            switch locals[localsBase + i] {
             case .value(let v): return v
             case .slot(let s, _): return try value(s) ?? .record(Record())
             }
         case .localPath(let i, let names, let span):
-            return try localPath(locals[i], names, span)
+            return try localPath(locals[localsBase + i], names, span)
         case .localSlotPath(let i, let names, let targets, let span):
-            if case .slot(_, let k) = locals[i], k < targets.count {
+            if case .slot(_, let k) = locals[localsBase + i], k < targets.count {
                 let target = targets[k]
                 if target >= 0 {
                     if !schema.slots[Int(target)].isRecord { return try read(target, at: span) }
@@ -482,7 +488,7 @@ final class Evaluator {
                     return try value(target) ?? .record(Record())
                 }
             }
-            return try localPath(locals[i], names, span)
+            return try localPath(locals[localsBase + i], names, span)
         case .member(let base, let name, let span):
             return try member(try eval(base, frame: frame), name, span)
         case .children(let base, let span):

@@ -291,8 +291,9 @@ public enum Operators {
         }
     }
 
-    /// Equality as `==` sees it: quantities by amount, ints and floats numerically.
-    public static func equal(_ a0: Value, _ b0: Value) throws(OperationError) -> Bool {
+    /// Equality as `==` sees it: quantities by amount, ints and floats numerically. `symbol` is
+    /// the operator errors name (`!=` asks the same question).
+    public static func equal(_ a0: Value, _ b0: Value, as symbol: String = "==") throws(OperationError) -> Bool {
         let (a, b) = unifyZero(a0, b0)
         switch (a, b) {
         case (.int(let x), .float(let y)): return Double(x) == y
@@ -302,8 +303,8 @@ public enum Operators {
             throw secretsCompared()
         default:
             guard a.kindName == b.kindName else {
-                throw Err(.operandTypes, "cannot compare \(describe(a0)) with \(describe(b0)) using `==`",
-                          help: ["both sides of `==` must have the same type"])
+                throw Err(.operandTypes, "cannot compare \(describe(a0)) with \(describe(b0)) using `\(symbol)`",
+                          help: ["both sides of `\(symbol)` must have the same type"])
             }
             return a == b
         }
@@ -427,7 +428,7 @@ public enum Operators {
         case .multiply: return try multiply(a, b)
         case .divide: return try divide(a, b)
         case .equal: return .bool(try equal(a, b))
-        case .notEqual: return .bool(!(try equal(a, b)))
+        case .notEqual: return .bool(!(try equal(a, b, as: "!=")))
         case .less, .lessEqual, .greater, .greaterEqual: return .bool(try compare(op, a, b))
         case .contains: return .bool(try contains(a, b))
         case .and, .or, .implies:

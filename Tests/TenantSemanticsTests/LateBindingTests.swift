@@ -213,4 +213,27 @@ struct LateBindingTests {
         // `super` is the formula below, evaluated with the tenant's final values.
         #expect(c["db.cpu"] == cpu(3000))
     }
+
+    // A field evaluated from inside another field's comprehension sees its own variables only.
+    @Test func aFieldReadInsideAComprehensionDoesNotSeeItsVariables() {
+        let c = compile("""
+        tier base {
+          names = [m for m in ["a"] if len(_a) > 0]
+          _a = [y for y in [1, 2] if y != 0]
+        }
+        tenant t extends base {}
+        """)
+        #expect(c.diagnostics.isEmpty, "\(summary(c.diagnostics))")
+        #expect(c["names"] == .list([.string("a")]))
+    }
+
+    @Test func superReadInsideAComprehensionDoesNotSeeItsVariables() {
+        let c = compile("""
+        tier base { v = [y * 2 for y in [1, 2]] }
+        tier big extends base { v = [len(super) for z in ["q"]] }
+        tenant t extends big {}
+        """)
+        #expect(c.diagnostics.isEmpty, "\(summary(c.diagnostics))")
+        #expect(c["v"] == .list([.int(2)]))
+    }
 }

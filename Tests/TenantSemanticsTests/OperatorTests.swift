@@ -124,6 +124,11 @@ struct OperatorTests {
         #expect(evaluate("1GiB * 1e-300").value == size(0))
     }
 
+    @Test func aComparisonOfTwoKindsNamesItsOwnOperator() {
+        #expect(failure("\"a\" != 0").first { $0.code.id == "E0404" }?.message == "cannot compare string \"a\" with int 0 using `!=`")
+        #expect(failure("\"a\" == 0").first { $0.code.id == "E0404" }?.message == "cannot compare string \"a\" with int 0 using `==`")
+    }
+
     @Test func divisionByZero() {
         #expect(failure("1 / 0").first { $0.code.id == "E0403" }?.message == "division of 1 by zero")
         #expect(failure("1.5 / 0").contains { $0.code.id == "E0403" })
