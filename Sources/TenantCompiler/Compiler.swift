@@ -459,10 +459,12 @@ public enum Compiler {
             result.diagnostics = unit.diagnostics
             let broken = unit.diagnostics.contains { $0.severity == .error }
             let set = own[f.group]
+            let stepBudget = SharedStepBudget(sourceBytes: unit.file.bytes.count)
             for (k, decl) in unit.declarations.enumerated() where decl.kind == .tenant && !losers.contains([i, k]) {
                 for env in envs {
                     var r = set.resolve(decl, environment: env, afterSyntaxErrors: broken, artifact: emit != nil || keep || key != nil,
-                                        artifactTree: walksArtifacts, secretSources: key != nil, maxArtifactBytes: emit?.maxArtifactBytes)
+                                        artifactTree: walksArtifacts, secretSources: key != nil, maxArtifactBytes: emit?.maxArtifactBytes,
+                                        stepBudget: stepBudget)
                     if let key, !r.failed, let tenant = r.tenant, tenant.config.values.contains(where: \.containsSecret) {
                         let pass = SecretPass(key: key, replace: emit?.render.sensitive == .plain)
                         let (config, problems) = pass.run(tenant.config, tenant: tenant.id, sources: r.secretSources, fallback: decl.headerSpan)

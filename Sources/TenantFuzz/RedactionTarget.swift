@@ -10,6 +10,7 @@
 // output come from the planted value.
 import Foundation
 import TenantDiagnostics
+import TenantSemantics
 
 enum Redaction {
     static let marker = "zq7Pw3nKx9Lm2Vb"
@@ -49,6 +50,7 @@ private func renderedDiagnostics(_ bytes: [UInt8], _ position: Int, _ marker: St
     guard let unit = shipped.parse(TenantBody.wrap(bytes, after: Redaction.planted(position, marker))) else { return nil }
     let resolved = ResolvedBuffer(unit, shipped.tiers, artifact: false)
     let diagnostics = resolved.diagnostics.finalized(sourceMap: shipped.sources)
+    markSecretValues(shownBy: diagnostics, sources: shipped.sources, tiers: [shipped.tiers])
     let counts = resolved.diagnostics.counts
     return DiagnosticFormat.allCases.map { format in
         render(diagnostics, as: format, sourceMap: shipped.sources, style: .plain, counts: counts, toolVersion: "fuzz")

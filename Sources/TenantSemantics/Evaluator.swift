@@ -68,6 +68,11 @@ final class Evaluator {
     /// Expressions evaluated and bytes built so far, against `EvaluationLimits`' budget.
     private var steps = 0
     private var allocated = 0
+    /// The budget this config shares with the other configs of its file, if any; its steps are
+    /// taken from it when the evaluator ends.
+    private let shared: SharedStepBudget?
+    /// `EvaluationLimits.maxSteps`, or less when the shared budget has less left.
+    private let stepLimit: Int
     private var reportedBudget = false
     /// The artifact's size as its fields are computed (hidden ones left out), when
     /// `countsOutput` (a build bounds artifacts; `check` renders none).
@@ -84,8 +89,10 @@ final class Evaluator {
     let subtreeDirty: [Bool]
 
     init(schema: Schema, defs: DefinitionTable, subject: EvaluationSubject, recorder: DependencyRecorder? = nil,
-         baseline: Baseline? = nil, dirty: DirtySet? = nil) {
+         baseline: Baseline? = nil, dirty: DirtySet? = nil, shared: SharedStepBudget? = nil) {
         self.schema = schema
+        self.shared = shared
+        stepLimit = min(EvaluationLimits.maxSteps, shared?.left ?? .max)
         self.defs = defs
         self.subject = subject
         self.recorder = recorder
@@ -98,6 +105,7 @@ final class Evaluator {
     }
 
     deinit {
+        shared?.take(steps)
         // Only computed entries were initialised: a tenant computes a few dozen of its tier's
         // hundreds of fields.
         for i in 0..<state.count where state[i] == .done { (memo + i).deinitialize(count: 1) }
@@ -119,7 +127,7 @@ final class Evaluator {
     @inline(__always)
     private func spend(steps count: Int, at span: Span) throws(EvalFailure) {
         steps &+= count
-        if steps > EvaluationLimits.maxSteps { throw budgetExhausted(at: span) }
+        if steps > stepLimit { throw budgetExhausted(at: span) }
     }
 
     /// Counts `bytes` built; past the budget, reports the expression at `span` once and stops.
@@ -145,8 +153,13 @@ final class Evaluator {
     private func budgetExhausted(at span: Span) -> EvalFailure {
         guard !reportedBudget else { return .reported }
         reportedBudget = true
-        let what = steps > EvaluationLimits.maxSteps ? "\(EvaluationLimits.maxSteps) steps"
-                                                     : "\(EvaluationLimits.maxAllocatedBytes >> 20) MiB of values"
+        let what = if steps <= stepLimit {
+            "\(EvaluationLimits.maxAllocatedBytes >> 20) MiB of values"
+        } else if stepLimit < EvaluationLimits.maxSteps {
+            "the \(stepLimit) steps left of what its file's configs share"
+        } else {
+            "\(EvaluationLimits.maxSteps) steps"
+        }
         diagnostics.append(.error(.evaluationBudget, "evaluating `\(subject.tenantID)` takes more than \(what)", at: span,
                                   label: "the budget ran out here",
                                   help: ["a formula does too much work, such as comprehensions nested in each other or a value repeated into itself"]))
@@ -459,7 +472,7 @@ final class Evaluator {
 
     func eval(_ e: BoundExpr, frame: Frame) throws(EvalFailure) -> Value {
         steps &+= 1
-        if steps > EvaluationLimits.maxSteps { throw budgetExhausted(at: e.span) }
+        if steps > stepLimit { throw budgetExhausted(at: e.span) }
         switch e {
         case .constant(let v):
             return v
@@ -626,12 +639,12 @@ final class Evaluator {
         }
         if op == .contains { guard case .list = b else { return } } else if !isCollection(a) && !isCollection(b) { return }
         do {
-            try Operators.refuseSecrets(in: a, steps: &steps, limit: EvaluationLimits.maxSteps)
-            try Operators.refuseSecrets(in: b, steps: &steps, limit: EvaluationLimits.maxSteps)
+            try Operators.refuseSecrets(in: a, steps: &steps, limit: stepLimit)
+            try Operators.refuseSecrets(in: b, steps: &steps, limit: stepLimit)
         } catch {
             throw fail(error, at: span)
         }
-        if steps > EvaluationLimits.maxSteps { throw budgetExhausted(at: span) }
+        if steps > stepLimit { throw budgetExhausted(at: span) }
     }
 
     private func comprehension(_ element: BoundExpr, _ source: BoundExpr, _ condition: BoundExpr?, _ span: Span,

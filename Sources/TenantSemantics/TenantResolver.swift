@@ -50,15 +50,15 @@ extension TierSet {
     /// of its values, before anything renders it.
     public func resolve(_ decl: Declaration, environment: String? = nil, afterSyntaxErrors: Bool = false,
                         artifact: Bool = true, artifactTree: Bool = false, secretSources: Bool = false,
-                        evenIfFailing: Bool = false, maxArtifactBytes: Int? = nil) -> TenantResult {
+                        evenIfFailing: Bool = false, maxArtifactBytes: Int? = nil, stepBudget: SharedStepBudget? = nil) -> TenantResult {
         withStackSpace {
             resolveHere(decl, environment: environment, afterSyntaxErrors: afterSyntaxErrors, artifact: artifact, artifactTree: artifactTree,
-                        secretSources: secretSources, evenIfFailing: evenIfFailing, maxArtifactBytes: maxArtifactBytes)
+                        secretSources: secretSources, evenIfFailing: evenIfFailing, maxArtifactBytes: maxArtifactBytes, stepBudget: stepBudget)
         }
     }
 
     private func resolveHere(_ decl: Declaration, environment: String?, afterSyntaxErrors: Bool, artifact: Bool, artifactTree: Bool,
-                             secretSources: Bool, evenIfFailing: Bool, maxArtifactBytes: Int?) -> TenantResult {
+                             secretSources: Bool, evenIfFailing: Bool, maxArtifactBytes: Int?, stepBudget: SharedStepBudget?) -> TenantResult {
         let id = decl.name.text
         var diagnostics: [Diagnostic] = []
         if !isValidTenantID(id) {
@@ -102,7 +102,8 @@ extension TierSet {
                 env = s
             } else {
                 let probe = Evaluator(schema: schema, defs: defs, subject: EvaluationSubject(
-                    tenantID: id, tierName: tier.name, environment: env, headerSpan: decl.headerSpan, isTierSelfCheck: false, origin: origin))
+                    tenantID: id, tierName: tier.name, environment: env, headerSpan: decl.headerSpan, isTierSelfCheck: false, origin: origin),
+                                      shared: stepBudget)
                 if case .string(let s)? = try? probe.value(envSlot) { env = s }
             }
         }
@@ -137,7 +138,7 @@ extension TierSet {
             d.propagate(baseline)
             dirty = d
         }
-        let evaluator = Evaluator(schema: schema, defs: defs, subject: subject, baseline: baseline, dirty: dirty)
+        let evaluator = Evaluator(schema: schema, defs: defs, subject: subject, baseline: baseline, dirty: dirty, shared: stepBudget)
         evaluator.countsOutput = artifact && maxArtifactBytes != nil
         let leaves = dirty?.fields ?? (0..<schema.count).map { Int32($0) }
         for s in leaves where !schema[s].isRecord { _ = try? evaluator.value(s) }

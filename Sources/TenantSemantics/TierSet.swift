@@ -160,12 +160,13 @@ public final class TierSet: Sendable {
         // Tier self-checks: every tier, every environment, as if a tenant set nothing.
         var locked = [[String: [Int32: Value]]](repeating: [:], count: layouts.count)
         var baselines = [[String: Baseline]](repeating: [:], count: layouts.count)
+        let budget = SharedStepBudget(filesOf: declarations, sources: sources)
         for case let layout? in layouts where !layout.hasErrors {
             // A rule that fails in several environments is reported once, naming them all.
             var failures: [Diagnostic] = []
             var environmentsOf: [Diagnostic: [String]] = [:]
             for env in layout.checkedEnvironments {
-                let (evaluator, baseline) = TierSet.evaluate(layout: layout, env: env, sources: sources)
+                let (evaluator, baseline) = TierSet.evaluate(layout: layout, env: env, sources: sources, budget: budget)
                 baselines[layout.index][env] = baseline
                 for d in evaluator.diagnostics {
                     if environmentsOf[d] == nil { failures.append(d) }
@@ -201,14 +202,14 @@ public final class TierSet: Sendable {
     }
 
     /// The self-check of a tier in one environment, which is also the baseline its tenants reuse.
-    private static func evaluate(layout: TierLayout, env: String, sources: SourceMap) -> (Evaluator, Baseline) {
+    private static func evaluate(layout: TierLayout, env: String, sources: SourceMap, budget: SharedStepBudget) -> (Evaluator, Baseline) {
         var defs = DefinitionTable(base: layout.defs, count: layout.schema.count)
         let overlay = layout.overlays[env] ?? Overlay()
         defs.execute(overlay.ops, schema: layout.schema)
         let subject = EvaluationSubject(tenantID: layout.name, tierName: layout.name, environment: env,
                                         headerSpan: layout.headerSpan, isTierSelfCheck: true, origin: .tier(layout.name))
         let recorder = DependencyRecorder(count: layout.schema.count)
-        let evaluator = Evaluator(schema: layout.schema, defs: defs, subject: subject, recorder: recorder)
+        let evaluator = Evaluator(schema: layout.schema, defs: defs, subject: subject, recorder: recorder, shared: budget)
         evaluator.countsOutput = true  // once per tier: its tenants' builds start from it
         for i in 0..<layout.schema.count where !layout.schema.slots[i].isRecord { _ = try? evaluator.value(Int32(i)) }
         let rules = (layout.rules + overlay.rules).filter { $0.environment == nil || $0.environment == env }

@@ -96,4 +96,27 @@ struct LayerFloodTests {
         #expect(DiagnosticCounts(counting: ds).errors == 200_000)
         #expect(ds.dropLast().allSatisfy { $0.code.id == "E0301" })
     }
+
+    /// The tenants of one file share a budget besides their own: once it is spent, the next
+    /// tenants stop at once, so a file's work is bounded by its size.
+    @Test func theTenantsOfAFileShareABudget() {
+        let items = (1...200).map(String.init).joined(separator: ", ")
+        let tenants = (1...3).map { "tenant t\($0) extends busy { s = [sum(l) for x in l] }" }.joined(separator: "\n")
+        let c = compile("tier busy {\n  l = [\(items)]\n  s: [int] = []\n}\n" + tenants)
+        let shared = SharedStepBudget(steps: 50_000)
+        let results = c.declarations.filter { $0.kind == .tenant }.map { c.tierSet.resolve($0, stepBudget: shared) }
+        #expect(results.count == 3)
+        #expect(results[0].diagnostics.isEmpty, "\(summary(results[0].diagnostics))")
+        for r in results.dropFirst() {
+            let budget = r.diagnostics.filter { $0.code.id == "E0408" }
+            #expect(budget.count == 1, "\(summary(r.diagnostics))")
+            #expect(budget.allSatisfy { $0.message.contains("steps left of what its file's configs share") })
+        }
+        #expect(shared.left == 0)
+    }
+
+    @Test func aFilesSharedBudgetGrowsWithItsSize() {
+        #expect(SharedStepBudget(sourceBytes: 0).left == 2 * EvaluationLimits.maxSteps)
+        #expect(SharedStepBudget(sourceBytes: 16 << 20).left == 2 * EvaluationLimits.maxSteps + 2 * (16 << 20))
+    }
 }

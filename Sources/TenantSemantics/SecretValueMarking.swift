@@ -1,11 +1,10 @@
 import TenantDiagnostics
-import TenantSemantics
 import TenantSyntax
 
 /// Marks the values written for secret fields in every file that `diagnostics` show, so that
 /// the renderers neither excerpt nor quote them (`SecretValues`). Only shown files are
 /// scanned: a build of thousands of clean tenants pays nothing.
-func markSecretValues(shownBy diagnostics: [Diagnostic], sources: SourceMap, tiers: [TierSet]) {
+public func markSecretValues(shownBy diagnostics: [Diagnostic], sources: SourceMap, tiers: [TierSet]) {
     var files: Set<FileID> = []
     for d in diagnostics {
         if let span = d.span { files.insert(span.file) }
