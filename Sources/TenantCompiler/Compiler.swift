@@ -459,7 +459,7 @@ public enum Compiler {
             result.diagnostics = unit.diagnostics
             let broken = unit.diagnostics.contains { $0.severity == .error }
             let set = own[f.group]
-            let stepBudget = SharedStepBudget(sourceBytes: unit.file.bytes.count)
+            let stepBudget = SharedBudget(sourceBytes: unit.file.bytes.count)
             for (k, decl) in unit.declarations.enumerated() where decl.kind == .tenant && !losers.contains([i, k]) {
                 for env in envs {
                     var r = set.resolve(decl, environment: env, afterSyntaxErrors: broken, artifact: emit != nil || keep || key != nil,

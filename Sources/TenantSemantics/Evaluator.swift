@@ -70,9 +70,10 @@ final class Evaluator {
     private var allocated = 0
     /// The budget this config shares with the other configs of its file, if any; its steps are
     /// taken from it when the evaluator ends.
-    private let shared: SharedStepBudget?
-    /// `EvaluationLimits.maxSteps`, or less when the shared budget has less left.
+    private let shared: SharedBudget?
+    /// `EvaluationLimits.maxSteps` and `maxAllocatedBytes`, or less when the shared budget has less left.
     private let stepLimit: Int
+    private let byteLimit: Int
     private var reportedBudget = false
     /// The artifact's size as its fields are computed (hidden ones left out), when
     /// `countsOutput` (a build bounds artifacts; `check` renders none).
@@ -89,10 +90,11 @@ final class Evaluator {
     let subtreeDirty: [Bool]
 
     init(schema: Schema, defs: DefinitionTable, subject: EvaluationSubject, recorder: DependencyRecorder? = nil,
-         baseline: Baseline? = nil, dirty: DirtySet? = nil, shared: SharedStepBudget? = nil) {
+         baseline: Baseline? = nil, dirty: DirtySet? = nil, shared: SharedBudget? = nil) {
         self.schema = schema
         self.shared = shared
-        stepLimit = min(EvaluationLimits.maxSteps, shared?.left ?? .max)
+        stepLimit = min(EvaluationLimits.maxSteps, shared?.steps ?? .max)
+        byteLimit = min(EvaluationLimits.maxAllocatedBytes, shared?.bytes ?? .max)
         self.defs = defs
         self.subject = subject
         self.recorder = recorder
@@ -105,7 +107,7 @@ final class Evaluator {
     }
 
     deinit {
-        shared?.take(steps)
+        shared?.take(steps: steps, bytes: allocated)
         // Only computed entries were initialised: a tenant computes a few dozen of its tier's
         // hundreds of fields.
         for i in 0..<state.count where state[i] == .done { (memo + i).deinitialize(count: 1) }
@@ -134,7 +136,7 @@ final class Evaluator {
     @inline(__always)
     private func spend(bytes: Int, at span: Span) throws(EvalFailure) {
         allocated &+= bytes
-        if allocated > EvaluationLimits.maxAllocatedBytes { throw budgetExhausted(at: span) }
+        if allocated > byteLimit { throw budgetExhausted(at: span) }
     }
 
     /// Bytes a freshly built value counts for: its string's bytes, or one value per item.
@@ -154,7 +156,8 @@ final class Evaluator {
         guard !reportedBudget else { return .reported }
         reportedBudget = true
         let what = if steps <= stepLimit {
-            "\(EvaluationLimits.maxAllocatedBytes >> 20) MiB of values"
+            byteLimit < EvaluationLimits.maxAllocatedBytes ? "the \(byteLimit) bytes of values left of what its file's configs share"
+                                                           : "\(EvaluationLimits.maxAllocatedBytes >> 20) MiB of values"
         } else if stepLimit < EvaluationLimits.maxSteps {
             "the \(stepLimit) steps left of what its file's configs share"
         } else {

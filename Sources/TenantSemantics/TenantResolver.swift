@@ -50,7 +50,7 @@ extension TierSet {
     /// of its values, before anything renders it.
     public func resolve(_ decl: Declaration, environment: String? = nil, afterSyntaxErrors: Bool = false,
                         artifact: Bool = true, artifactTree: Bool = false, secretSources: Bool = false,
-                        evenIfFailing: Bool = false, maxArtifactBytes: Int? = nil, stepBudget: SharedStepBudget? = nil) -> TenantResult {
+                        evenIfFailing: Bool = false, maxArtifactBytes: Int? = nil, stepBudget: SharedBudget? = nil) -> TenantResult {
         withStackSpace {
             resolveHere(decl, environment: environment, afterSyntaxErrors: afterSyntaxErrors, artifact: artifact, artifactTree: artifactTree,
                         secretSources: secretSources, evenIfFailing: evenIfFailing, maxArtifactBytes: maxArtifactBytes, stepBudget: stepBudget)
@@ -58,7 +58,7 @@ extension TierSet {
     }
 
     private func resolveHere(_ decl: Declaration, environment: String?, afterSyntaxErrors: Bool, artifact: Bool, artifactTree: Bool,
-                             secretSources: Bool, evenIfFailing: Bool, maxArtifactBytes: Int?, stepBudget: SharedStepBudget?) -> TenantResult {
+                             secretSources: Bool, evenIfFailing: Bool, maxArtifactBytes: Int?, stepBudget: SharedBudget?) -> TenantResult {
         let id = decl.name.text
         var diagnostics: [Diagnostic] = []
         if !isValidTenantID(id) {

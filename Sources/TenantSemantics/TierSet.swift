@@ -160,7 +160,7 @@ public final class TierSet: Sendable {
         // Tier self-checks: every tier, every environment, as if a tenant set nothing.
         var locked = [[String: [Int32: Value]]](repeating: [:], count: layouts.count)
         var baselines = [[String: Baseline]](repeating: [:], count: layouts.count)
-        let budget = SharedStepBudget(filesOf: declarations, sources: sources)
+        let budget = SharedBudget(filesOf: declarations, sources: sources)
         for case let layout? in layouts where !layout.hasErrors {
             // A rule that fails in several environments is reported once, naming them all.
             var failures: [Diagnostic] = []
@@ -202,7 +202,7 @@ public final class TierSet: Sendable {
     }
 
     /// The self-check of a tier in one environment, which is also the baseline its tenants reuse.
-    private static func evaluate(layout: TierLayout, env: String, sources: SourceMap, budget: SharedStepBudget) -> (Evaluator, Baseline) {
+    private static func evaluate(layout: TierLayout, env: String, sources: SourceMap, budget: SharedBudget) -> (Evaluator, Baseline) {
         var defs = DefinitionTable(base: layout.defs, count: layout.schema.count)
         let overlay = layout.overlays[env] ?? Overlay()
         defs.execute(overlay.ops, schema: layout.schema)

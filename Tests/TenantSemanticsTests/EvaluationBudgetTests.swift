@@ -103,7 +103,7 @@ struct LayerFloodTests {
         let items = (1...200).map(String.init).joined(separator: ", ")
         let tenants = (1...3).map { "tenant t\($0) extends busy { s = [sum(l) for x in l] }" }.joined(separator: "\n")
         let c = compile("tier busy {\n  l = [\(items)]\n  s: [int] = []\n}\n" + tenants)
-        let shared = SharedStepBudget(steps: 50_000)
+        let shared = SharedBudget(steps: 50_000, bytes: EvaluationLimits.maxAllocatedBytes)
         let results = c.declarations.filter { $0.kind == .tenant }.map { c.tierSet.resolve($0, stepBudget: shared) }
         #expect(results.count == 3)
         #expect(results[0].diagnostics.isEmpty, "\(summary(results[0].diagnostics))")
@@ -112,11 +112,30 @@ struct LayerFloodTests {
             #expect(budget.count == 1, "\(summary(r.diagnostics))")
             #expect(budget.allSatisfy { $0.message.contains("steps left of what its file's configs share") })
         }
-        #expect(shared.left == 0)
+        #expect(shared.steps == 0)
+    }
+
+    /// Values built count against the file's share too: tenants that each build many large
+    /// strings in few steps stop once the file's bytes are spent.
+    @Test func theTenantsOfAFileShareTheirBytesOfValues() {
+        let tenants = (1...3).map { "tenant t\($0) extends words { s = [\"${w}${w}${w}${w}\" for x in [1, 2, 3, 4]] }" }
+        let c = compile("tier words {\n  w = \"\(String(repeating: "abcdefgh", count: 1_000))\"\n  s: [string] = []\n}\n"
+                        + tenants.joined(separator: "\n"))
+        let shared = SharedBudget(steps: EvaluationLimits.maxSteps, bytes: 400_000)
+        let results = c.declarations.filter { $0.kind == .tenant }.map { c.tierSet.resolve($0, stepBudget: shared) }
+        #expect(results.count == 3)
+        #expect(results[0].diagnostics.isEmpty, "\(summary(results[0].diagnostics))")
+        for r in results.dropFirst() {
+            let budget = r.diagnostics.filter { $0.code.id == "E0408" }
+            #expect(budget.count == 1, "\(summary(r.diagnostics))")
+            #expect(budget.allSatisfy { $0.message.contains("bytes of values left of what its file's configs share") })
+        }
+        #expect(shared.bytes == 0)
     }
 
     @Test func aFilesSharedBudgetGrowsWithItsSize() {
-        #expect(SharedStepBudget(sourceBytes: 0).left == 2 * EvaluationLimits.maxSteps)
-        #expect(SharedStepBudget(sourceBytes: 16 << 20).left == 2 * EvaluationLimits.maxSteps + 2 * (16 << 20))
+        #expect(SharedBudget(sourceBytes: 0).steps == 2 * EvaluationLimits.maxSteps)
+        #expect(SharedBudget(sourceBytes: 16 << 20).steps == 2 * EvaluationLimits.maxSteps + 2 * (16 << 20))
+        #expect(SharedBudget(sourceBytes: 16 << 20).bytes == 2 * EvaluationLimits.maxAllocatedBytes + 64 * (16 << 20))
     }
 }
