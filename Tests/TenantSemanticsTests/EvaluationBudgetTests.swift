@@ -101,36 +101,35 @@ struct LayerFloodTests {
     /// tenants stop at once, so a file's work is bounded by its size.
     @Test func theTenantsOfAFileShareABudget() {
         let items = (1...200).map(String.init).joined(separator: ", ")
-        let tenants = (1...3).map { "tenant t\($0) extends busy { s = [sum(l) for x in l] }" }.joined(separator: "\n")
-        let c = compile("tier busy {\n  l = [\(items)]\n  s: [int] = []\n}\n" + tenants)
         let shared = SharedBudget(steps: 50_000, bytes: EvaluationLimits.maxAllocatedBytes)
-        let results = c.declarations.filter { $0.kind == .tenant }.map { c.tierSet.resolve($0, stepBudget: shared) }
-        #expect(results.count == 3)
-        #expect(results[0].diagnostics.isEmpty, "\(summary(results[0].diagnostics))")
-        for r in results.dropFirst() {
-            let budget = r.diagnostics.filter { $0.code.id == "E0408" }
-            #expect(budget.count == 1, "\(summary(r.diagnostics))")
-            #expect(budget.allSatisfy { $0.message.contains("steps left of what its file's configs share") })
-        }
+        expectOnlyTheFirstTenantFits(tier: "tier busy {\n  l = [\(items)]\n  s: [int] = []\n}",
+                                     body: "s = [sum(l) for x in l]", sharing: shared, spent: "steps")
         #expect(shared.steps == 0)
     }
 
     /// Values built count against the file's share too: tenants that each build many large
     /// strings in few steps stop once the file's bytes are spent.
     @Test func theTenantsOfAFileShareTheirBytesOfValues() {
-        let tenants = (1...3).map { "tenant t\($0) extends words { s = [\"${w}${w}${w}${w}\" for x in [1, 2, 3, 4]] }" }
-        let c = compile("tier words {\n  w = \"\(String(repeating: "abcdefgh", count: 1_000))\"\n  s: [string] = []\n}\n"
-                        + tenants.joined(separator: "\n"))
         let shared = SharedBudget(steps: EvaluationLimits.maxSteps, bytes: 400_000)
+        expectOnlyTheFirstTenantFits(tier: "tier busy {\n  w = \"\(String(repeating: "abcdefgh", count: 1_000))\"\n  s: [string] = []\n}",
+                                     body: "s = [\"${w}${w}${w}${w}\" for x in [1, 2, 3, 4]]", sharing: shared, spent: "bytes of values")
+        #expect(shared.bytes == 0)
+    }
+
+    /// Three tenants of tier `busy` with `body`, resolved against `shared`: the first fits, the
+    /// others run out of what their file shares (`spent`).
+    private func expectOnlyTheFirstTenantFits(tier: String, body: String, sharing shared: SharedBudget, spent: String,
+                                              sourceLocation: SourceLocation = #_sourceLocation) {
+        let tenants = (1...3).map { "tenant t\($0) extends busy { \(body) }" }
+        let c = compile(tier + "\n" + tenants.joined(separator: "\n"))
         let results = c.declarations.filter { $0.kind == .tenant }.map { c.tierSet.resolve($0, stepBudget: shared) }
-        #expect(results.count == 3)
-        #expect(results[0].diagnostics.isEmpty, "\(summary(results[0].diagnostics))")
+        #expect(results.count == 3, sourceLocation: sourceLocation)
+        #expect(results.first?.diagnostics.isEmpty == true, "\(summary(results.first?.diagnostics ?? []))", sourceLocation: sourceLocation)
         for r in results.dropFirst() {
             let budget = r.diagnostics.filter { $0.code.id == "E0408" }
-            #expect(budget.count == 1, "\(summary(r.diagnostics))")
-            #expect(budget.allSatisfy { $0.message.contains("bytes of values left of what its file's configs share") })
+            #expect(budget.count == 1, "\(summary(r.diagnostics))", sourceLocation: sourceLocation)
+            #expect(budget.allSatisfy { $0.message.contains("\(spent) left of what its file's configs share") }, sourceLocation: sourceLocation)
         }
-        #expect(shared.bytes == 0)
     }
 
     @Test func aFilesSharedBudgetGrowsWithItsSize() {
