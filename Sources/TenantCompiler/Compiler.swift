@@ -366,6 +366,8 @@ public enum Compiler {
 
         // 5. Tiers, once per group.
         var tierSets: [TierSet] = []
+        // An unknown `--env` is the one error reported: every tenant would fail its type check too.
+        var unknownEnvironment = false
         var tierInputs: [(declarations: [Declaration], tenantNames: Set<String>)] = []
         for g in groups.indices {
             var decls = tierUnits[g].flatMap { $0.declarations.filter { $0.kind == .tier } }
@@ -383,8 +385,9 @@ public enum Compiler {
                 let known = Set(tierSet.layouts.compactMap { $0?.environments }.flatMap { $0 })
                 if !known.isEmpty, !known.contains(env) {
                     var msg = "--env \(env): unknown environment; the environments are \(known.sorted().map { "`\($0)`" }.joined(separator: ", "))"
-                    if let s = suggestion(for: env, among: known.sorted()) { msg += " (did you mean `\(s)`?)" }
+                    if let s = environmentSuggestion(for: env, among: known.sorted()) { msg += " (did you mean `\(s)`?)" }
                     ioError(msg, code: .unknownEnvironment)
+                    unknownEnvironment = true
                 }
             }
         }
@@ -434,7 +437,7 @@ public enum Compiler {
         }
         let results = ResultSlots<FileResult>(count: inputFiles.count)
         let renderBuffers = (0..<workers).map { _ in RenderBuffer() }
-        parallelFor(inputFiles.count, jobs: request.jobs) { worker, i in
+        parallelFor(unknownEnvironment ? 0 : inputFiles.count, jobs: request.jobs) { worker, i in
             let f = inputFiles[i]
             var result = FileResult()
             let own: [TierSet]
@@ -594,4 +597,12 @@ public enum Compiler {
         guard !s.isEmpty, s != ".", s != "..", s.utf8.count <= 255 else { return false }
         return s.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F || $0 == 0x2D || $0 == 0x2E }
     }
+}
+
+/// The environment `name` was probably meant to be: a near spelling, or the one environment it
+/// abbreviates (`prod` for `production`).
+func environmentSuggestion(for name: String, among environments: [String]) -> String? {
+    if let near = suggestion(for: name, among: environments) { return near }
+    let abbreviated = environments.filter { name.count >= 3 && $0.hasPrefix(name) }
+    return abbreviated.count == 1 ? abbreviated[0] : nil
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import TenantBackends
 import TenantCompiler
+import TenantDiagnostics
 import TenantModel
 
 struct Build: ParsableCommand {
@@ -84,8 +85,9 @@ struct Build: ParsableCommand {
         // Once, before compiling: not once per tenant. The search path is not printed (it is
         // long, and the user's own).
         for case let plugin as ExternalBackend in backends where plugin.locate() == nil {
+            let near = suggestion(for: plugin.name, among: BackendRegistry.names).map { "did you mean `\($0)`? " } ?? ""
             throw ValidationError("--emit \(plugin.name): no backend `\(plugin.name)` is built in, and no executable `\(plugin.executableName)` is on PATH"
-                                  + " (built in: \(BackendRegistry.names.joined(separator: ", ")))")
+                                  + " (\(near)built in: \(BackendRegistry.names.joined(separator: ", ")))")
         }
     }
 

@@ -25,8 +25,10 @@ struct CompileOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Colour in human diagnostics: auto, always or never. `NO_COLOR` disables auto.", valueName: "when"))
     var color: ColorChoice = .auto
 
-    @Option(help: ArgumentHelp("Threads to compile with (default: all cores).", valueName: "n"))
-    var jobs: Int = availableCores
+    @Option(name: .customLong("jobs"), help: ArgumentHelp("Threads to compile with (default: all cores).", valueName: "n"))
+    var jobsOption: Int?
+    /// `--jobs`, or every core: the parser would show a default of this machine's count.
+    var jobs: Int { jobsOption ?? availableCores }
 
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TenantDiagnostics
 
 #if canImport(Glibc)
 import Glibc
@@ -26,6 +27,20 @@ struct TenantC: ParsableCommand {
 let tenantcVersion = "0.1.0"
 
 extension TenantC {
+    /// `tenantc fmt`: an unknown command is named as such (exit 2), with the nearest one, rather
+    /// than taken for unexpected arguments.
+    static func refuseUnknownCommand(_ first: String?) {
+        guard let first, !first.hasPrefix("-") else { return }
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
+        guard !names.contains(first) else { return }
+        var message = "error: unknown command `\(first)`"
+        if let near = suggestion(for: first, among: names) { message += "; did you mean `\(near)`?" }
+        writeAll(2, message + "\n  the commands are " + names.joined(separator: ", ") + "; see 'tenantc --help'\n")
+        Glibc.exit(2)
+    }
+}
+
+extension TenantC {
     static func main() {
         CrashHandler.install()
         #if canImport(Glibc)
@@ -37,6 +52,7 @@ extension TenantC {
         #endif
         do {
             let (arguments, files) = FileArguments.split(Array(CommandLine.arguments.dropFirst()))
+            refuseUnknownCommand(arguments.first)
             var command = try parseAsRoot(arguments)
             if let files { FileArguments.inject(files, into: &command) }
             try command.run()

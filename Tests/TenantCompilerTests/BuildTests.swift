@@ -167,6 +167,17 @@ func badTenant(_ id: String) -> String {
         #expect(!FileManager.default.fileExists(atPath: p.path("out")))
     }
 
+    /// `--env prod` is one error, with the environment it abbreviates; no tenant is checked
+    /// against an environment that does not exist.
+    @Test func anAbbreviatedEnvironmentIsOneErrorWithItsFullName() throws {
+        let p = try Project(tenants: ["alpha": goodTenant("alpha")])
+        defer { p.remove() }
+        let outcome = p.build(["alpha"], environments: ["prod"])
+        #expect(outcome.exitCode == 2)
+        #expect(outcome.diagnostics.count == 1, "\(outcome.diagnostics.map(\.message))")
+        #expect(outcome.diagnostics.first?.message.hasSuffix("(did you mean `production`?)") == true)
+    }
+
     @Test func aDirectoryStandsForEveryTenantFileUnderIt() throws {
         let p = try Project(tenants: ["alpha": goodTenant("alpha"), "beta": goodTenant("beta")])
         defer { p.remove() }

@@ -77,4 +77,39 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         #expect(try Self.build(["--plugin-timeout", seconds], in: dir).status == 2)
     }
+
+    @Test func aMistypedBackendNameSuggestsTheBuiltInOne() throws {
+        let dir = try Self.project([:])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try Self.build(["--emit", "jsn"], in: dir)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("did you mean `json`?"), "\(r.stderr)")
+        #expect(r.stderr.components(separatedBy: "--emit jsn").count == 2, "once: \(r.stderr)")
+    }
+}
+
+/// What the command line says about itself.
+@Suite struct CommandLineTests {
+    @Test(arguments: [("fmt", nil), ("chek", "check"), ("biuld", "build")] as [(String, String?)])
+    func anUnknownCommandIsNamedWithTheNearestOne(_ command: String, _ near: String?) throws {
+        let dir = try TenantcCLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try TenantcCLI.run([command, "x.tenant"], in: dir)
+        #expect(r.status == 2)
+        #expect(r.stderr.hasPrefix("error: unknown command `\(command)`"), "\(r.stderr)")
+        if let near { #expect(r.stderr.contains("did you mean `\(near)`?"), "\(r.stderr)") }
+        #expect(r.stderr.contains("the commands are build, check"))
+    }
+
+    @Test func theJobsHelpGivesItsDefaultOnce() throws {
+        let dir = try TenantcCLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try TenantcCLI.run(["build", "--help"], in: dir)
+        // The option's line and its continuation (a line that names no option).
+        let lines = r.stdout.components(separatedBy: "\n")
+        let k = try #require(lines.firstIndex { $0.contains("--jobs") })
+        let jobs = lines[k] + (k + 1 < lines.count && !lines[k + 1].contains("--") ? lines[k + 1] : "")
+        #expect(jobs.contains("(default: all cores)"), "\(jobs)")
+        #expect(jobs.components(separatedBy: "default").count == 2, "\(jobs)")
+    }
 }
