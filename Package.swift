@@ -13,7 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        // AES-256-GCM and SHA-256 for `secret` values (DESIGN §10).
+        // AES-256-GCM and SHA-256 for `secret` values (docs/secrets.md).
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
     ],
     targets: [

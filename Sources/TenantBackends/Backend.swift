@@ -9,7 +9,7 @@ public enum UnitsMode: String, Sendable {
 /// Options shared by every backend for one build.
 public struct RenderOptions: Sendable {
     public var units: UnitsMode
-    /// What a `secret` value becomes (DESIGN §10). Plaintexts are never rendered from a secret:
+    /// What a `secret` value becomes (docs/secrets.md). Plaintexts are never rendered from a secret:
     /// for `plain`, the driver replaces the secrets with their decrypted text before rendering.
     public var sensitive: SensitiveMode
 

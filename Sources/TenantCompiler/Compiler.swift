@@ -112,7 +112,7 @@ public struct CompileOutcome: Sendable {
     /// A usage or I/O problem (exit code 2).
     public let usageOrIOFailure: Bool
 
-    /// DESIGN §12: 0 success, 1 the configuration has errors, 2 usage or I/O error.
+    /// README, "Exit codes": 0 success, 1 the configuration has errors, 2 usage or I/O error.
     public var exitCode: Int32 {
         if usageOrIOFailure { return 2 }
         return counts.errors > 0 ? 1 : 0

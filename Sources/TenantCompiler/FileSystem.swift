@@ -38,7 +38,7 @@ struct FileIdentity: Hashable {
 /// Small POSIX file helpers: the driver reads thousands of files and writes thousands of
 /// artifacts, so it avoids Foundation's bridging on that path.
 enum FileSystem {
-    /// Largest source file accepted (DESIGN §15: no input may exhaust memory).
+    /// Largest source file accepted (docs/robustness.md: no input may exhaust memory).
     static let maxSourceBytes = Lexer.maxSourceBytes
 
     /// Reads a regular file. Anything else is an error, never a wait: the file is opened

@@ -2,7 +2,7 @@ import TenantDiagnostics
 import TenantModel
 import TenantSemantics
 
-/// What `tenantc plan FILE --to TIER` shows (DESIGN §13): how the tenant's resolved
+/// What `tenantc plan FILE --to TIER` shows (docs/migration.md): how the tenant's resolved
 /// configuration changes when its `extends` names another tier, what the move risks, and the
 /// steps to carry it out. A plan is computed, never applied: `tenantc migrate` only rewrites the
 /// `extends` clause, and the operators run the steps.

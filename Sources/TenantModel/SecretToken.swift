@@ -1,4 +1,4 @@
-/// The text inside a `secret("…")` literal (DESIGN §10):
+/// The text inside a `secret("…")` literal (docs/secrets.md):
 /// `tenantc:v1:<key-id>:<base64 of nonce | ciphertext | tag>`, AES-256-GCM.
 ///
 /// The model only checks the form; encrypting and decrypting is `TenantSecrets`'s job. Nothing

@@ -1,7 +1,7 @@
 import Crypto
 import TenantModel
 
-/// A 256-bit AES key for `secret` values (DESIGN §10), with its id: the first 8 hex digits of
+/// A 256-bit AES key for `secret` values (docs/secrets.md), with its id: the first 8 hex digits of
 /// the SHA-256 of the key, which every token it seals names, so that rotation can tell which
 /// secrets are still under the old key.
 public struct SecretKey: Sendable {

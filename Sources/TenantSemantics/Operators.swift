@@ -15,7 +15,7 @@ public struct OperationError: Error, Sendable {
     }
 }
 
-/// Evaluation limits (DESIGN §7): exceeding one is a diagnostic, never a crash or a hang.
+/// Evaluation limits (docs/robustness.md, "Bounds"): exceeding one is a diagnostic, never a crash or a hang.
 public enum EvaluationLimits {
     /// Longest string a formula may build, in bytes.
     public static let maxStringBytes = 1 << 20

@@ -6,7 +6,7 @@ typealias UpgradeHint = (Int32, Value) -> String?
 
 extension Evaluator {
     /// Evaluates rules; a failed one becomes a diagnostic showing the values it compared and
-    /// the lines that set them (DESIGN §9, §14).
+    /// the lines that set them (docs/language.md, docs/diagnostics.md).
     ///
     /// `known`: what the tier's baseline learnt of the first rules of the list; a rule that
     /// passed there and reads nothing this tenant changed passes here too.

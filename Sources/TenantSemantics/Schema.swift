@@ -1,7 +1,7 @@
 import TenantDiagnostics
 import TenantModel
 
-/// Where a definition or a declaration comes from: one layer of a tenant's config (DESIGN §8).
+/// Where a definition or a declaration comes from: one layer of a tenant's config (docs/language.md, "Layers").
 public enum LayerOrigin: Sendable, Equatable, Hashable {
     case tier(String)
     case tierEnv(tier: String, env: String)

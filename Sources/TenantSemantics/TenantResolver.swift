@@ -34,7 +34,7 @@ public func isValidTenantID(_ id: String) -> Bool {
 }
 
 extension TierSet {
-    /// Compiles one tenant (DESIGN §8): tier chain, tenant body, environment overlays, then every
+    /// Compiles one tenant (docs/language.md): tier chain, tenant body, environment overlays, then every
     /// field and rule. `environment` is `--env` when given.
     ///
     /// `afterSyntaxErrors`: the tenant's file did not parse cleanly; problems that follow from

@@ -1,7 +1,7 @@
 import TenantDiagnostics
 import TenantSyntax
 
-/// The tiers of one compilation and their `extends` edges (DESIGN §4).
+/// The tiers of one compilation and their `extends` edges (docs/language.md).
 public struct TierGraph: Sendable {
     public struct Tier: Sendable {
         public let declaration: Declaration

@@ -95,7 +95,7 @@ func environmentNames(_ schema: Schema) -> [String] {
     return []
 }
 
-/// Every tier of a compilation, each resolved once, with the tier self-checks (DESIGN §9).
+/// Every tier of a compilation, each resolved once, with the tier self-checks (docs/language.md).
 public final class TierSet: Sendable {
     public let graph: TierGraph
     public let layouts: [TierLayout?]

@@ -57,7 +57,7 @@ extension TenantC {
             if let files { FileArguments.inject(files, into: &command) }
             try command.run()
         } catch {
-            // DESIGN §12: usage errors exit 2 (the parser's default is 64).
+            // README, "Exit codes": usage errors exit 2 (the parser's default is 64).
             let code = exitCode(for: error)
             if code == .validationFailure {
                 let message = fullMessage(for: error)

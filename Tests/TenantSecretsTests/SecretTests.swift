@@ -3,7 +3,7 @@ import Testing
 import TenantModel
 @testable import TenantSecrets
 
-/// Keys, tokens and AES-256-GCM (DESIGN §10).
+/// Keys, tokens and AES-256-GCM (docs/secrets.md).
 @Suite struct SecretTests {
     @Test func base64FollowsRFC4648() {
         let vectors = ["": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=", "foobar": "Zm9vYmFy"]

@@ -3,7 +3,7 @@ import TenantDiagnostics
 import TenantModel
 @testable import TenantSemantics
 
-/// The `secret` type (DESIGN §10): literals are checked where they are written, a plain value
+/// The `secret` type (docs/secrets.md): literals are checked where they are written, a plain value
 /// where a secret belongs is refused without ever being repeated, and a secret cannot leak
 /// through another field (interpolation) or a rule (comparison).
 @Suite struct SecretTypeTests {
