@@ -143,82 +143,11 @@ public enum Compiler {
         var usageFailure: Bool { !ioProblems.isEmpty }
 
         // 1. Inputs and their tier directories.
-        var groups: [String?] = []
-        var pendingFiles: [(absolute: String, display: String, contents: [UInt8]?, isInput: Bool, group: Int)] = []
-        var seenInputs: Set<String> = []
-        var explicitTiers: String?
-        if let dir = request.tiersDirectory {
-            if FileSystem.isDirectory(FileSystem.absolute(dir, base: base)) {
-                explicitTiers = FileSystem.absolute(dir, base: base)
-            } else {
-                ioError("--tiers \(dir): not a directory")
-            }
-        }
-        var inputs: [(absolute: String, input: SourceInput)] = []
-        for input in request.inputs {
-            let abs = FileSystem.absolute(input.path, base: base)
-            // A directory stands for every `.tenant` file under it. A `.tenant` name is taken
-            // for a file without a `stat`: thousands of them arrive from a shell glob.
-            if input.contents == nil, !abs.hasSuffix(".tenant"), FileSystem.isDirectory(abs) {
-                do {
-                    for path in try FileSystem.tenantFiles(under: abs) {
-                        inputs.append((path, SourceInput(path: FileSystem.display(path, base: base))))
-                    }
-                } catch {
-                    ioError("cannot list \(error.description)")
-                }
-            } else {
-                inputs.append((abs, input))
-            }
-        }
-        var tiersAbove: [String: String?] = [:]  // per directory: thousands of inputs share a few
-        seenInputs.reserveCapacity(inputs.count)
-        pendingFiles.reserveCapacity(inputs.count)
-        var bufferFailures: [IOFailure] = []
-        // One file reached by two paths (a symbolic link to it, a link to its directory) is read
-        // once, under the first path: twice, its tiers would be declared twice.
-        var seenFiles: Set<FileIdentity> = []
-        func isNewFile(_ path: String) -> Bool {
-            guard let id = FileSystem.identity(path) else { return true }
-            return seenFiles.insert(id).inserted
-        }
-        for (abs, input) in inputs {
-            if let failure = input.failure {
-                bufferFailures.append(failure)
-                continue
-            }
-            guard seenInputs.insert(abs).inserted, input.contents != nil || isNewFile(abs) else { continue }
-            let tiersDir: String?
-            if let explicitTiers {
-                tiersDir = explicitTiers
-            } else {
-                let dir = FileSystem.parent(abs)
-                if let known = tiersAbove[dir] {
-                    tiersDir = known
-                } else {
-                    tiersDir = FileSystem.nearestTiersDirectory(above: dir)
-                    tiersAbove[dir] = tiersDir
-                }
-            }
-            let g: Int
-            if let i = groups.firstIndex(where: { $0 == tiersDir }) {
-                g = i
-            } else {
-                g = groups.count
-                groups.append(tiersDir)
-            }
-            pendingFiles.append((abs, input.path, input.contents, true, g))
-        }
-        for (g, dir) in groups.enumerated() {
-            guard let dir else { continue }
-            do {
-                for path in try FileSystem.tenantFiles(in: dir) where !seenInputs.contains(path) && isNewFile(path) {
-                    pendingFiles.append((path, FileSystem.display(path, base: base), nil, false, g))
-                }
-            } catch {
-                ioError("cannot list tiers in \(error.description)")
-            }
-        }
+        let discovered = InputDiscovery(request, base: base)
+        ioProblems += discovered.problems
+        let groups = discovered.groups
+        let pendingFiles = discovered.files
+        let bufferFailures = discovered.readFailures
 
         // 2. The tier files, read and parsed once per run.
         var environments = request.environments

@@ -496,15 +496,7 @@ final class Evaluator {
         case .localPath(let i, let names, let span):
             return try localPath(locals[localsBase + i], names, span)
         case .localSlotPath(let i, let names, let targets, let span):
-            if case .slot(_, let k) = locals[localsBase + i], k < targets.count {
-                let target = targets[k]
-                if target >= 0 {
-                    if !schema.slots[Int(target)].isRecord { return try read(target, at: span) }
-                    readLog?.append(target)
-                    return try value(target) ?? .record(Record())
-                }
-            }
-            return try localPath(locals[localsBase + i], names, span)
+            return try localSlotPath(i, names, targets, span)
         case .member(let base, let name, let span):
             return try member(try eval(base, frame: frame), name, span)
         case .children(let base, let span):
@@ -526,34 +518,9 @@ final class Evaluator {
             case .environment: return .string(subject.environment)
             }
         case .superValue(let span):
-            guard frame.slot >= 0, frame.below >= 0 else {
-                diagnostics.append(.error(.invalidSuper, frame.slot >= 0 ? "`super` has no value here: nothing below this layer sets `\(schema[frame.slot].path)`"
-                                                                         : "`super` is only meaningful in a field's value",
-                                          at: span, help: ["`super` is the value the layers below gave this field"]))
-                throw .reported
-            }
-            return try evaluateDefinition(frame.slot, frame.below)
+            return try superValue(span, frame)
         case .interpolation(let parts, let span):
-            // The pieces go into the evaluator's scratch bytes (a nested interpolation writes
-            // above this one's), then into the string in one copy: no array of pieces, and no
-            // string regrown piece by piece.
-            let start = text.count
-            defer { text.removeLast(text.count - start) }
-            for p in parts {
-                switch p {
-                case .text(let t): appendText(t)
-                case .expression(let x):
-                    let v = try eval(x, frame: frame)
-                    if case .string(let piece) = v {
-                        appendText(piece)
-                    } else {
-                        do { appendText(try Operators.interpolated(v)) } catch { throw fail(error, at: x.span) }
-                    }
-                }
-                if text.count - start > EvaluationLimits.maxStringBytes { throw fail(Operators.stringTooLong(), at: span) }
-            }
-            try spend(bytes: text.count - start, at: span)
-            return .string(text.withUnsafeBufferPointer { String(concatenatedUTF8: UnsafeBufferPointer(rebasing: $0[start...])) })
+            return try interpolate(parts, span, frame)
         case .list(let items, let span):
             var out: [Value] = []
             out.reserveCapacity(items.count)
@@ -584,21 +551,72 @@ final class Evaluator {
             }
             return try eval(b ? t : f, frame: frame)
         case .call(let f, let args, let span):
-            var values: [Value] = []
-            values.reserveCapacity(args.count)
-            for a in args { values.append(try eval(a, frame: frame)) }
-            // Built-in functions walk their lists (each item is a step) and `len` its text.
-            for case .list(let items) in values { try spend(steps: items.count, at: span) }
-            if f == .len, case .string(let s)? = values.first { try spend(steps: s.utf8.count, at: span) }
-            let result: Value
-            do { result = try Operators.call(f, values) } catch { throw fail(error, at: span) }
-            if f == .keys { try spend(on: result, at: span) }
-            return result
+            return try call(f, args, span, frame)
         case .comprehension(let element, let source, let condition, let span):
             return try comprehension(element, source, condition, span, frame)
         case .invalid:
             throw .reported
         }
+    }
+
+    /// A path on a comprehension variable bound to a record field: straight to the target field
+    /// when the binder resolved it for this ordinal, else walked from the variable.
+    private func localSlotPath(_ i: Int, _ names: [String], _ targets: [Int32], _ span: Span) throws(EvalFailure) -> Value {
+        if case .slot(_, let k) = locals[localsBase + i], k < targets.count {
+            let target = targets[k]
+            if target >= 0 {
+                if !schema.slots[Int(target)].isRecord { return try read(target, at: span) }
+                readLog?.append(target)
+                return try value(target) ?? .record(Record())
+            }
+        }
+        return try localPath(locals[localsBase + i], names, span)
+    }
+
+    private func superValue(_ span: Span, _ frame: Frame) throws(EvalFailure) -> Value {
+        guard frame.slot >= 0, frame.below >= 0 else {
+            diagnostics.append(.error(.invalidSuper, frame.slot >= 0 ? "`super` has no value here: nothing below this layer sets `\(schema[frame.slot].path)`"
+                                                                     : "`super` is only meaningful in a field's value",
+                                      at: span, help: ["`super` is the value the layers below gave this field"]))
+            throw .reported
+        }
+        return try evaluateDefinition(frame.slot, frame.below)
+    }
+
+    /// The pieces go into the evaluator's scratch bytes (a nested interpolation writes above
+    /// this one's), then into the string in one copy: no array of pieces, and no string regrown
+    /// piece by piece.
+    private func interpolate(_ parts: [BoundPart], _ span: Span, _ frame: Frame) throws(EvalFailure) -> Value {
+        let start = text.count
+        defer { text.removeLast(text.count - start) }
+        for p in parts {
+            switch p {
+            case .text(let t): appendText(t)
+            case .expression(let x):
+                let v = try eval(x, frame: frame)
+                if case .string(let piece) = v {
+                    appendText(piece)
+                } else {
+                    do { appendText(try Operators.interpolated(v)) } catch { throw fail(error, at: x.span) }
+                }
+            }
+            if text.count - start > EvaluationLimits.maxStringBytes { throw fail(Operators.stringTooLong(), at: span) }
+        }
+        try spend(bytes: text.count - start, at: span)
+        return .string(text.withUnsafeBufferPointer { String(concatenatedUTF8: UnsafeBufferPointer(rebasing: $0[start...])) })
+    }
+
+    private func call(_ f: Function, _ args: [BoundExpr], _ span: Span, _ frame: Frame) throws(EvalFailure) -> Value {
+        var values: [Value] = []
+        values.reserveCapacity(args.count)
+        for a in args { values.append(try eval(a, frame: frame)) }
+        // Built-in functions walk their lists (each item is a step) and `len` its text.
+        for case .list(let items) in values { try spend(steps: items.count, at: span) }
+        if f == .len, case .string(let s)? = values.first { try spend(steps: s.utf8.count, at: span) }
+        let result: Value
+        do { result = try Operators.call(f, values) } catch { throw fail(error, at: span) }
+        if f == .keys { try spend(on: result, at: span) }
+        return result
     }
 
     private func binary(_ op: BinaryOperator, _ l: BoundExpr, _ r: BoundExpr, _ span: Span, _ frame: Frame) throws(EvalFailure) -> Value {

@@ -1,0 +1,117 @@
+import TenantDiagnostics
+
+/// The first phase of a compile: the input files (directories expanded, each file once, even
+/// when reached by two paths), the tier directory each belongs to (its group), and the tier
+/// files of every group.
+struct InputDiscovery {
+    typealias PendingFile = (absolute: String, display: String, contents: [UInt8]?, isInput: Bool, group: Int)
+
+    /// The tier directory of each group; nil for inputs with no `tiers/` above them.
+    private(set) var groups: [String?] = []
+    /// The inputs in order, then the tier files of each group.
+    private(set) var files: [PendingFile] = []
+    /// Buffers that could not be read (standard input over the size limit).
+    private(set) var readFailures: [IOFailure] = []
+    /// Usage and I/O problems (exit code 2).
+    private(set) var problems: [Diagnostic] = []
+    private let base: String
+    private var seenInputs: Set<String> = []
+    /// One file reached by two paths (a symbolic link to it, a link to its directory) is read
+    /// once, under the first path: twice, its tiers would be declared twice.
+    private var seenFiles: Set<FileIdentity> = []
+
+    init(_ request: CompileRequest, base: String) {
+        self.base = base
+        let explicitTiers = tiersDirectory(request.tiersDirectory)
+        let inputs = expanded(request.inputs)
+        assignGroups(inputs, explicitTiers: explicitTiers)
+        addTierFiles()
+    }
+
+    private mutating func problem(_ message: String) {
+        problems.append(.error(.unreadableFile, message, at: nil))
+    }
+
+    private mutating func isNewFile(_ path: String) -> Bool {
+        guard let id = FileSystem.identity(path) else { return true }
+        return seenFiles.insert(id).inserted
+    }
+
+    /// `--tiers DIR`, absolute, when it is a directory.
+    private mutating func tiersDirectory(_ dir: String?) -> String? {
+        guard let dir else { return nil }
+        let absolute = FileSystem.absolute(dir, base: base)
+        if FileSystem.isDirectory(absolute) { return absolute }
+        problem("--tiers \(dir): not a directory")
+        return nil
+    }
+
+    /// The inputs with each directory replaced by the `.tenant` files under it.
+    private mutating func expanded(_ requested: [SourceInput]) -> [(absolute: String, input: SourceInput)] {
+        var inputs: [(absolute: String, input: SourceInput)] = []
+        for input in requested {
+            let abs = FileSystem.absolute(input.path, base: base)
+            // A `.tenant` name is taken for a file without a `stat`: thousands of them arrive
+            // from a shell glob.
+            guard input.contents == nil, !abs.hasSuffix(".tenant"), FileSystem.isDirectory(abs) else {
+                inputs.append((abs, input))
+                continue
+            }
+            do {
+                for path in try FileSystem.tenantFiles(under: abs) {
+                    inputs.append((path, SourceInput(path: FileSystem.display(path, base: base))))
+                }
+            } catch {
+                problem("cannot list \(error.description)")
+            }
+        }
+        return inputs
+    }
+
+    /// Each input once, in its group: `--tiers`, else the nearest `tiers/` above it.
+    private mutating func assignGroups(_ inputs: [(absolute: String, input: SourceInput)], explicitTiers: String?) {
+        var tiersAbove: [String: String?] = [:]  // per directory: thousands of inputs share a few
+        seenInputs.reserveCapacity(inputs.count)
+        files.reserveCapacity(inputs.count)
+        for (abs, input) in inputs {
+            if let failure = input.failure {
+                readFailures.append(failure)
+                continue
+            }
+            guard seenInputs.insert(abs).inserted, input.contents != nil || isNewFile(abs) else { continue }
+            let tiersDir: String?
+            if let explicitTiers {
+                tiersDir = explicitTiers
+            } else {
+                let dir = FileSystem.parent(abs)
+                if let known = tiersAbove[dir] {
+                    tiersDir = known
+                } else {
+                    tiersDir = FileSystem.nearestTiersDirectory(above: dir)
+                    tiersAbove[dir] = tiersDir
+                }
+            }
+            files.append((abs, input.path, input.contents, true, group(of: tiersDir)))
+        }
+    }
+
+    private mutating func group(of tiersDir: String?) -> Int {
+        if let i = groups.firstIndex(where: { $0 == tiersDir }) { return i }
+        groups.append(tiersDir)
+        return groups.count - 1
+    }
+
+    /// The tier files of every group that are not inputs already.
+    private mutating func addTierFiles() {
+        for (g, dir) in groups.enumerated() {
+            guard let dir else { continue }
+            do {
+                for path in try FileSystem.tenantFiles(in: dir) where !seenInputs.contains(path) && isNewFile(path) {
+                    files.append((path, FileSystem.display(path, base: base), nil, false, g))
+                }
+            } catch {
+                problem("cannot list tiers in \(error.description)")
+            }
+        }
+    }
+}
