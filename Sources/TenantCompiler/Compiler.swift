@@ -161,27 +161,12 @@ public enum Compiler {
                 ioError("--env \(env): an environment name used as a directory must be letters, digits, `_`, `-` or `.`", code: .unknownEnvironment)
             }
         }
-        func reportReadFailure(_ failure: IOFailure) -> Diagnostic {
-            let shown = failure.path.hasPrefix("/") ? FileSystem.display(failure.path, base: base) : failure.path
-            if failure.tooLarge {
-                return .error(.inputTooLarge, "`\(shown)` is \(failure.reason); source files are limited to \(FileSystem.maxSourceBytes >> 20) MiB",
-                              at: nil, help: ["split the configuration into several files"])
-            }
-            return .error(.unreadableFile, "cannot read \(shown): \(failure.reason)", at: nil)
-        }
+        func reportReadFailure(_ failure: IOFailure) -> Diagnostic { readFailureDiagnostic(failure, base: base) }
         for failure in bufferFailures { diagnostics.append(reportReadFailure(failure)) }
         let tierFiles = pendingFiles.filter { !$0.isInput }
-        let tierParsed = ResultSlots<Result<SourceUnit, IOFailure>>(count: tierFiles.count)
-        parallelFor(tierFiles.count, jobs: request.jobs) { i in
-            do throws(IOFailure) {
-                let bytes = try FileSystem.readFile(tierFiles[i].absolute)
-                tierParsed.set(i, .success(Parser.parse(sources.add(path: tierFiles[i].display, bytes: bytes))))
-            } catch {
-                tierParsed.set(i, .failure(error))
-            }
-        }
+        let tierParsed = parseTierFiles(tierFiles, sources: sources, jobs: request.jobs)
         var tierUnits: [[SourceUnit]] = Array(repeating: [], count: groups.count)
-        for (i, r) in tierParsed.values.enumerated() {
+        for (i, r) in tierParsed.enumerated() {
             switch r {
             case .success(let unit)?:
                 diagnostics.append(contentsOf: unit.diagnostics)
@@ -199,52 +184,7 @@ public enum Compiler {
         //    others are read again, one at a time, when their tenants are compiled — so memory
         //    does not grow with the number of inputs.
         let inputFiles = pendingFiles.filter(\.isInput)
-        struct Outline: Sendable {
-            var tenants: [String] = []
-            /// Set for files parsed in this phase.
-            var unit: SourceUnit?
-            var failure: IOFailure?
-            /// The file and its tokens, kept while their total size stays under
-            /// `keptBytesBudget`: most runs read and lex each file once, and memory stays
-            /// bounded whatever the number of inputs.
-            var tokens: LexedFile?
-            /// The bytes (with the tokens, or alone past that budget while they fit in another).
-            var bytes: [UInt8]?
-        }
-        let kept = Atomic<Int>(0)
-        let keptRaw = Atomic<Int>(0)
-        let outlined = ResultSlots<Outline>(count: inputFiles.count)
-        parallelFor(inputFiles.count, jobs: readers(request.jobs)) { i in
-            let f = inputFiles[i]
-            var o = Outline()
-            let bytes: [UInt8]
-            if let c = f.contents {
-                bytes = c
-            } else {
-                do throws(IOFailure) { bytes = try FileSystem.readFile(f.absolute) } catch {
-                    o.failure = error
-                    outlined.set(i, o)
-                    return
-                }
-            }
-            // Lexed against a file of its own: the source map is filled (under its lock) by the
-            // compile workers, not by the many reading threads. Tokens hold offsets, not files.
-            let lexed = Lexer.tokenize(SourceFile(id: FileID(raw: 0), path: f.display, bytes: bytes))
-            let outline = Lexer.outline(of: lexed, bytes: bytes)
-            o.tenants = outline.tenants
-            let size = bytes.capacity + lexed.tokens.capacity * MemoryLayout<Token>.stride
-            if outline.declaresTiers || f.contents != nil {
-                let file = sources.add(path: f.display, bytes: bytes)
-                o.unit = Parser.parse(file, lexed: lexed.diagnostics.isEmpty ? lexed : nil)
-            } else if lexed.diagnostics.isEmpty, kept.add(size, ordering: .relaxed).newValue <= request.inputMemoryBudget {
-                o.tokens = lexed
-                o.bytes = bytes
-            } else if keptRaw.add(bytes.capacity, ordering: .relaxed).newValue <= request.inputMemoryBudget {
-                o.bytes = bytes
-            }
-            outlined.set(i, o)
-        }
-        var outlines = outlined.takeAll(missing: Outline())
+        var outlines = outline(inputFiles, sources: sources, request: request)
 
         // 4. Tenant ids are unique: the first declaration in input order wins. Files involved in
         //    a duplicate are parsed now, so that both places can be shown.
@@ -534,4 +474,82 @@ func environmentSuggestion(for name: String, among environments: [String]) -> St
     if let near = suggestion(for: name, among: environments) { return near }
     let abbreviated = environments.filter { name.count >= 3 && $0.hasPrefix(name) }
     return abbreviated.count == 1 ? abbreviated[0] : nil
+}
+
+extension Compiler {
+    /// A file that could not be read, as the diagnostic that reports it.
+    static func readFailureDiagnostic(_ failure: IOFailure, base: String) -> Diagnostic {
+        let shown = failure.path.hasPrefix("/") ? FileSystem.display(failure.path, base: base) : failure.path
+        if failure.tooLarge {
+            return .error(.inputTooLarge, "`\(shown)` is \(failure.reason); source files are limited to \(FileSystem.maxSourceBytes >> 20) MiB",
+                          at: nil, help: ["split the configuration into several files"])
+        }
+        return .error(.unreadableFile, "cannot read \(shown): \(failure.reason)", at: nil)
+    }
+
+    /// Phase 2: the tier files, read and parsed once per run, in parallel.
+    static func parseTierFiles(_ tierFiles: [InputDiscovery.PendingFile], sources: SourceMap, jobs: Int) -> [Result<SourceUnit, IOFailure>?] {
+        let parsed = ResultSlots<Result<SourceUnit, IOFailure>>(count: tierFiles.count)
+        parallelFor(tierFiles.count, jobs: jobs) { i in
+            do throws(IOFailure) {
+                let bytes = try FileSystem.readFile(tierFiles[i].absolute)
+                parsed.set(i, .success(Parser.parse(sources.add(path: tierFiles[i].display, bytes: bytes))))
+            } catch {
+                parsed.set(i, .failure(error))
+            }
+        }
+        return parsed.values
+    }
+
+    /// Phase 3: an outline of every input, in parallel (see `Outline`).
+    static func outline(_ inputFiles: [InputDiscovery.PendingFile], sources: SourceMap, request: CompileRequest) -> [Outline] {
+        let kept = Atomic<Int>(0)
+        let keptRaw = Atomic<Int>(0)
+        let outlined = ResultSlots<Outline>(count: inputFiles.count)
+        parallelFor(inputFiles.count, jobs: readers(request.jobs)) { i in
+            let f = inputFiles[i]
+            var o = Outline()
+            let bytes: [UInt8]
+            if let c = f.contents {
+                bytes = c
+            } else {
+                do throws(IOFailure) { bytes = try FileSystem.readFile(f.absolute) } catch {
+                    o.failure = error
+                    outlined.set(i, o)
+                    return
+                }
+            }
+            // Lexed against a file of its own: the source map is filled (under its lock) by the
+            // compile workers, not by the many reading threads. Tokens hold offsets, not files.
+            let lexed = Lexer.tokenize(SourceFile(id: FileID(raw: 0), path: f.display, bytes: bytes))
+            let outline = Lexer.outline(of: lexed, bytes: bytes)
+            o.tenants = outline.tenants
+            let size = bytes.capacity + lexed.tokens.capacity * MemoryLayout<Token>.stride
+            if outline.declaresTiers || f.contents != nil {
+                let file = sources.add(path: f.display, bytes: bytes)
+                o.unit = Parser.parse(file, lexed: lexed.diagnostics.isEmpty ? lexed : nil)
+            } else if lexed.diagnostics.isEmpty, kept.add(size, ordering: .relaxed).newValue <= request.inputMemoryBudget {
+                o.tokens = lexed
+                o.bytes = bytes
+            } else if keptRaw.add(bytes.capacity, ordering: .relaxed).newValue <= request.inputMemoryBudget {
+                o.bytes = bytes
+            }
+            outlined.set(i, o)
+        }
+        return outlined.takeAll(missing: Outline())
+    }
+}
+
+/// What phase 3 learns of an input.
+struct Outline: Sendable {
+    var tenants: [String] = []
+    /// Set for files parsed in this phase.
+    var unit: SourceUnit?
+    var failure: IOFailure?
+    /// The file and its tokens, kept while their total size stays under
+    /// `keptBytesBudget`: most runs read and lex each file once, and memory stays
+    /// bounded whatever the number of inputs.
+    var tokens: LexedFile?
+    /// The bytes (with the tokens, or alone past that budget while they fit in another).
+    var bytes: [UInt8]?
 }
