@@ -186,80 +186,21 @@ public enum Compiler {
         let inputFiles = pendingFiles.filter(\.isInput)
         var outlines = outline(inputFiles, sources: sources, request: request)
 
-        // 4. Tenant ids are unique: the first declaration in input order wins. Files involved in
-        //    a duplicate are parsed now, so that both places can be shown.
-        var declared: Set<String> = []
-        declared.reserveCapacity(outlines.count)
-        var duplicated: Set<String> = []
-        // By index, here and below: a copy of each outline would retain everything it holds.
-        for i in outlines.indices {
-            for name in outlines[i].tenants where !declared.insert(name).inserted {
-                duplicated.insert(name)
-            }
-        }
-        func ensureParsed(_ i: Int) {
-            guard outlines[i].unit == nil, outlines[i].failure == nil else { return }
-            let f = inputFiles[i]
-            if let bytes = outlines[i].bytes, let tokens = outlines[i].tokens {
-                outlines[i].unit = Parser.parse(sources.add(path: f.display, bytes: bytes), lexed: tokens)
-                outlines[i].tokens = nil
-                outlines[i].bytes = nil
-                return
-            }
-            do throws(IOFailure) {
-                let bytes: [UInt8]
-                if let c = f.contents ?? outlines[i].bytes { bytes = c } else { bytes = try FileSystem.readFile(f.absolute) }
-                outlines[i].unit = Parser.parse(sources.add(path: f.display, bytes: bytes))
-            } catch {
-                outlines[i].failure = error
-            }
-        }
-        var losing: Set<[Int]> = []  // (file, declaration) pairs that repeat an earlier id
-        if !duplicated.isEmpty {
-            var first: [String: Declaration] = [:]
-            for i in outlines.indices where outlines[i].tenants.contains(where: duplicated.contains) {
-                ensureParsed(i)
-                guard let unit = outlines[i].unit else { continue }
-                for (k, d) in unit.declarations.enumerated() where d.kind == .tenant && duplicated.contains(d.name.text) {
-                    if let f = first[d.name.text] {
-                        diagnostics.append(.error(.duplicateTenant, "tenant `\(d.name.text)` is declared twice", at: d.name.span,
-                                                  label: "declared again here", related: [DiagnosticLabel(f.name.span, "first declared here")],
-                                                  help: ["tenant ids name the output files: each must be unique"]))
-                        losing.insert([i, k])
-                    } else {
-                        first[d.name.text] = d
-                    }
-                }
-            }
-        }
+        // 4. Tenant ids are unique: the first declaration in input order wins.
+        let ids = TenantIDs(&outlines, inputFiles, sources: sources)
+        diagnostics.append(contentsOf: ids.diagnostics)
+        let declared = ids.declared
+        let losing = ids.losing
 
         // 5. Tiers, once per group.
-        var tierSets: [TierSet] = []
+        let tiers = TierGroups(groups: groups, tierUnits: tierUnits, outlines: outlines, inputFiles: inputFiles, declared: declared,
+                               environments: environments, sources: sources)
+        diagnostics.append(contentsOf: tiers.diagnostics)
+        ioProblems += tiers.unknownEnvironments
+        let tierSets = tiers.sets
+        let tierInputs = tiers.inputs
         // An unknown `--env` is the one error reported: every tenant would fail its type check too.
-        var unknownEnvironment = false
-        var tierInputs: [(declarations: [Declaration], tenantNames: Set<String>)] = []
-        for g in groups.indices {
-            var decls = tierUnits[g].flatMap { $0.declarations.filter { $0.kind == .tier } }
-            for i in outlines.indices where inputFiles[i].group == g {
-                if let unit = outlines[i].unit { decls += unit.declarations.filter { $0.kind == .tier } }
-            }
-            // With one group (the usual case), its tenants are every tenant declared.
-            let tenantNames = groups.count == 1 ? declared
-                : Set(outlines.indices.lazy.filter { inputFiles[$0].group == g }.flatMap { outlines[$0].tenants })
-            let tierSet = TierSet(declarations: decls, tenantNames: tenantNames, sources: sources)
-            diagnostics.append(contentsOf: tierSet.diagnostics)
-            tierSets.append(tierSet)
-            tierInputs.append((decls, tenantNames))
-            for env in environments {
-                let known = Set(tierSet.layouts.compactMap { $0?.environments }.flatMap { $0 })
-                if !known.isEmpty, !known.contains(env) {
-                    var msg = "--env \(env): unknown environment; the environments are \(known.sorted().map { "`\($0)`" }.joined(separator: ", "))"
-                    if let s = environmentSuggestion(for: env, among: known.sorted()) { msg += " (did you mean `\(s)`?)" }
-                    ioError(msg, code: .unknownEnvironment)
-                    unknownEnvironment = true
-                }
-            }
-        }
+        let unknownEnvironment = !tiers.unknownEnvironments.isEmpty
         // Read failures of inputs: in input order.
         for i in outlines.indices {
             guard let failure = outlines[i].failure else { continue }
@@ -552,4 +493,98 @@ struct Outline: Sendable {
     var tokens: LexedFile?
     /// The bytes (with the tokens, or alone past that budget while they fit in another).
     var bytes: [UInt8]?
+}
+
+/// Phase 4: tenant ids are unique; the first declaration in input order wins. Files involved in
+/// a duplicate are parsed now, so that both places can be shown.
+struct TenantIDs {
+    /// Every tenant id the inputs declare.
+    private(set) var declared: Set<String> = []
+    /// (file, declaration) pairs that repeat an earlier id.
+    private(set) var losing: Set<[Int]> = []
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(_ outlines: inout [Outline], _ inputFiles: [InputDiscovery.PendingFile], sources: SourceMap) {
+        declared.reserveCapacity(outlines.count)
+        var duplicated: Set<String> = []
+        // By index, here and below: a copy of each outline would retain everything it holds.
+        for i in outlines.indices {
+            for name in outlines[i].tenants where !declared.insert(name).inserted {
+                duplicated.insert(name)
+            }
+        }
+        guard !duplicated.isEmpty else { return }
+        var first: [String: Declaration] = [:]
+        for i in outlines.indices where outlines[i].tenants.contains(where: duplicated.contains) {
+            TenantIDs.ensureParsed(&outlines[i], inputFiles[i], sources: sources)
+            guard let unit = outlines[i].unit else { continue }
+            for (k, d) in unit.declarations.enumerated() where d.kind == .tenant && duplicated.contains(d.name.text) {
+                if let f = first[d.name.text] {
+                    diagnostics.append(.error(.duplicateTenant, "tenant `\(d.name.text)` is declared twice", at: d.name.span,
+                                              label: "declared again here", related: [DiagnosticLabel(f.name.span, "first declared here")],
+                                              help: ["tenant ids name the output files: each must be unique"]))
+                    losing.insert([i, k])
+                } else {
+                    first[d.name.text] = d
+                }
+            }
+        }
+    }
+
+    /// Parses the file of `outline` unless phase 3 did: from the kept tokens, the kept bytes,
+    /// or a second read.
+    private static func ensureParsed(_ outline: inout Outline, _ f: InputDiscovery.PendingFile, sources: SourceMap) {
+        guard outline.unit == nil, outline.failure == nil else { return }
+        if let bytes = outline.bytes, let tokens = outline.tokens {
+            outline.unit = Parser.parse(sources.add(path: f.display, bytes: bytes), lexed: tokens)
+            outline.tokens = nil
+            outline.bytes = nil
+            return
+        }
+        do throws(IOFailure) {
+            let bytes: [UInt8]
+            if let c = f.contents ?? outline.bytes { bytes = c } else { bytes = try FileSystem.readFile(f.absolute) }
+            outline.unit = Parser.parse(sources.add(path: f.display, bytes: bytes))
+        } catch {
+            outline.failure = error
+        }
+    }
+}
+
+/// Phase 5: the tier set of each group, from its tier files and the inputs that declare tiers,
+/// and the `--env` names none of its tiers knows.
+struct TierGroups {
+    private(set) var sets: [TierSet] = []
+    /// What each set was built from: a worker thread builds its own copy from them.
+    private(set) var inputs: [(declarations: [Declaration], tenantNames: Set<String>)] = []
+    private(set) var diagnostics: [Diagnostic] = []
+    /// One usage error per unknown `--env` and group.
+    private(set) var unknownEnvironments: [Diagnostic] = []
+
+    init(groups: [String?], tierUnits: [[SourceUnit]], outlines: [Outline], inputFiles: [InputDiscovery.PendingFile],
+         declared: Set<String>, environments: [String], sources: SourceMap) {
+        for g in groups.indices {
+            var decls = tierUnits[g].flatMap { $0.declarations.filter { $0.kind == .tier } }
+            for i in outlines.indices where inputFiles[i].group == g {
+                if let unit = outlines[i].unit { decls += unit.declarations.filter { $0.kind == .tier } }
+            }
+            // With one group (the usual case), its tenants are every tenant declared.
+            let tenantNames = groups.count == 1 ? declared
+                : Set(outlines.indices.lazy.filter { inputFiles[$0].group == g }.flatMap { outlines[$0].tenants })
+            let tierSet = TierSet(declarations: decls, tenantNames: tenantNames, sources: sources)
+            diagnostics.append(contentsOf: tierSet.diagnostics)
+            sets.append(tierSet)
+            inputs.append((decls, tenantNames))
+            checkEnvironments(environments, of: tierSet)
+        }
+    }
+
+    private mutating func checkEnvironments(_ environments: [String], of tierSet: TierSet) {
+        let known = Set(tierSet.layouts.compactMap { $0?.environments }.flatMap { $0 })
+        for env in environments where !known.isEmpty && !known.contains(env) {
+            var msg = "--env \(env): unknown environment; the environments are \(known.sorted().map { "`\($0)`" }.joined(separator: ", "))"
+            if let s = environmentSuggestion(for: env, among: known.sorted()) { msg += " (did you mean `\(s)`?)" }
+            unknownEnvironments.append(.error(.unknownEnvironment, msg, at: nil))
+        }
+    }
 }
