@@ -226,11 +226,6 @@ public enum Compiler {
         // freeing a record tree per tenant was 3 % of a build's instructions. Secrets, sorted
         // keys and kept results need the built record.
         let walksArtifacts = emit != nil && key == nil && emit?.sortKeys == false && !keep
-        /// What the backends render for one tenant.
-        enum Artifact {
-            case tree(any ConfigTree)
-            case built(ResolvedTenant)
-        }
         // Each worker thread resolves against tiers of its own: the tiers are read for every
         // tenant, and sharing them between cores would make every reference count they hold a
         // contended cache line. Building them again costs a few milliseconds per thread.
@@ -244,6 +239,9 @@ public enum Compiler {
             var tenants: [(outcome: TenantOutcome, stream: [UInt8])] = []
             var diagnostics: [Diagnostic] = []
             var writeFailure: IOFailure?
+            /// The second read of an input that was not kept failed: an I/O error, never a file
+            /// whose tenants silently vanish.
+            var readFailure: IOFailure?
         }
         let results = ResultSlots<FileResult>(count: inputFiles.count)
         let renderBuffers = (0..<workers).map { _ in RenderBuffer() }
@@ -265,8 +263,15 @@ public enum Compiler {
             } else if let bytes = parsedOutlines[i].bytes, let tokens = parsedOutlines[i].tokens {
                 unit = Parser.parse(sources.add(path: f.display, bytes: bytes), lexed: tokens)
             } else {
-                guard parsedOutlines[i].failure == nil,
-                      let bytes = parsedOutlines[i].bytes ?? (try? FileSystem.readFile(f.absolute)) else { return }
+                guard parsedOutlines[i].failure == nil else { return }
+                let bytes: [UInt8]
+                do throws(IOFailure) {
+                    if let kept = parsedOutlines[i].bytes { bytes = kept } else { bytes = try FileSystem.readFile(f.absolute) }
+                } catch {
+                    result.readFailure = error
+                    results.set(i, result)
+                    return
+                }
                 unit = Parser.parse(sources.add(path: f.display, bytes: bytes))
             }
             result.diagnostics = unit.diagnostics
@@ -278,17 +283,7 @@ public enum Compiler {
                     var r = set.resolve(decl, environment: env, afterSyntaxErrors: broken, artifact: emit != nil || keep || key != nil,
                                         artifactTree: walksArtifacts, secretSources: key != nil, maxArtifactBytes: emit?.maxArtifactBytes,
                                         stepBudget: stepBudget)
-                    if let key, !r.failed, let tenant = r.tenant, tenant.config.values.contains(where: \.containsSecret) {
-                        let pass = SecretPass(key: key, replace: emit?.render.sensitive == .plain)
-                        let (config, problems) = pass.run(tenant.config, tenant: tenant.id, sources: r.secretSources, fallback: decl.headerSpan)
-                        if problems.isEmpty {
-                            r.tenant = ResolvedTenant(id: tenant.id, tier: tenant.tier, environment: tenant.environment, config: config)
-                        } else {
-                            r.diagnostics += problems
-                            r.tenant = nil
-                            r.failed = true
-                        }
-                    }
+                    if let key { openSecrets(of: &r, key: key, plain: emit?.render.sensitive == .plain, at: decl.headerSpan) }
                     var stream: [UInt8] = []
                     var artifact: Artifact?
                     if let tree = r.tree {
@@ -299,35 +294,9 @@ public enum Compiler {
                                                                  : tenant)
                     }
                     if let emit, let artifact {
-                        for backend in emit.backends {
-                            // The worker's buffer, emptied: an artifact's storage is allocated once per thread.
-                            let buffer = renderBuffers[worker]
-                            buffer.bytes.removeAll(keepingCapacity: true)
-                            do {
-                                let layout: RenderLayout = emit.output == .standardOutput ? .stream : .file
-                                switch artifact {
-                                case .tree(let tree): try backend.render(tree: tree, options: emit.render, layout: layout, into: &buffer.bytes)
-                                case .built(let tenant): try backend.render(tenant, options: emit.render, layout: layout, into: &buffer.bytes)
-                                }
-                            } catch {
-                                r.diagnostics.append(.error(.backendFailed, "backend `\(backend.name)` failed for tenant `\(r.id)`: \(error)",
-                                                            at: decl.headerSpan))
-                                r.tenant = nil
-                                r.tree = nil
-                                r.failed = true
-                                break
-                            }
-                            if let writer {
-                                let name = r.id + "." + backend.fileExtension
-                                let rel = perEnvDirectory ? (env ?? r.environment) + "/" + name : name
-                                do throws(IOFailure) { try writer.stage(rel, buffer.bytes) } catch {
-                                    result.writeFailure = error
-                                    break
-                                }
-                            } else {
-                                stream += buffer.bytes
-                            }
-                        }
+                        let target = ArtifactTarget(writer: writer, directory: perEnvDirectory ? env ?? r.environment : nil)
+                        emitArtifact(artifact, of: &r, emit: emit, to: target, buffer: renderBuffers[worker], at: decl.headerSpan,
+                                     stream: &stream, writeFailure: &result.writeFailure)
                     }
                     result.diagnostics += r.diagnostics
                     let outcome = TenantOutcome(id: r.id, environment: r.environment, failed: r.failed, resolved: keep ? r.tenant : nil)
@@ -347,6 +316,7 @@ public enum Compiler {
             for k in fileResults[i].tenants.indices { order.append((i, k)) }
             if !fileResults[i].diagnostics.isEmpty { diagnostics.append(contentsOf: fileResults[i].diagnostics) }
             if let failure = fileResults[i].writeFailure { ioError("cannot write \(failure.description)", code: .unwritableOutput) }
+            if let failure = fileResults[i].readFailure { ioProblems.append(reportReadFailure(failure)) }
         }
         // Ids and environment names are ASCII identifiers, so byte order is their order (and
         // cheaper than `<`); inputs usually arrive in it already, which the sort sees in one pass.
@@ -387,6 +357,66 @@ public enum Compiler {
         return CompileOutcome(sources: sources, diagnostics: finalDiagnostics, counts: diagnostics.counts, tenants: tenants,
                               written: written, unchanged: unchanged, standardOutput: stdout,
                               usageOrIOFailure: usageFailure)
+    }
+
+    /// What the backends render for one tenant.
+    private enum Artifact {
+        case tree(any ConfigTree)
+        case built(ResolvedTenant)
+    }
+
+    /// Where a tenant's artifacts go: staged by `writer` (in `directory`, an environment's, when
+    /// set), or onto the `-o -` stream when there is no writer.
+    private struct ArtifactTarget {
+        var writer: ArtifactWriter?
+        var directory: String?
+    }
+
+    /// Renders `artifact` with every backend of `emit` into the worker's `buffer`, then stages
+    /// it or appends it to `stream`. A backend that fails makes the tenant fail; a file that
+    /// cannot be staged is the file's write failure.
+    private static func emitArtifact(_ artifact: Artifact, of r: inout TenantResult, emit: EmitPlan, to target: ArtifactTarget,
+                                     buffer: RenderBuffer, at header: Span, stream: inout [UInt8], writeFailure: inout IOFailure?) {
+        let layout: RenderLayout = emit.output == .standardOutput ? .stream : .file
+        for backend in emit.backends {
+            // The worker's buffer, emptied: an artifact's storage is allocated once per thread.
+            buffer.bytes.removeAll(keepingCapacity: true)
+            do {
+                switch artifact {
+                case .tree(let tree): try backend.render(tree: tree, options: emit.render, layout: layout, into: &buffer.bytes)
+                case .built(let tenant): try backend.render(tenant, options: emit.render, layout: layout, into: &buffer.bytes)
+                }
+            } catch {
+                r.diagnostics.append(.error(.backendFailed, "backend `\(backend.name)` failed for tenant `\(r.id)`: \(error)", at: header))
+                r.tenant = nil
+                r.tree = nil
+                r.failed = true
+                return
+            }
+            guard let writer = target.writer else {
+                stream += buffer.bytes
+                continue
+            }
+            let name = r.id + "." + backend.fileExtension
+            do throws(IOFailure) { try writer.stage(target.directory.map { $0 + "/" + name } ?? name, buffer.bytes) } catch {
+                writeFailure = error
+                return
+            }
+        }
+    }
+
+    /// Decrypts every secret of a resolved tenant with `key` (a secret that does not open is an
+    /// error of the tenant); with `plain`, the plaintexts replace the secrets.
+    private static func openSecrets(of r: inout TenantResult, key: SecretKey, plain: Bool, at header: Span) {
+        guard !r.failed, let tenant = r.tenant, tenant.config.values.contains(where: \.containsSecret) else { return }
+        let (config, problems) = SecretPass(key: key, replace: plain).run(tenant.config, tenant: tenant.id, sources: r.secretSources, fallback: header)
+        if problems.isEmpty {
+            r.tenant = ResolvedTenant(id: tenant.id, tier: tenant.tier, environment: tenant.environment, config: config)
+        } else {
+            r.diagnostics += problems
+            r.tenant = nil
+            r.failed = true
+        }
     }
 
     /// One worker's artifact bytes, reused from tenant to tenant (only that worker touches it).
