@@ -218,7 +218,6 @@ public enum Compiler {
         } else {
             nil
         }
-        let perEnvDirectory = environments.count > 1
         let envs: [String?] = environments.isEmpty ? [nil] : environments
         let keep = request.keepResolved
         let key = request.secretKey
@@ -226,6 +225,8 @@ public enum Compiler {
         // freeing a record tree per tenant was 3 % of a build's instructions. Secrets, sorted
         // keys and kept results need the built record.
         let walksArtifacts = emit != nil && key == nil && emit?.sortKeys == false && !keep
+        let job = TenantJob(emit: emit, writer: writer, perEnvDirectory: environments.count > 1, keep: keep, key: key,
+                            walksArtifacts: walksArtifacts)
         // Each worker thread resolves against tiers of its own: the tiers are read for every
         // tenant, and sharing them between cores would make every reference count they hold a
         // contended cache line. Building them again costs a few milliseconds per thread.
@@ -235,14 +236,6 @@ public enum Compiler {
         let workerSets = ResultSlots<[TierSet]>(count: workers)
         let parsedOutlines = outlines
         let losers = losing
-        struct FileResult: Sendable {
-            var tenants: [(outcome: TenantOutcome, stream: [UInt8])] = []
-            var diagnostics: [Diagnostic] = []
-            var writeFailure: IOFailure?
-            /// The second read of an input that was not kept failed: an I/O error, never a file
-            /// whose tenants silently vanish.
-            var readFailure: IOFailure?
-        }
         let results = ResultSlots<FileResult>(count: inputFiles.count)
         let renderBuffers = (0..<workers).map { _ in RenderBuffer() }
         parallelFor(unknownEnvironment ? 0 : inputFiles.count, jobs: request.jobs) { worker, i in
@@ -258,21 +251,13 @@ public enum Compiler {
                 workerSets.set(worker, own)
             }
             let unit: SourceUnit
-            if let u = parsedOutlines[i].unit {
-                unit = u
-            } else if let bytes = parsedOutlines[i].bytes, let tokens = parsedOutlines[i].tokens {
-                unit = Parser.parse(sources.add(path: f.display, bytes: bytes), lexed: tokens)
-            } else {
-                guard parsedOutlines[i].failure == nil else { return }
-                let bytes: [UInt8]
-                do throws(IOFailure) {
-                    if let kept = parsedOutlines[i].bytes { bytes = kept } else { bytes = try FileSystem.readFile(f.absolute) }
-                } catch {
-                    result.readFailure = error
-                    results.set(i, result)
-                    return
-                }
-                unit = Parser.parse(sources.add(path: f.display, bytes: bytes))
+            do throws(IOFailure) {
+                guard let parsed = try parse(parsedOutlines[i], f, sources: sources) else { return }  // its read failure is reported
+                unit = parsed
+            } catch {
+                result.readFailure = error
+                results.set(i, result)
+                return
             }
             result.diagnostics = unit.diagnostics
             let broken = unit.diagnostics.contains { $0.severity == .error }
@@ -280,27 +265,8 @@ public enum Compiler {
             let stepBudget = SharedBudget(sourceBytes: unit.file.bytes.count)
             for (k, decl) in unit.declarations.enumerated() where decl.kind == .tenant && !losers.contains([i, k]) {
                 for env in envs {
-                    var r = set.resolve(decl, environment: env, afterSyntaxErrors: broken, artifact: emit != nil || keep || key != nil,
-                                        artifactTree: walksArtifacts, secretSources: key != nil, maxArtifactBytes: emit?.maxArtifactBytes,
-                                        stepBudget: stepBudget)
-                    if let key { openSecrets(of: &r, key: key, plain: emit?.render.sensitive == .plain, at: decl.headerSpan) }
-                    var stream: [UInt8] = []
-                    var artifact: Artifact?
-                    if let tree = r.tree {
-                        artifact = .tree(tree)
-                    } else if let tenant = r.tenant {
-                        artifact = .built(emit?.sortKeys == true ? ResolvedTenant(id: tenant.id, tier: tenant.tier, environment: tenant.environment,
-                                                                                  config: tenant.config.sortedByKey())
-                                                                 : tenant)
-                    }
-                    if let emit, let artifact {
-                        let target = ArtifactTarget(writer: writer, directory: perEnvDirectory ? env ?? r.environment : nil)
-                        emitArtifact(artifact, of: &r, emit: emit, to: target, buffer: renderBuffers[worker], at: decl.headerSpan,
-                                     stream: &stream, writeFailure: &result.writeFailure)
-                    }
-                    result.diagnostics += r.diagnostics
-                    let outcome = TenantOutcome(id: r.id, environment: r.environment, failed: r.failed, resolved: keep ? r.tenant : nil)
-                    result.tenants.append((outcome, r.failed ? [] : stream))
+                    job.compile(decl, in: set, environment: env, afterSyntaxErrors: broken, budget: stepBudget,
+                                buffer: renderBuffers[worker], into: &result)
                 }
             }
             // Tier declarations of this file belong to the tier set, which shows them in its own diagnostics.
@@ -308,28 +274,12 @@ public enum Compiler {
             results.set(i, result)
         }
         let fileResults = results.takeAll(missing: FileResult())
-        // Each tenant by its place (file, tenant of the file): sorted as such, nothing is copied
-        // but the outcomes returned.
-        var order: [(file: Int, tenant: Int)] = []
-        order.reserveCapacity(fileResults.count)
         for i in fileResults.indices {
-            for k in fileResults[i].tenants.indices { order.append((i, k)) }
             if !fileResults[i].diagnostics.isEmpty { diagnostics.append(contentsOf: fileResults[i].diagnostics) }
             if let failure = fileResults[i].writeFailure { ioError("cannot write \(failure.description)", code: .unwritableOutput) }
             if let failure = fileResults[i].readFailure { ioProblems.append(reportReadFailure(failure)) }
         }
-        // Ids and environment names are ASCII identifiers, so byte order is their order (and
-        // cheaper than `<`); inputs usually arrive in it already, which the sort sees in one pass.
-        order.sort { x, y in
-            let a = fileResults[x.file].tenants[x.tenant].outcome.id
-            let b = fileResults[y.file].tenants[y.tenant].outcome.id
-            guard a == b else { return FileSystem.bytewiseLess(a, b) }
-            return FileSystem.bytewiseLess(fileResults[x.file].tenants[x.tenant].outcome.environment,
-                                           fileResults[y.file].tenants[y.tenant].outcome.environment)
-        }
-        let tenants = order.map { fileResults[$0.file].tenants[$0.tenant].outcome }
-        var stdout: [UInt8] = []
-        for (i, k) in order where !fileResults[i].tenants[k].stream.isEmpty { stdout += fileResults[i].tenants[k].stream }
+        var (tenants, stdout) = ordered(fileResults)
 
         // 5. All or nothing, unless --keep-going.
         let failed = diagnostics.hasErrors || usageFailure
@@ -357,6 +307,92 @@ public enum Compiler {
         return CompileOutcome(sources: sources, diagnostics: finalDiagnostics, counts: diagnostics.counts, tenants: tenants,
                               written: written, unchanged: unchanged, standardOutput: stdout,
                               usageOrIOFailure: usageFailure)
+    }
+
+    /// What compiling one input file gave.
+    struct FileResult: Sendable {
+        var tenants: [(outcome: TenantOutcome, stream: [UInt8])] = []
+        var diagnostics: [Diagnostic] = []
+        var writeFailure: IOFailure?
+        /// The second read of an input that was not kept failed: an I/O error, never a file
+        /// whose tenants silently vanish.
+        var readFailure: IOFailure?
+    }
+
+    /// The syntax tree of an input: parsed in an earlier phase, or from the kept tokens, the
+    /// kept bytes, or a second read. Nil when the first read failed (reported with the others).
+    private static func parse(_ outline: Outline, _ f: InputDiscovery.PendingFile, sources: SourceMap) throws(IOFailure) -> SourceUnit? {
+        if let unit = outline.unit { return unit }
+        if let bytes = outline.bytes, let tokens = outline.tokens {
+            return Parser.parse(sources.add(path: f.display, bytes: bytes), lexed: tokens)
+        }
+        guard outline.failure == nil else { return nil }
+        let bytes: [UInt8]
+        if let kept = outline.bytes { bytes = kept } else { bytes = try FileSystem.readFile(f.absolute) }
+        return Parser.parse(sources.add(path: f.display, bytes: bytes))
+    }
+
+    /// Every tenant's outcome, by id then environment, and the `-o -` stream in that order.
+    /// Each tenant is sorted by its place (file, tenant of the file): nothing is copied but the
+    /// outcomes returned.
+    private static func ordered(_ fileResults: [FileResult]) -> (tenants: [TenantOutcome], stream: [UInt8]) {
+        var order: [(file: Int, tenant: Int)] = []
+        order.reserveCapacity(fileResults.count)
+        for i in fileResults.indices {
+            for k in fileResults[i].tenants.indices { order.append((i, k)) }
+        }
+        // Ids and environment names are ASCII identifiers, so byte order is their order (and
+        // cheaper than `<`); inputs usually arrive in it already, which the sort sees in one pass.
+        order.sort { x, y in
+            let a = fileResults[x.file].tenants[x.tenant].outcome.id
+            let b = fileResults[y.file].tenants[y.tenant].outcome.id
+            guard a == b else { return FileSystem.bytewiseLess(a, b) }
+            return FileSystem.bytewiseLess(fileResults[x.file].tenants[x.tenant].outcome.environment,
+                                           fileResults[y.file].tenants[y.tenant].outcome.environment)
+        }
+        let tenants = order.map { fileResults[$0.file].tenants[$0.tenant].outcome }
+        var stream: [UInt8] = []
+        for (i, k) in order where !fileResults[i].tenants[k].stream.isEmpty { stream += fileResults[i].tenants[k].stream }
+        return (tenants, stream)
+    }
+
+    /// What every tenant of a compile shares: how it is resolved, and where its artifacts go.
+    private struct TenantJob: Sendable {
+        var emit: EmitPlan?
+        var writer: ArtifactWriter?
+        /// Several `--env`: each environment's artifacts in a directory of its own.
+        var perEnvDirectory: Bool
+        /// Keep the resolved tenant in its outcome.
+        var keep: Bool
+        var key: SecretKey?
+        /// The backends walk the evaluated config instead of a built record.
+        var walksArtifacts: Bool
+
+        /// Resolves, checks and emits one tenant in one environment, adding what it gives to `result`.
+        func compile(_ decl: Declaration, in set: TierSet, environment env: String?, afterSyntaxErrors broken: Bool,
+                     budget: SharedBudget, buffer: RenderBuffer, into result: inout FileResult) {
+            var r = set.resolve(decl, environment: env, afterSyntaxErrors: broken, artifact: emit != nil || keep || key != nil,
+                                artifactTree: walksArtifacts, secretSources: key != nil, maxArtifactBytes: emit?.maxArtifactBytes,
+                                stepBudget: budget)
+            if let key { openSecrets(of: &r, key: key, plain: emit?.render.sensitive == .plain, at: decl.headerSpan) }
+            var stream: [UInt8] = []
+            if let emit, let artifact = artifact(of: r) {
+                let target = ArtifactTarget(writer: writer, directory: perEnvDirectory ? env ?? r.environment : nil)
+                emitArtifact(artifact, of: &r, emit: emit, to: target, buffer: buffer, at: decl.headerSpan,
+                             stream: &stream, writeFailure: &result.writeFailure)
+            }
+            result.diagnostics += r.diagnostics
+            let outcome = TenantOutcome(id: r.id, environment: r.environment, failed: r.failed, resolved: keep ? r.tenant : nil)
+            result.tenants.append((outcome, r.failed ? [] : stream))
+        }
+
+        /// What the backends render: the walked config, or the built one (keys sorted with `--sort-keys`).
+        private func artifact(of r: TenantResult) -> Artifact? {
+            if let tree = r.tree { return .tree(tree) }
+            guard let tenant = r.tenant else { return nil }
+            guard emit?.sortKeys == true else { return .built(tenant) }
+            return .built(ResolvedTenant(id: tenant.id, tier: tenant.tier, environment: tenant.environment, config: tenant.config.sortedByKey()))
+        }
     }
 
     /// What the backends render for one tenant.
