@@ -149,24 +149,14 @@ public enum Compiler {
         let pendingFiles = discovered.files
         let bufferFailures = discovered.readFailures
 
-        // 2. The tier files, read and parsed once per run.
-        var environments = request.environments
-        var seenEnvironments: Set<String> = []
-        environments = environments.filter { seenEnvironments.insert($0).inserted }
-        if request.emit?.render.sensitive == .plain, request.secretKey == nil {
-            ioError("--sensitive plain needs the key the secrets were encrypted with: --key-file PATH or TENANTC_KEY_FILE", code: .keyFile)
-        }
-        if environments.count > 1, case .directory = request.emit?.output {
-            for env in environments where !isSafePathComponent(env) {
-                ioError("--env \(env): an environment name used as a directory must be letters, digits, `_`, `-` or `.`", code: .unknownEnvironment)
-            }
-        }
+        // 2. The options' own problems, then the tier files, read and parsed once per run.
+        let environments = distinctEnvironments(request)
+        ioProblems += requestProblems(request, environments: environments)
         func reportReadFailure(_ failure: IOFailure) -> Diagnostic { readFailureDiagnostic(failure, base: base) }
         for failure in bufferFailures { diagnostics.append(reportReadFailure(failure)) }
         let tierFiles = pendingFiles.filter { !$0.isInput }
-        let tierParsed = parseTierFiles(tierFiles, sources: sources, jobs: request.jobs)
         var tierUnits: [[SourceUnit]] = Array(repeating: [], count: groups.count)
-        for (i, r) in tierParsed.enumerated() {
+        for (i, r) in parseTierFiles(tierFiles, sources: sources, jobs: request.jobs).enumerated() {
             switch r {
             case .success(let unit)?:
                 diagnostics.append(contentsOf: unit.diagnostics)
@@ -211,67 +201,17 @@ public enum Compiler {
         // 6. Every input file, in parallel: parse, resolve each tenant (in each environment),
         //    check, render, stage; then forget the file's text unless a diagnostic shows it.
         let emit = usageFailure ? nil : request.emit
-        let writer: ArtifactWriter? = if let emit, case .directory(let dir) = emit.output {
-            // Plaintext secrets are for the artifacts' owner only, from the file's creation on.
-            ArtifactWriter(root: FileSystem.absolute(dir, base: base), base: base, fileMode: emit.render.sensitive == .plain ? 0o600 : 0o644,
-                           waiting: emit.waiting)
-        } else {
-            nil
-        }
+        let writer = artifactWriter(emit, base: base)
         let envs: [String?] = environments.isEmpty ? [nil] : environments
-        let keep = request.keepResolved
-        let key = request.secretKey
-        // A config that is only written is walked by the backends, not built: building and
-        // freeing a record tree per tenant was 3 % of a build's instructions. Secrets, sorted
-        // keys and kept results need the built record.
-        let walksArtifacts = emit != nil && key == nil && emit?.sortKeys == false && !keep
-        let job = TenantJob(emit: emit, writer: writer, perEnvDirectory: environments.count > 1, keep: keep, key: key,
-                            walksArtifacts: walksArtifacts)
-        // Each worker thread resolves against tiers of its own: the tiers are read for every
-        // tenant, and sharing them between cores would make every reference count they hold a
-        // contended cache line. Building them again costs a few milliseconds per thread.
+        let job = TenantJob(emit: emit, writer: writer, perEnvDirectory: environments.count > 1, keep: request.keepResolved, key: request.secretKey)
         let workers = max(1, min(request.jobs, inputFiles.count))
-        let sets = tierSets
-        let rebuild = tierInputs
-        let workerSets = ResultSlots<[TierSet]>(count: workers)
-        let parsedOutlines = outlines
-        let losers = losing
-        let results = ResultSlots<FileResult>(count: inputFiles.count)
+        let workerSets = WorkerTierSets(tierSets, builtFrom: tierInputs, workers: workers, sources: sources)
         let renderBuffers = (0..<workers).map { _ in RenderBuffer() }
+        let files = FileCompiler(job: job, inputFiles: inputFiles, outlines: outlines, losing: losing, environments: envs,
+                                 workerSets: workerSets, renderBuffers: renderBuffers, sources: sources)
+        let results = ResultSlots<FileResult>(count: inputFiles.count)
         parallelFor(unknownEnvironment ? 0 : inputFiles.count, jobs: request.jobs) { worker, i in
-            let f = inputFiles[i]
-            var result = FileResult()
-            let own: [TierSet]
-            if worker == 0 {
-                own = sets
-            } else if let built = workerSets.get(worker) {
-                own = built
-            } else {
-                own = rebuild.map { TierSet(declarations: $0.declarations, tenantNames: $0.tenantNames, sources: sources) }
-                workerSets.set(worker, own)
-            }
-            let unit: SourceUnit
-            do throws(IOFailure) {
-                guard let parsed = try parse(parsedOutlines[i], f, sources: sources) else { return }  // its read failure is reported
-                unit = parsed
-            } catch {
-                result.readFailure = error
-                results.set(i, result)
-                return
-            }
-            result.diagnostics = unit.diagnostics
-            let broken = unit.diagnostics.contains { $0.severity == .error }
-            let set = own[f.group]
-            let stepBudget = SharedBudget(sourceBytes: unit.file.bytes.count)
-            for (k, decl) in unit.declarations.enumerated() where decl.kind == .tenant && !losers.contains([i, k]) {
-                for env in envs {
-                    job.compile(decl, in: set, environment: env, afterSyntaxErrors: broken, budget: stepBudget,
-                                buffer: renderBuffers[worker], into: &result)
-                }
-            }
-            // Tier declarations of this file belong to the tier set, which shows them in its own diagnostics.
-            if result.diagnostics.isEmpty, parsedOutlines[i].unit == nil { sources.forget(unit.file.id) }
-            results.set(i, result)
+            results.set(i, files.compile(i, worker: worker))
         }
         let fileResults = results.takeAll(missing: FileResult())
         for i in fileResults.indices {
@@ -281,31 +221,18 @@ public enum Compiler {
         }
         var (tenants, stdout) = ordered(fileResults)
 
-        // 5. All or nothing, unless --keep-going.
-        let failed = diagnostics.hasErrors || usageFailure
-        var written = 0
-        var unchanged = 0
-        if let emit {
-            if failed && (!emit.keepGoing || usageFailure) {
-                writer?.abort()
-                stdout = []
-            } else if let writer {
-                do { (written, unchanged) = try writer.commit() } catch {
-                    ioError("cannot write \(error.description)", code: .unwritableOutput)
-                    writer.abort()
-                }
-            }
-        } else {
-            stdout = []
-        }
+        // 7. All or nothing, unless --keep-going.
+        let commit = commitArtifacts(emit, writer, failed: diagnostics.hasErrors || usageFailure, usageFailure: usageFailure)
+        if let problem = commit.problem { ioProblems.append(problem) }
+        if !commit.keepsStream { stdout = [] }
         if !request.freesWorkingMemory {
-            keptUntilExit.withLock { $0.append([outlines, parsedOutlines, fileResults, workerSets, sets, renderBuffers] as [any Sendable]) }
+            keptUntilExit.withLock { $0.append([outlines, fileResults, workerSets, renderBuffers] as [any Sendable]) }
         }
         diagnostics.append(contentsOf: ioProblems)
         let finalDiagnostics = diagnostics.finalized(sourceMap: sources)
         markSecretValues(shownBy: finalDiagnostics, sources: sources, tiers: tierSets)
         return CompileOutcome(sources: sources, diagnostics: finalDiagnostics, counts: diagnostics.counts, tenants: tenants,
-                              written: written, unchanged: unchanged, standardOutput: stdout,
+                              written: commit.written, unchanged: commit.unchanged, standardOutput: stdout,
                               usageOrIOFailure: usageFailure)
     }
 
@@ -365,8 +292,10 @@ public enum Compiler {
         /// Keep the resolved tenant in its outcome.
         var keep: Bool
         var key: SecretKey?
-        /// The backends walk the evaluated config instead of a built record.
-        var walksArtifacts: Bool
+        /// The backends walk the evaluated config instead of a built record: building and freeing
+        /// a record tree per tenant was 3 % of a build's instructions. Secrets, sorted keys and
+        /// kept results need the built record.
+        var walksArtifacts: Bool { emit != nil && key == nil && emit?.sortKeys == false && !keep }
 
         /// Resolves, checks and emits one tenant in one environment, adding what it gives to `result`.
         func compile(_ decl: Declaration, in set: TierSet, environment env: String?, afterSyntaxErrors broken: Bool,
@@ -392,6 +321,80 @@ public enum Compiler {
             guard let tenant = r.tenant else { return nil }
             guard emit?.sortKeys == true else { return .built(tenant) }
             return .built(ResolvedTenant(id: tenant.id, tier: tenant.tier, environment: tenant.environment, config: tenant.config.sortedByKey()))
+        }
+    }
+
+    /// The writer of `-o DIR`; nil for `check` and `-o -`.
+    private static func artifactWriter(_ emit: EmitPlan?, base: String) -> ArtifactWriter? {
+        guard let emit, case .directory(let dir) = emit.output else { return nil }
+        // Plaintext secrets are for the artifacts' owner only, from the file's creation on.
+        return ArtifactWriter(root: FileSystem.absolute(dir, base: base), base: base, fileMode: emit.render.sensitive == .plain ? 0o600 : 0o644,
+                              waiting: emit.waiting)
+    }
+
+    /// The tier sets each worker thread resolves against. Each has its own: the tiers are read
+    /// for every tenant, and sharing them between cores would make every reference count they
+    /// hold a contended cache line. Building them again costs a few milliseconds per thread.
+    final class WorkerTierSets: Sendable {
+        private let first: [TierSet]
+        private let inputs: [(declarations: [Declaration], tenantNames: Set<String>)]
+        private let built: ResultSlots<[TierSet]>
+        private let sources: SourceMap
+
+        init(_ sets: [TierSet], builtFrom inputs: [(declarations: [Declaration], tenantNames: Set<String>)], workers: Int, sources: SourceMap) {
+            first = sets
+            self.inputs = inputs
+            built = ResultSlots(count: workers)
+            self.sources = sources
+        }
+
+        /// Worker 0 uses the sets phase 5 built; the others build theirs on first use.
+        func sets(for worker: Int) -> [TierSet] {
+            if worker == 0 { return first }
+            if let own = built.get(worker) { return own }
+            let own = inputs.map { TierSet(declarations: $0.declarations, tenantNames: $0.tenantNames, sources: sources) }
+            built.set(worker, own)
+            return own
+        }
+    }
+
+    /// Phase 6 for one input file: parse it, resolve each tenant (in each environment), check,
+    /// render, stage; then forget the file's text unless a diagnostic shows it.
+    private struct FileCompiler: Sendable {
+        let job: TenantJob
+        let inputFiles: [InputDiscovery.PendingFile]
+        let outlines: [Outline]
+        /// (file, declaration) pairs that repeat an earlier tenant id.
+        let losing: Set<[Int]>
+        let environments: [String?]
+        let workerSets: WorkerTierSets
+        let renderBuffers: [RenderBuffer]
+        let sources: SourceMap
+
+        func compile(_ i: Int, worker: Int) -> FileResult {
+            let f = inputFiles[i]
+            var result = FileResult()
+            let unit: SourceUnit
+            do throws(IOFailure) {
+                guard let parsed = try parse(outlines[i], f, sources: sources) else { return result }  // its read failure is reported
+                unit = parsed
+            } catch {
+                result.readFailure = error
+                return result
+            }
+            result.diagnostics = unit.diagnostics
+            let broken = unit.diagnostics.contains { $0.severity == .error }
+            let set = workerSets.sets(for: worker)[f.group]
+            let budget = SharedBudget(sourceBytes: unit.file.bytes.count)
+            for (k, decl) in unit.declarations.enumerated() where decl.kind == .tenant && !losing.contains([i, k]) {
+                for env in environments {
+                    job.compile(decl, in: set, environment: env, afterSyntaxErrors: broken, budget: budget,
+                                buffer: renderBuffers[worker], into: &result)
+                }
+            }
+            // Tier declarations of this file belong to the tier set, which shows them in its own diagnostics.
+            if result.diagnostics.isEmpty, outlines[i].unit == nil { sources.forget(unit.file.id) }
+            return result
         }
     }
 
@@ -484,6 +487,47 @@ func environmentSuggestion(for name: String, among environments: [String]) -> St
 }
 
 extension Compiler {
+    /// `--env` values, each once, in the order given.
+    static func distinctEnvironments(_ request: CompileRequest) -> [String] {
+        var seen: Set<String> = []
+        return request.environments.filter { seen.insert($0).inserted }
+    }
+
+    /// Usage errors of the request itself: plaintext output without a key, environment names
+    /// that cannot be directories.
+    static func requestProblems(_ request: CompileRequest, environments: [String]) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        if request.emit?.render.sensitive == .plain, request.secretKey == nil {
+            problems.append(.error(.keyFile, "--sensitive plain needs the key the secrets were encrypted with: --key-file PATH or TENANTC_KEY_FILE", at: nil))
+        }
+        if environments.count > 1, case .directory = request.emit?.output {
+            for env in environments where !isSafePathComponent(env) {
+                problems.append(.error(.unknownEnvironment, "--env \(env): an environment name used as a directory must be letters, digits, `_`, `-` or `.`",
+                                       at: nil))
+            }
+        }
+        return problems
+    }
+
+    /// Phase 7: every staged artifact renamed into place, or none (a failed build, unless
+    /// `--keep-going`; a usage failure always). `keepsStream`: whether `-o -` gets its stream.
+    static func commitArtifacts(_ emit: EmitPlan?, _ writer: ArtifactWriter?, failed: Bool, usageFailure: Bool)
+        -> (written: Int, unchanged: Int, keepsStream: Bool, problem: Diagnostic?) {
+        guard let emit else { return (0, 0, false, nil) }
+        if failed && (!emit.keepGoing || usageFailure) {
+            writer?.abort()
+            return (0, 0, false, nil)
+        }
+        guard let writer else { return (0, 0, true, nil) }
+        do {
+            let (written, unchanged) = try writer.commit()
+            return (written, unchanged, true, nil)
+        } catch {
+            writer.abort()
+            return (0, 0, true, .error(.unwritableOutput, "cannot write \(error.description)", at: nil))
+        }
+    }
+
     /// A file that could not be read, as the diagnostic that reports it.
     static func readFailureDiagnostic(_ failure: IOFailure, base: String) -> Diagnostic {
         let shown = failure.path.hasPrefix("/") ? FileSystem.display(failure.path, base: base) : failure.path
