@@ -200,9 +200,15 @@ def main():
             # tenantc creates its output directory but not missing parents (a mistyped `-o`
             # is an error): the runs' directories live here.
             os.makedirs(os.path.join(WORK, f"out-{n}"), exist_ok=True)
-            shipped = os.path.join(WORK, f"shipped-{n}")
+            # The shipped workload is a project of its own (docs/language.md, "Projects"): the
+            # shipped tiers in tiers/, the N tenants in tenants/.
+            project = os.path.join(WORK, f"shipped-{n}")
+            shipped = os.path.join(project, "tenants")
             if not os.path.isdir(shipped):
+                shutil.rmtree(project, ignore_errors=True)
                 subprocess.run(["python3", os.path.join(HERE, "gen_tenants.py"), str(n), shipped], check=True)
+            shutil.rmtree(os.path.join(project, "tiers"), ignore_errors=True)
+            shutil.copytree(os.path.join(ROOT, "tiers"), os.path.join(project, "tiers"))
             if PEERS:
                 gen = os.path.join(WORK, f"peers-gen-{n}")
                 if not os.path.exists(os.path.join(gen, "model.json")):
@@ -234,7 +240,7 @@ def main():
                                        capture_output=True, text=True)
                     verify[n] = v.stdout.strip()
                     print(v.stdout, flush=True)
-            rows += tenantc_rows("shipped tiers", shipped, os.path.join(ROOT, "tiers"), n, os.path.join(WORK, f"out-{n}", "shipped"))
+            rows += tenantc_rows("shipped tiers", shipped, os.path.join(project, "tiers"), n, os.path.join(WORK, f"out-{n}", "shipped"))
     finally:
         for d in SCRATCH:
             shutil.rmtree(d, ignore_errors=True)

@@ -154,7 +154,7 @@ public enum Compiler {
         ioProblems += requestProblems(request, environments: environments)
         func reportReadFailure(_ failure: IOFailure) -> Diagnostic { readFailureDiagnostic(failure, base: base) }
         for failure in bufferFailures { diagnostics.append(reportReadFailure(failure)) }
-        let tierFiles = pendingFiles.filter { !$0.isInput }
+        let tierFiles = pendingFiles.filter { $0.role == .tier }
         var tierUnits: [[SourceUnit]] = Array(repeating: [], count: groups.count)
         for (i, r) in parseTierFiles(tierFiles, sources: sources, jobs: request.jobs).enumerated() {
             switch r {
@@ -173,16 +173,24 @@ public enum Compiler {
         //    alone. A file that declares tiers is parsed now, as its tiers join its group's; the
         //    others are read again, one at a time, when their tenants are compiled — so memory
         //    does not grow with the number of inputs.
-        let inputFiles = pendingFiles.filter(\.isInput)
+        var inputFiles = pendingFiles.filter(\.isInput)
         var outlines = outline(inputFiles, sources: sources, request: request)
 
-        // 4. Tenant ids are unique: the first declaration in input order wins.
+        // 4. The rest of each project: the tiers its other files declare, and when a check
+        //    changes tiers, the tenants those files declare.
+        let projectFiles = pendingFiles.filter { $0.role == .project }
+        let changed = request.emit == nil ? changedTiers(outlines, inputFiles) : [:]
+        let project = ProjectScan(projectFiles, following: Set(changed.keys), discovery: discovered, sources: sources, jobs: request.jobs)
+        diagnostics.append(contentsOf: project.diagnostics)
+        for i in projectFiles.indices { if let unit = project.outlines[i].unit { tierUnits[projectFiles[i].group].append(unit) } }
+
+        // 5. Tenant ids are unique: the first declaration in input order wins.
         let ids = TenantIDs(&outlines, inputFiles, sources: sources)
         diagnostics.append(contentsOf: ids.diagnostics)
         let declared = ids.declared
         let losing = ids.losing
 
-        // 5. Tiers, once per group.
+        // 6. Tiers, once per group.
         let tiers = TierGroups(groups: groups, tierUnits: tierUnits, outlines: outlines, inputFiles: inputFiles, declared: declared,
                                environments: environments, sources: sources)
         diagnostics.append(contentsOf: tiers.diagnostics)
@@ -198,7 +206,15 @@ public enum Compiler {
             if d.code == .inputTooLarge { diagnostics.append(d) } else { ioProblems.append(d) }
         }
 
-        // 6. Every input file, in parallel: parse, resolve each tenant (in each environment),
+        // 7. The project's tenants that a changed tier affects join the inputs.
+        var selections: [Int: [String: String]] = [:]
+        for file in AffectedTenants(projectFiles, project, changed: changed, sets: tierSets, declaredByInputs: declared).files {
+            selections[inputFiles.count] = file.reasons
+            inputFiles.append(projectFiles[file.index])
+            outlines.append(Outline(unit: project.outlines[file.index].unit))
+        }
+
+        // 8. Every input file, in parallel: parse, resolve each tenant (in each environment),
         //    check, render, stage; then forget the file's text unless a diagnostic shows it.
         let emit = usageFailure ? nil : request.emit
         let writer = artifactWriter(emit, base: base)
@@ -207,7 +223,7 @@ public enum Compiler {
         let workers = max(1, min(request.jobs, inputFiles.count))
         let workerSets = WorkerTierSets(tierSets, builtFrom: tierInputs, workers: workers, sources: sources)
         let renderBuffers = (0..<workers).map { _ in RenderBuffer() }
-        let files = FileCompiler(job: job, inputFiles: inputFiles, outlines: outlines, losing: losing, environments: envs,
+        let files = FileCompiler(job: job, inputFiles: inputFiles, outlines: outlines, losing: losing, selections: selections, environments: envs,
                                  workerSets: workerSets, renderBuffers: renderBuffers, sources: sources)
         let results = ResultSlots<FileResult>(count: inputFiles.count)
         parallelFor(unknownEnvironment ? 0 : inputFiles.count, jobs: request.jobs) { worker, i in
@@ -221,7 +237,7 @@ public enum Compiler {
         }
         var (tenants, stdout) = ordered(fileResults)
 
-        // 7. All or nothing, unless --keep-going.
+        // 9. All or nothing, unless --keep-going.
         let commit = commitArtifacts(emit, writer, failed: diagnostics.hasErrors || usageFailure, usageFailure: usageFailure)
         if let problem = commit.problem { ioProblems.append(problem) }
         if !commit.keepsStream { stdout = [] }
@@ -348,7 +364,7 @@ public enum Compiler {
             self.sources = sources
         }
 
-        /// Worker 0 uses the sets phase 5 built; the others build theirs on first use.
+        /// Worker 0 uses the sets phase 6 built; the others build theirs on first use.
         func sets(for worker: Int) -> [TierSet] {
             if worker == 0 { return first }
             if let own = built.get(worker) { return own }
@@ -358,7 +374,7 @@ public enum Compiler {
         }
     }
 
-    /// Phase 6 for one input file: parse it, resolve each tenant (in each environment), check,
+    /// Phase 8 for one input file: parse it, resolve each tenant (in each environment), check,
     /// render, stage; then forget the file's text unless a diagnostic shows it.
     private struct FileCompiler: Sendable {
         let job: TenantJob
@@ -366,6 +382,9 @@ public enum Compiler {
         let outlines: [Outline]
         /// (file, declaration) pairs that repeat an earlier tenant id.
         let losing: Set<[Int]>
+        /// Files of which only some tenants are compiled (those a changed tier affects), with
+        /// the note each tenant's diagnostics get.
+        let selections: [Int: [String: String]]
         let environments: [String?]
         let workerSets: WorkerTierSets
         let renderBuffers: [RenderBuffer]
@@ -387,9 +406,15 @@ public enum Compiler {
             let set = workerSets.sets(for: worker)[f.group]
             let budget = SharedBudget(sourceBytes: unit.file.bytes.count)
             for (k, decl) in unit.declarations.enumerated() where decl.kind == .tenant && !losing.contains([i, k]) {
+                let reason = selections[i]?[decl.name.text]
+                if selections[i] != nil, reason == nil { continue }
+                let first = result.diagnostics.count
                 for env in environments {
                     job.compile(decl, in: set, environment: env, afterSyntaxErrors: broken, budget: budget,
                                 buffer: renderBuffers[worker], into: &result)
+                }
+                if let reason {
+                    for d in first..<result.diagnostics.count { result.diagnostics[d].notes.append(reason) }
                 }
             }
             // Tier declarations of this file belong to the tier set, which shows them in its own diagnostics.
@@ -509,7 +534,7 @@ extension Compiler {
         return problems
     }
 
-    /// Phase 7: every staged artifact renamed into place, or none (a failed build, unless
+    /// Phase 9: every staged artifact renamed into place, or none (a failed build, unless
     /// `--keep-going`; a usage failure always). `keepsStream`: whether `-o -` gets its stream.
     static func commitArtifacts(_ emit: EmitPlan?, _ writer: ArtifactWriter?, failed: Bool, usageFailure: Bool)
         -> (written: Int, unchanged: Int, keepsStream: Bool, problem: Diagnostic?) {
@@ -552,6 +577,19 @@ extension Compiler {
         return parsed.values
     }
 
+    /// The tiers the inputs of a check declare, by group (name → the file that declares it):
+    /// checking them checks the project's tenants they affect.
+    static func changedTiers(_ outlines: [Outline], _ inputFiles: [InputDiscovery.PendingFile]) -> [Int: [String: String]] {
+        var changed: [Int: [String: String]] = [:]
+        for i in outlines.indices where outlines[i].declaresTiers {
+            guard let unit = outlines[i].unit else { continue }
+            for d in unit.declarations where d.kind == .tier {
+                changed[inputFiles[i].group, default: [:]][d.name.text] = inputFiles[i].display
+            }
+        }
+        return changed
+    }
+
     /// Phase 3: an outline of every input, in parallel (see `Outline`).
     static func outline(_ inputFiles: [InputDiscovery.PendingFile], sources: SourceMap, request: CompileRequest) -> [Outline] {
         let kept = Atomic<Int>(0)
@@ -575,6 +613,7 @@ extension Compiler {
             let lexed = Lexer.tokenize(SourceFile(id: FileID(raw: 0), path: f.display, bytes: bytes))
             let outline = Lexer.outline(of: lexed, bytes: bytes)
             o.tenants = outline.tenants
+            o.declaresTiers = outline.declaresTiers
             let size = bytes.capacity + lexed.tokens.capacity * MemoryLayout<Token>.stride
             if outline.declaresTiers || f.contents != nil {
                 let file = sources.add(path: f.display, bytes: bytes)
@@ -594,6 +633,7 @@ extension Compiler {
 /// What phase 3 learns of an input.
 struct Outline: Sendable {
     var tenants: [String] = []
+    var declaresTiers = false
     /// Set for files parsed in this phase.
     var unit: SourceUnit?
     var failure: IOFailure?
@@ -605,7 +645,7 @@ struct Outline: Sendable {
     var bytes: [UInt8]?
 }
 
-/// Phase 4: tenant ids are unique; the first declaration in input order wins. Files involved in
+/// Phase 5: tenant ids are unique; the first declaration in input order wins. Files involved in
 /// a duplicate are parsed now, so that both places can be shown.
 struct TenantIDs {
     /// Every tenant id the inputs declare.
@@ -661,7 +701,7 @@ struct TenantIDs {
     }
 }
 
-/// Phase 5: the tier set of each group, from its tier files and the inputs that declare tiers,
+/// Phase 6: the tier set of each group, from its tier files and the inputs that declare tiers,
 /// and the `--env` names none of its tiers knows.
 struct TierGroups {
     private(set) var sets: [TierSet] = []

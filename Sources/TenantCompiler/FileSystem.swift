@@ -177,6 +177,20 @@ enum FileSystem {
     /// Symbolic links to directories are not followed (a link back up would never end);
     /// links to files are taken like files.
     static func tenantFiles(under directory: String) throws(IOFailure) -> [String] {
+        try tenantFiles(under: directory, skipping: { _ in false })
+    }
+
+    /// The `*.tenant` files of the project whose root is `root` (see `tenantFiles(under:)`):
+    /// not those of its tier directory, of the directories in `skipping`, or of a nested
+    /// project (a directory below the root with a `tiers/` of its own).
+    static func projectFiles(under root: String, tiersDirectory: String, skipping: Set<String>) throws(IOFailure) -> [String] {
+        try tenantFiles(under: root) { dir in
+            dir == tiersDirectory || skipping.contains(dir) || isDirectory(dir + "/tiers")
+        }
+    }
+
+    /// `tenantFiles(under:)`, leaving out the subdirectories `skip` names (not `directory` itself).
+    private static func tenantFiles(under directory: String, skipping skip: (String) -> Bool) throws(IOFailure) -> [String] {
         // The paths are gathered as bytes in one buffer and sorted there: concatenating and
         // sorting ten thousand `String`s (whose comparison is Unicode-aware) was most of the
         // start of a large build.
@@ -184,6 +198,7 @@ enum FileSystem {
         var spans: [Range<Int>] = []
         var pending = [directory]
         while let dir = pending.popLast() {
+            if dir != directory, skip(dir) { continue }
             guard let handle = opendir(dir) else { throw IOFailure(dir, errno: errno) }
             defer { closedir(handle) }
             while let entry = readdir(handle) {

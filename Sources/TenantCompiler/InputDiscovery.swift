@@ -1,10 +1,29 @@
 import TenantDiagnostics
 
 /// The first phase of a compile: the input files (directories expanded, each file once, even
-/// when reached by two paths), the tier directory each belongs to (its group), and the tier
-/// files of every group.
+/// when reached by two paths), the tier directory each belongs to (its group), the tier files
+/// of every group, and the other files of each group's project (docs/language.md, "Projects").
 struct InputDiscovery {
-    typealias PendingFile = (absolute: String, display: String, contents: [UInt8]?, isInput: Bool, group: Int)
+    /// A file the compile reads, and why.
+    struct PendingFile: Sendable {
+        enum Role: Sendable {
+            /// Named on the command line (or under a directory that was): its tenants are compiled.
+            case input
+            /// In the group's tier directory: its tiers are the group's.
+            case tier
+            /// Elsewhere in the group's project: read for the tiers it declares, and for its
+            /// tenants when a tier they extend is being checked.
+            case project
+        }
+        var absolute: String
+        var display: String
+        /// An editor's unsaved buffer standing for the file.
+        var contents: [UInt8]?
+        var role: Role
+        var group: Int
+
+        var isInput: Bool { role == .input }
+    }
 
     /// The tier directory of each group; nil for inputs with no `tiers/` above them.
     private(set) var groups: [String?] = []
@@ -18,14 +37,26 @@ struct InputDiscovery {
     private var seenInputs: Set<String> = []
     /// One file reached by two paths (a symbolic link to it, a link to its directory) is read
     /// once, under the first path: twice, its tiers would be declared twice.
-    private var seenFiles: Set<FileIdentity> = []
+    private(set) var seenFiles: Set<FileIdentity> = []
+    /// Directories given as inputs: every file under them is an input already.
+    private var expandedDirectories: Set<String> = []
 
-    init(_ request: CompileRequest, base: String) {
+    /// `projects`: also list the other files of each group's project (off: the inputs and the
+    /// tier directories only, as for a tool that works on given files alone).
+    init(_ request: CompileRequest, base: String, projects: Bool = true) {
         self.base = base
         let explicitTiers = tiersDirectory(request.tiersDirectory)
         let inputs = expanded(request.inputs)
         assignGroups(inputs, explicitTiers: explicitTiers)
         addTierFiles()
+        if projects { addProjectFiles() }
+    }
+
+    /// Whether the file at `path` was not seen yet, by its identity (for a project file that
+    /// may be an input reached by another path).
+    func isUnseen(_ path: String) -> Bool {
+        guard let id = FileSystem.identity(path) else { return true }
+        return !seenFiles.contains(id)
     }
 
     private mutating func problem(_ message: String) {
@@ -57,6 +88,7 @@ struct InputDiscovery {
                 inputs.append((abs, input))
                 continue
             }
+            expandedDirectories.insert(abs)
             do {
                 for path in try FileSystem.tenantFiles(under: abs) {
                     inputs.append((path, SourceInput(path: FileSystem.display(path, base: base))))
@@ -91,7 +123,7 @@ struct InputDiscovery {
                     tiersAbove[dir] = tiersDir
                 }
             }
-            files.append((abs, input.path, input.contents, true, group(of: tiersDir)))
+            files.append(PendingFile(absolute: abs, display: input.path, contents: input.contents, role: .input, group: group(of: tiersDir)))
         }
     }
 
@@ -107,10 +139,27 @@ struct InputDiscovery {
             guard let dir else { continue }
             do {
                 for path in try FileSystem.tenantFiles(in: dir) where !seenInputs.contains(path) && isNewFile(path) {
-                    files.append((path, FileSystem.display(path, base: base), nil, false, g))
+                    files.append(PendingFile(absolute: path, display: FileSystem.display(path, base: base), role: .tier, group: g))
                 }
             } catch {
                 problem("cannot list tiers in \(error.description)")
+            }
+        }
+    }
+
+    /// The other files of every group's project: under the directory that holds its tier
+    /// directory, not inputs, not in the tier directory, not in a nested project.
+    private mutating func addProjectFiles() {
+        for (g, dir) in groups.enumerated() {
+            guard let dir else { continue }
+            let root = FileSystem.parent(dir)
+            do {
+                for path in try FileSystem.projectFiles(under: root, tiersDirectory: dir, skipping: expandedDirectories)
+                where !seenInputs.contains(path) {
+                    files.append(PendingFile(absolute: path, display: FileSystem.display(path, base: base), role: .project, group: g))
+                }
+            } catch {
+                problem("cannot list the project in \(error.description)")
             }
         }
     }

@@ -8,6 +8,17 @@ public struct LexedFile: Sendable {
     public var diagnostics: [Diagnostic]
 }
 
+/// What a file declares at its top level, read from its tokens (see `Lexer.outline`).
+public struct SourceOutline: Sendable {
+    /// Tenant ids, in order.
+    public var tenants: [String] = []
+    /// The tier each tenant of `tenants` extends, when its header names one.
+    public var parents: [String?] = []
+    public var declaresTiers = false
+
+    public init() {}
+}
+
 /// Turns a file's UTF-8 bytes into tokens. Works on bytes, never on `Character`s.
 ///
 /// Strings are split into `stringStart`, `stringText`, `interpolationStart` … `interpolationEnd`,
@@ -55,31 +66,33 @@ public struct Lexer {
     }
 
     /// The top-level declarations of a source, from its tokens alone (no parse): the tenant
-    /// ids it declares and whether it declares tiers. The driver uses it to stream inputs.
-    public static func outline(_ bytes: [UInt8]) -> (tenants: [String], declaresTiers: Bool) {
+    /// ids it declares, the tier each extends, and whether it declares tiers. The driver uses
+    /// it to stream inputs and to find the tenants a tier change affects.
+    public static func outline(_ bytes: [UInt8]) -> SourceOutline {
         outline(of: tokenize(SourceFile(id: FileID(raw: 0), path: "", bytes: bytes)), bytes: bytes)
     }
 
     /// The same, from tokens already made (which `Parser.parse(_:lexed:)` can then reuse).
-    public static func outline(of lexed: LexedFile, bytes: [UInt8]) -> (tenants: [String], declaresTiers: Bool) {
+    public static func outline(of lexed: LexedFile, bytes: [UInt8]) -> SourceOutline {
         let tokens = lexed.tokens
-        var tenants: [String] = []
-        var declaresTiers = false
+        var result = SourceOutline()
         var depth = 0
+        func text(_ t: Token) -> String { String(decoding: bytes[Int(t.start)..<Int(t.end)], as: UTF8.self) }
         for (i, t) in tokens.enumerated() {
             switch t.kind {
             case .lbrace: depth += 1
             case .rbrace: depth = max(0, depth - 1)
             case .kwTier where depth == 0:
-                declaresTiers = true
+                result.declaresTiers = true
             case .kwTenant where depth == 0 && i + 1 < tokens.count && tokens[i + 1].kind == .identifier:
-                let n = tokens[i + 1]
-                tenants.append(String(decoding: bytes[Int(n.start)..<Int(n.end)], as: UTF8.self))
+                result.tenants.append(text(tokens[i + 1]))
+                let extends = i + 3 < tokens.count && tokens[i + 2].kind == .kwExtends && tokens[i + 3].kind == .identifier
+                result.parents.append(extends ? text(tokens[i + 3]) : nil)
             default:
                 break
             }
         }
-        return (tenants, declaresTiers)
+        return result
     }
 
     private init(file: SourceFile) {

@@ -15,10 +15,28 @@ import Testing
         ])
     }
 
-    @Test func shippedTiersHaveNoDiagnostics() {
-        let outcome = compile(["tiers/free.tenant", "tiers/standard.tenant", "tiers/premium.tenant", "tiers/enterprise.tenant"])
+    /// The shipped tiers, in a project of their own (no tenant to check with them).
+    @Test func shippedTiersHaveNoDiagnostics() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(atPath: repoRoot + "/tiers", toPath: dir.path + "/tiers")
+        let outcome = Compiler.run(CompileRequest(inputs: [SourceInput(path: "tiers")], workingDirectory: dir.path))
         #expect(outcome.diagnostics.isEmpty, "\(humanText(outcome))")
         #expect(outcome.exitCode == 0)
+    }
+
+    /// In this repository, the tiers' project holds the examples: checking the tiers checks
+    /// every example of a shipped tier, and only the invalid ones have errors — each at its own line, with the
+    /// note that says which tier brought it in.
+    @Test func checkingTheShippedTiersChecksTheExamples() {
+        let outcome = compile(["tiers/free.tenant", "tiers/standard.tenant", "tiers/premium.tenant", "tiers/enterprise.tenant"])
+        let files = Set(outcome.diagnostics.compactMap { $0.span.flatMap { outcome.sources.file($0.file)?.path } })
+        // All but the one whose tier does not exist: no shipped tier is in its chain.
+        let affected = invalidExampleFiles().filter { $0 != "unknown_tier.tenant" }
+        #expect(files == Set(affected.map { "examples/invalid/" + $0 }), "\(humanText(outcome))")
+        let semantic = outcome.diagnostics.filter { $0.code != .syntax && $0.code != .unclosedDelimiter }
+        #expect(!semantic.isEmpty && semantic.allSatisfy { $0.notes.contains { $0.contains("is checked because") } }, "\(humanText(outcome))")
+        #expect(outcome.exitCode == 1)
     }
 
     /// The examples' secrets open with the demo key, and only plain artifacts show them.

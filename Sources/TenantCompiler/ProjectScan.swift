@@ -1,0 +1,115 @@
+import Glibc
+import Synchronization
+import TenantDiagnostics
+import TenantSemantics
+import TenantSyntax
+
+/// The phase that reads the project files that are not inputs (docs/language.md, "Projects"):
+/// each for the tiers it declares — the few that declare any are parsed, and their tiers join
+/// their group's — and, in a group where a tier is being checked, for its tenants and the tier
+/// each extends, so that the tenants the change affects are checked too.
+struct ProjectScan {
+    /// What one project file declares.
+    struct FileOutline: Sendable {
+        /// Set when the file declares tiers.
+        var unit: SourceUnit?
+        var tenants: [String] = []
+        var parents: [String?] = []
+    }
+
+    /// By index of the project files given.
+    private(set) var outlines: [FileOutline] = []
+    /// Problems of the tier declarations read (syntax errors inside them).
+    private(set) var diagnostics: [Diagnostic] = []
+
+    /// `following`: the groups whose tenants are wanted (a tier of theirs is being checked).
+    init(_ files: [InputDiscovery.PendingFile], following: Set<Int>, discovery: InputDiscovery, sources: SourceMap, jobs: Int) {
+        let scanned = ResultSlots<FileOutline>(count: files.count)
+        let unreadable = Mutex<[IOFailure]>([])
+        parallelFor(files.count, jobs: Compiler.readers(jobs)) { i in
+            let f = files[i]
+            let bytes: [UInt8]
+            do throws(IOFailure) { bytes = try FileSystem.readFile(f.absolute) } catch {
+                unreadable.withLock { $0.append(error) }
+                return
+            }
+            let follow = following.contains(f.group)
+            // Most files are tenants alone: without the word `tier`, there is nothing to lex.
+            guard follow || ProjectScan.mentionsTier(bytes) else { return }
+            let lexed = Lexer.tokenize(SourceFile(id: FileID(raw: 0), path: f.display, bytes: bytes))
+            let outline = Lexer.outline(of: lexed, bytes: bytes)
+            var o = FileOutline()
+            if follow {
+                o.tenants = outline.tenants
+                o.parents = outline.parents
+            }
+            // A file reached again by another path (an input through a link) declares nothing new.
+            if outline.declaresTiers, discovery.isUnseen(f.absolute) {
+                o.unit = Parser.parse(sources.add(path: f.display, bytes: bytes), lexed: lexed.diagnostics.isEmpty ? lexed : nil)
+            }
+            scanned.set(i, o)
+        }
+        outlines = scanned.takeAll(missing: FileOutline())
+        for i in outlines.indices {
+            guard let unit = outlines[i].unit else { continue }
+            let tiers = unit.declarations.filter { $0.kind == .tier }.map(\.span)
+            diagnostics += unit.diagnostics.filter { d in
+                guard let s = d.span else { return false }
+                return tiers.contains { $0.start <= s.start && s.end <= $0.end }
+            }
+        }
+        for failure in unreadable.withLock({ $0 }).sorted(by: { $0.path < $1.path }) {
+            diagnostics.append(.warning(.unreadableFile, "cannot read \(failure.path), a file of the project: \(failure.reason)", at: nil,
+                                        help: ["the tiers it may declare are unknown to this check"]))
+        }
+    }
+
+    /// Whether `bytes` hold `tier` anywhere (a declaration needs the keyword).
+    static func mentionsTier(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { b in
+            guard b.count >= 4, var p = b.baseAddress else { return false }
+            let end = p + b.count
+            // memchr finds each `t` at memory speed; the three bytes after it are compared by hand.
+            while let hit = memchr(p, Int32(UInt8(ascii: "t")), end - p) {
+                let t = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
+                if end - t >= 4, t[1] == UInt8(ascii: "i"), t[2] == UInt8(ascii: "e"), t[3] == UInt8(ascii: "r") { return true }
+                p = t + 1
+            }
+            return false
+        }
+    }
+}
+
+/// Tenants of project files that a tier being checked affects: those whose `extends` chain
+/// passes through a tier an input declares. Checking a tier checks them too.
+struct AffectedTenants {
+    /// One project file to compile, and for each of its affected tenants, why.
+    struct File {
+        var index: Int
+        var reasons: [String: String]
+    }
+
+    private(set) var files: [File] = []
+
+    /// `changed`: per group, the tiers the inputs declare (name → the file that declares it).
+    init(_ projectFiles: [InputDiscovery.PendingFile], _ scan: ProjectScan, changed: [Int: [String: String]], sets: [TierSet],
+         declaredByInputs: Set<String>) {
+        for i in projectFiles.indices {
+            let g = projectFiles[i].group
+            guard let tiers = changed[g] else { continue }
+            let graph = sets[g].graph
+            let o = scan.outlines[i]
+            var reasons: [String: String] = [:]
+            for (k, tenant) in o.tenants.enumerated() where !declaredByInputs.contains(tenant) {
+                guard let parent = o.parents[k], let t = graph.index[parent] else { continue }
+                // The nearest changed tier of the chain names the cause.
+                guard let cause = graph.tiers[t].chain.reversed().lazy.map({ graph.tiers[$0].name }).first(where: { tiers[$0] != nil }),
+                      let file = tiers[cause] else { continue }
+                reasons[tenant] = parent == cause
+                    ? "`\(tenant)` is checked because it extends tier `\(cause)`, which \(file) being checked declares"
+                    : "`\(tenant)` is checked because its tier `\(parent)` extends tier `\(cause)`, which \(file) being checked declares"
+            }
+            if !reasons.isEmpty { files.append(File(index: i, reasons: reasons)) }
+        }
+    }
+}
