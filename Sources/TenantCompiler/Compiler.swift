@@ -54,6 +54,40 @@ public struct EmitPlan: Sendable {
     }
 }
 
+/// The fast paths of a compile (docs/architecture.md), each of which can be turned off to
+/// debug it: the output is the same either way. `TENANTC_FAST_PATHS` sets them on the command line.
+public struct FastPaths: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// Each tier's config evaluated once per environment; a tenant evaluates what it changes.
+    public static let tierBaselines = FastPaths(rawValue: 1)
+    /// Backends copy the bytes of entries a tenant shares with its tier's baseline.
+    public static let sharedRenderings = FastPaths(rawValue: 2)
+    /// Backends walk the evaluated config instead of a `Record` built from it.
+    public static let walkedArtifacts = FastPaths(rawValue: 4)
+    public static let all: FastPaths = [.tierBaselines, .sharedRenderings, .walkedArtifacts]
+
+    public static let names: [(name: String, path: FastPaths)] = [
+        ("baselines", .tierBaselines), ("shared-renderings", .sharedRenderings), ("walked-artifacts", .walkedArtifacts),
+    ]
+
+    /// `all`, `none`, or the names of the fast paths to keep, separated by commas.
+    public init?(_ text: String) {
+        switch text {
+        case "all": self = .all
+        case "none", "": self = []
+        default:
+            var paths: FastPaths = []
+            for name in text.split(separator: ",") {
+                guard let known = FastPaths.names.first(where: { $0.name == name }) else { return nil }
+                paths.insert(known.path)
+            }
+            self = paths
+        }
+    }
+}
+
 public struct CompileRequest: Sendable {
     public var inputs: [SourceInput]
     /// `--tiers DIR`; nil: the nearest `tiers/` above each input.
@@ -77,6 +111,8 @@ public struct CompileRequest: Sendable {
     /// to the exit instead of being freed piece by piece, as C compilers do. Freeing it took
     /// about one percent of a large build, on one core.
     public var freesWorkingMemory = true
+    /// The fast paths taken (default: all of them).
+    public var fastPaths: FastPaths = .all
 
     public init(inputs: [SourceInput], tiersDirectory: String? = nil, environments: [String] = [], jobs: Int = availableCores,
                 emit: EmitPlan? = nil, keepResolved: Bool = false, workingDirectory: String? = nil) {
@@ -219,7 +255,8 @@ public enum Compiler {
         let emit = usageFailure ? nil : request.emit
         let writer = artifactWriter(emit, base: base)
         let envs: [String?] = environments.isEmpty ? [nil] : environments
-        let job = TenantJob(emit: emit, writer: writer, perEnvDirectory: environments.count > 1, keep: request.keepResolved, key: request.secretKey)
+        let job = TenantJob(emit: emit, writer: writer, perEnvDirectory: environments.count > 1, keep: request.keepResolved, key: request.secretKey,
+                            fastPaths: request.fastPaths)
         let workers = max(1, min(request.jobs, inputFiles.count))
         let workerSets = WorkerTierSets(tierSets, builtFrom: tierInputs, workers: workers, sources: sources)
         let renderBuffers = (0..<workers).map { _ in RenderBuffer() }
@@ -308,17 +345,27 @@ public enum Compiler {
         /// Keep the resolved tenant in its outcome.
         var keep: Bool
         var key: SecretKey?
-        /// The backends walk the evaluated config instead of a built record: building and freeing
-        /// a record tree per tenant was 3 % of a build's instructions. Secrets, sorted keys and
-        /// kept results need the built record.
-        var walksArtifacts: Bool { emit != nil && key == nil && emit?.sortKeys == false && !keep }
+        var fastPaths: FastPaths
+
+        /// What a tenant's resolution hands over. The backends walk the evaluated config instead
+        /// of a built record: building and freeing a record tree per tenant was 3 % of a build's
+        /// instructions. Secrets, sorted keys and kept results need the built record.
+        var output: ResolveOptions.Output {
+            guard emit != nil || keep || key != nil else { return .diagnosticsOnly }
+            let walks = fastPaths.contains(.walkedArtifacts) && emit != nil && key == nil && emit?.sortKeys == false && !keep
+            return walks ? .walked : .built
+        }
 
         /// Resolves, checks and emits one tenant in one environment, adding what it gives to `result`.
         func compile(_ decl: Declaration, in set: TierSet, environment env: String?, afterSyntaxErrors broken: Bool,
                      budget: SharedBudget, buffer: RenderBuffer, into result: inout FileResult) {
-            var r = set.resolve(decl, environment: env, afterSyntaxErrors: broken, artifact: emit != nil || keep || key != nil,
-                                artifactTree: walksArtifacts, secretSources: key != nil, maxArtifactBytes: emit?.maxArtifactBytes,
-                                stepBudget: budget)
+            var options = ResolveOptions(environment: env, afterSyntaxErrors: broken, output: output)
+            options.secretSources = key != nil
+            options.maxArtifactBytes = emit?.maxArtifactBytes
+            options.stepBudget = budget
+            options.usesTierBaselines = fastPaths.contains(.tierBaselines)
+            options.sharesRenderings = fastPaths.contains(.sharedRenderings)
+            var r = set.resolve(decl, options)
             if let key { openSecrets(of: &r, key: key, plain: emit?.render.sensitive == .plain, at: decl.headerSpan) }
             var stream: [UInt8] = []
             if let emit, let artifact = artifact(of: r) {

@@ -33,32 +33,77 @@ public func isValidTenantID(_ id: String) -> Bool {
     return b.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
 }
 
+/// How `TierSet.resolve` compiles one tenant: one named value instead of a row of flags.
+public struct ResolveOptions: Sendable {
+    /// What the resolution hands back besides the diagnostics.
+    public enum Output: Sendable {
+        /// Nothing: `check` only needs the diagnostics.
+        case diagnosticsOnly
+        /// The resolved config, built as a `Record` (`TenantResult.tenant`).
+        case built
+        /// The config as `TenantResult.tree`, to be walked: a build that only writes the
+        /// artifact needs no `Record` of it.
+        case walked
+    }
+
+    /// `--env`, when given; else the tenant's own environment.
+    public var environment: String?
+    /// The tenant's file did not parse cleanly: problems that follow from the missing parts
+    /// (required fields, rules) are not reported on top of the syntax errors.
+    public var afterSyntaxErrors = false
+    public var output: Output = .built
+    /// Say where each field holding a secret was set (`TenantResult.secretSources`).
+    public var secretSources = false
+    /// Build the config of a tenant whose checks fail too, when every field still has a value (a
+    /// migration plan shows what would change along with what would fail); the result stays `failed`.
+    public var evenIfFailing = false
+    /// Refuse (E0506) a config whose artifact would be larger, by the estimate of its values,
+    /// before anything renders it.
+    public var maxArtifactBytes: Int?
+    /// The evaluation budget shared by the tenants of one file.
+    public var stepBudget: SharedBudget?
+    /// Start from the tier's baseline (its config evaluated once per environment) and evaluate
+    /// only what the tenant changes. Off: every field is evaluated from the layers (the clear
+    /// path, for debugging; the result is the same).
+    public var usesTierBaselines = true
+    /// Let the backends keep what they render of a walked config's entries shared with the
+    /// tier's baseline, and copy those bytes for the next tenant. Off: every entry is rendered.
+    public var sharesRenderings = true
+
+    public init(environment: String? = nil, afterSyntaxErrors: Bool = false, output: Output = .built) {
+        self.environment = environment
+        self.afterSyntaxErrors = afterSyntaxErrors
+        self.output = output
+    }
+}
+
 extension TierSet {
     /// Compiles one tenant (docs/language.md): tier chain, tenant body, environment overlays, then every
-    /// field and rule. `environment` is `--env` when given.
-    ///
-    /// `afterSyntaxErrors`: the tenant's file did not parse cleanly; problems that follow from
-    /// the missing parts (required fields, rules) are not reported on top of the syntax errors.
-    /// `artifact`: build the resolved config (`check` only needs the diagnostics).
-    /// `secretSources`: say where each field holding a secret was set.
-    /// `evenIfFailing`: build the config of a tenant whose checks fail too, when every field still
-    /// has a value (a migration plan shows what would change along with what would fail); the
-    /// result stays `failed`.
-    /// `artifactTree`: hand the config over as `tree`, to be walked, instead of building it as
-    /// `tenant` (a build that only writes it needs no `Record` of it).
-    /// `maxArtifactBytes`: refuse (E0506) a config whose artifact would be larger, by the estimate
-    /// of its values, before anything renders it.
+    /// field and rule, as `options` say.
+    public func resolve(_ decl: Declaration, _ options: ResolveOptions) -> TenantResult {
+        withStackSpace { resolveHere(decl, options) }
+    }
+
+    /// `resolve(_:_:)` with the options spelled out (see `ResolveOptions`); `artifact: false` is
+    /// `.diagnosticsOnly`, `artifactTree` is `.walked`.
     public func resolve(_ decl: Declaration, environment: String? = nil, afterSyntaxErrors: Bool = false,
                         artifact: Bool = true, artifactTree: Bool = false, secretSources: Bool = false,
                         evenIfFailing: Bool = false, maxArtifactBytes: Int? = nil, stepBudget: SharedBudget? = nil) -> TenantResult {
-        withStackSpace {
-            resolveHere(decl, environment: environment, afterSyntaxErrors: afterSyntaxErrors, artifact: artifact, artifactTree: artifactTree,
-                        secretSources: secretSources, evenIfFailing: evenIfFailing, maxArtifactBytes: maxArtifactBytes, stepBudget: stepBudget)
-        }
+        var options = ResolveOptions(environment: environment, afterSyntaxErrors: afterSyntaxErrors,
+                                     output: !artifact ? .diagnosticsOnly : artifactTree ? .walked : .built)
+        options.secretSources = secretSources
+        options.evenIfFailing = evenIfFailing
+        options.maxArtifactBytes = maxArtifactBytes
+        options.stepBudget = stepBudget
+        return resolve(decl, options)
     }
 
-    private func resolveHere(_ decl: Declaration, environment: String?, afterSyntaxErrors: Bool, artifact: Bool, artifactTree: Bool,
-                             secretSources: Bool, evenIfFailing: Bool, maxArtifactBytes: Int?, stepBudget: SharedBudget?) -> TenantResult {
+    private func resolveHere(_ decl: Declaration, _ options: ResolveOptions) -> TenantResult {
+        let environment = options.environment
+        let afterSyntaxErrors = options.afterSyntaxErrors
+        let artifact = options.output != .diagnosticsOnly
+        let maxArtifactBytes = options.maxArtifactBytes
+        let stepBudget = options.stepBudget
         let id = decl.name.text
         var diagnostics: [Diagnostic] = []
         if !isValidTenantID(id) {
@@ -120,7 +165,7 @@ extension TierSet {
         subject.afterSyntaxErrors = afterSyntaxErrors
         // Reuse the tier's baseline for everything this tenant's layers cannot have changed.
         var dirty: DirtySet?
-        let baseline = schema.count == tier.schema.count ? self.baseline(tier, env) : nil
+        let baseline = options.usesTierBaselines && schema.count == tier.schema.count ? self.baseline(tier, env) : nil
         if let baseline {
             var d = DirtySet(schema: schema)
             for ops in [builder.ops, ownOverlay.ops] {
@@ -160,9 +205,9 @@ extension TierSet {
         let failed = tier.hasErrors || afterSyntaxErrors || diagnostics.contains { $0.severity == .error }
         var tenant: ResolvedTenant?
         var tree: EvaluatedConfig?
-        if !failed || (evenIfFailing && !tier.hasErrors && !afterSyntaxErrors), artifact {
-            if artifactTree {
-                tree = EvaluatedConfig(id: id, tier: tier.name, environment: env, evaluator: evaluator)
+        if !failed || (options.evenIfFailing && !tier.hasErrors && !afterSyntaxErrors), artifact {
+            if options.output == .walked {
+                tree = EvaluatedConfig(id: id, tier: tier.name, environment: env, evaluator: evaluator, sharesRenderings: options.sharesRenderings)
             } else if let config = try? evaluator.artifact() {
                 tenant = ResolvedTenant(id: id, tier: tier.name, environment: env, config: config)
             }
@@ -170,7 +215,7 @@ extension TierSet {
         var result = TenantResult(id: id, environment: env, tenant: tenant, diagnostics: diagnostics,
                                   failed: failed || (artifact && tenant == nil && tree == nil))
         result.tree = tree
-        if secretSources, !failed {
+        if options.secretSources, !failed {
             for s in 0..<schema.count where !schema.slots[s].isRecord {
                 guard let v = try? evaluator.value(Int32(s)), v.containsSecret else { continue }
                 result.secretSources[schema.slots[s].path] = defs[s].last?.span ?? decl.headerSpan
@@ -213,12 +258,14 @@ final class EvaluatedConfig: ConfigTree, @unchecked Sendable {
     /// The built config, once a backend asked for it: the next one (`--emit json,NAME`) reuses it.
     /// Unlocked: a tenant's backends run one after another on the worker that resolved it.
     private var built: ResolvedTenant?
+    private let sharesRenderings: Bool
 
-    init(id: String, tier: String, environment: String, evaluator: Evaluator) {
+    init(id: String, tier: String, environment: String, evaluator: Evaluator, sharesRenderings: Bool) {
         self.id = id
         self.tier = tier
         self.environment = environment
         self.evaluator = evaluator
+        self.sharesRenderings = sharesRenderings
     }
 
     // Every field is computed before a tree is handed over: `IncompleteConfig` does not happen.
@@ -230,7 +277,7 @@ final class EvaluatedConfig: ConfigTree, @unchecked Sendable {
         }
     }
 
-    var shared: SharedRenderings? { evaluator.baseline?.renderings }
+    var shared: SharedRenderings? { sharesRenderings ? evaluator.baseline?.renderings : nil }
 
     func resolved() throws -> ResolvedTenant {
         if let built { return built }

@@ -99,10 +99,8 @@ struct Build: ParsableCommand {
         var plan = EmitPlan(backends: backends, output: target, keepGoing: keepGoing, render: RenderOptions(units: units, sensitive: sensitive),
                             sortKeys: sortKeys, maxArtifactBytes: maxArtifactSize.bytes)
         plan.waiting = { dir in writeAll(2, "tenantc: waiting for another build of \(dir)/ to finish\n") }
-        var request = CompileRequest(inputs: options.files.map { SourceInput(path: $0) }, tiersDirectory: options.tiersDirectory,
-                                     environments: options.environments, jobs: options.jobs, emit: plan)
+        var request = try options.request(options.files.map { SourceInput(path: $0) }, emit: plan)
         request.secretKey = key
-        request.freesWorkingMemory = false  // the process ends with this command
         let outcome = Compiler.run(request)
         if target == .standardOutput { writeAll(1, outcome.standardOutput) }
         report(outcome, format: options.format, color: options.color, machineFD: target == .standardOutput ? 2 : 1)

@@ -32,11 +32,9 @@ struct Check: ParsableCommand {
                 inputs.append(SourceInput(path: f))
             }
         }
-        var request = CompileRequest(inputs: inputs, tiersDirectory: options.tiersDirectory, environments: options.environments,
-                                     jobs: options.jobs)
+        var request = try options.request(inputs)
         // With a key, every secret is checked to decrypt.
         request.secretKey = try key.load(required: false)
-        request.freesWorkingMemory = false  // the process ends with this command
         let outcome = Compiler.run(request)
         report(outcome, format: options.format, color: options.color)
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }

@@ -34,6 +34,26 @@ struct CompileOptions: ParsableArguments {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if files.isEmpty { throw ValidationError("no input files: give one or more .tenant files") }
     }
+
+    /// The compile these options ask for, of `inputs`.
+    func request(_ inputs: [SourceInput], emit: EmitPlan? = nil) throws -> CompileRequest {
+        var request = CompileRequest(inputs: inputs, tiersDirectory: tiersDirectory, environments: environments, jobs: jobs, emit: emit)
+        request.freesWorkingMemory = false  // the process ends with this command
+        request.fastPaths = try fastPaths()
+        return request
+    }
+}
+
+/// `TENANTC_FAST_PATHS` (docs/architecture.md): the fast paths to keep, for debugging one of
+/// them against the clear path. Unset: all.
+func fastPaths() throws -> FastPaths {
+    guard let value = getenv("TENANTC_FAST_PATHS") else { return .all }
+    let text = String(cString: value)
+    guard let paths = FastPaths(text) else {
+        throw failure("TENANTC_FAST_PATHS=\(text): expected `all`, `none` or names among "
+                      + FastPaths.names.map { "`\($0.name)`" }.joined(separator: ", "))
+    }
+    return paths
 }
 
 enum ColorChoice: String, ExpressibleByArgument, CaseIterable {

@@ -56,11 +56,23 @@ import Testing
         #expect(!String(decoding: redacted.standardOutput, as: UTF8.self).contains("demo-only"))
     }
 
-    @Test(arguments: exampleFiles())
-    func exampleMatchesGoldens(_ file: String) throws {
+    /// The fast paths a build takes, as the command line takes them (all), none of them (the
+    /// clear path), and each one turned off alone.
+    static let fastPathChoices: [FastPaths] = [
+        .all, [], [.sharedRenderings, .walkedArtifacts], [.tierBaselines, .walkedArtifacts], [.tierBaselines, .sharedRenderings],
+    ]
+
+    /// A build as the command line runs it (nothing kept: the artifacts are walked when the fast
+    /// path is on) gives the reviewed goldens, whichever fast paths it takes.
+    @Test(arguments: exampleFiles(), fastPathChoices.indices)
+    func exampleMatchesGoldens(_ file: String, fastPaths choice: Int) throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let outcome = compile(["examples/" + file], emit: EmitPlan(backends: [YAMLBackend(), JSONBackend()], output: .directory(dir.path)))
+        var request = CompileRequest(inputs: [SourceInput(path: "examples/" + file)], jobs: 2,
+                                     emit: EmitPlan(backends: [YAMLBackend(), JSONBackend()], output: .directory(dir.path)),
+                                     workingDirectory: repoRoot)
+        request.fastPaths = Self.fastPathChoices[choice]
+        let outcome = Compiler.run(request)
         #expect(outcome.diagnostics.isEmpty, "\(humanText(outcome))")
         #expect(outcome.exitCode == 0)
         let id = String(file.dropLast(".tenant".count))

@@ -34,6 +34,24 @@ import Testing
         return (dir, tiers)
     }
 
+    /// `TENANTC_FAST_PATHS` turns fast paths off for debugging; the artifacts stay the same.
+    @Test func theFastPathsCanBeTurnedOffFromTheCommandLine() throws {
+        let dir = try TenantcCLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let inputs = exampleFiles().map { repoRoot + "/examples/" + $0 }
+        let fast = try TenantcCLI.run(["build"] + inputs + ["-o", "-"], in: dir)
+        #expect(fast.status == 0, "\(fast.stderr)")
+        #expect(!fast.stdout.isEmpty)
+        for value in ["none", "all", "baselines", "shared-renderings,walked-artifacts"] {
+            let r = try TenantcCLI.run(["build"] + inputs + ["-o", "-"], environment: ["TENANTC_FAST_PATHS": value], in: dir)
+            #expect(r.status == 0, "\(value): \(r.stderr)")
+            #expect(r.stdout == fast.stdout, "TENANTC_FAST_PATHS=\(value)")
+        }
+        let wrong = try TenantcCLI.run(["check"] + inputs, environment: ["TENANTC_FAST_PATHS": "walked"], in: dir)
+        #expect(wrong.status == 2)
+        #expect(wrong.stderr.contains("TENANTC_FAST_PATHS=walked: expected `all`, `none` or names among `baselines`"), "\(wrong.stderr)")
+    }
+
     @Test(arguments: [[], ["staging", "production"]])  // development: two examples break its rules by design
     func examplesWalkedAreExamplesBuilt(environments: [String]) {
         Self.expectSameArtifacts(exampleFiles().map { SourceInput(path: "examples/" + $0) }, environments: environments)
