@@ -185,25 +185,11 @@ public enum Compiler {
         let pendingFiles = discovered.files
         let bufferFailures = discovered.readFailures
 
-        // 2. The options' own problems, then the tier files, read and parsed once per run.
+        // 2. The options' own problems.
         let environments = distinctEnvironments(request)
         ioProblems += requestProblems(request, environments: environments)
         func reportReadFailure(_ failure: IOFailure) -> Diagnostic { readFailureDiagnostic(failure, base: base) }
         for failure in bufferFailures { diagnostics.append(reportReadFailure(failure)) }
-        let tierFiles = pendingFiles.filter { $0.role == .tier }
-        var tierUnits: [[SourceUnit]] = Array(repeating: [], count: groups.count)
-        for (i, r) in parseTierFiles(tierFiles, sources: sources, jobs: request.jobs).enumerated() {
-            switch r {
-            case .success(let unit)?:
-                diagnostics.append(contentsOf: unit.diagnostics)
-                tierUnits[tierFiles[i].group].append(unit)
-            case .failure(let failure)?:
-                let d = reportReadFailure(failure)
-                if d.code == .inputTooLarge { diagnostics.append(d) } else { ioProblems.append(d) }
-            case nil:
-                break
-            }
-        }
 
         // 3. An outline of every input (in parallel): the names it declares, from the tokens
         //    alone. A file that declares tiers is parsed now, as its tiers join its group's; the
@@ -212,13 +198,12 @@ public enum Compiler {
         var inputFiles = pendingFiles.filter(\.isInput)
         var outlines = outline(inputFiles, sources: sources, request: request)
 
-        // 4. The rest of each project: the tiers its other files declare, and when a check
-        //    changes tiers, the tenants those files declare.
-        let projectFiles = pendingFiles.filter { $0.role == .project }
+        // 4. The tier files and the rest of each project, read and parsed once per run: the
+        //    tiers they declare, and when a check changes tiers, the tenants they declare.
         let changed = request.emit == nil ? changedTiers(outlines, inputFiles) : [:]
-        let project = ProjectScan(projectFiles, following: Set(changed.keys), discovery: discovered, sources: sources, jobs: request.jobs)
-        diagnostics.append(contentsOf: project.diagnostics)
-        for i in projectFiles.indices { if let unit = project.outlines[i].unit { tierUnits[projectFiles[i].group].append(unit) } }
+        let projectTiers = ProjectTiers(discovered, following: Set(changed.keys), sources: sources, jobs: request.jobs, base: base)
+        diagnostics.append(contentsOf: projectTiers.diagnostics)
+        ioProblems += projectTiers.problems
 
         // 5. Tenant ids are unique: the first declaration in input order wins.
         let ids = TenantIDs(&outlines, inputFiles, sources: sources)
@@ -227,7 +212,7 @@ public enum Compiler {
         let losing = ids.losing
 
         // 6. Tiers, once per group.
-        let tiers = TierGroups(groups: groups, tierUnits: tierUnits, outlines: outlines, inputFiles: inputFiles, declared: declared,
+        let tiers = TierGroups(groups: groups, tierUnits: projectTiers.units, outlines: outlines, inputFiles: inputFiles, declared: declared,
                                environments: environments, sources: sources)
         diagnostics.append(contentsOf: tiers.diagnostics)
         ioProblems += tiers.unknownEnvironments
@@ -244,10 +229,11 @@ public enum Compiler {
 
         // 7. The project's tenants that a changed tier affects join the inputs.
         var selections: [Int: [String: String]] = [:]
-        for file in AffectedTenants(projectFiles, project, changed: changed, sets: tierSets, declaredByInputs: declared).files {
+        let projectFiles = projectTiers.projectFiles
+        for file in AffectedTenants(projectFiles, projectTiers.scan, changed: changed, sets: tierSets, declaredByInputs: declared).files {
             selections[inputFiles.count] = file.reasons
             inputFiles.append(projectFiles[file.index])
-            outlines.append(Outline(unit: project.outlines[file.index].unit))
+            outlines.append(Outline(unit: projectTiers.scan.outlines[file.index].unit))
         }
 
         // 8. Every input file, in parallel: parse, resolve each tenant (in each environment),
@@ -400,11 +386,11 @@ public enum Compiler {
     /// hold a contended cache line. Building them again costs a few milliseconds per thread.
     final class WorkerTierSets: Sendable {
         private let first: [TierSet]
-        private let inputs: [(declarations: [Declaration], tenantNames: Set<String>)]
+        private let inputs: [TierSetSource]
         private let built: ResultSlots<[TierSet]>
         private let sources: SourceMap
 
-        init(_ sets: [TierSet], builtFrom inputs: [(declarations: [Declaration], tenantNames: Set<String>)], workers: Int, sources: SourceMap) {
+        init(_ sets: [TierSet], builtFrom inputs: [TierSetSource], workers: Int, sources: SourceMap) {
             first = sets
             self.inputs = inputs
             built = ResultSlots(count: workers)
@@ -415,7 +401,7 @@ public enum Compiler {
         func sets(for worker: Int) -> [TierSet] {
             if worker == 0 { return first }
             if let own = built.get(worker) { return own }
-            let own = inputs.map { TierSet(declarations: $0.declarations, tenantNames: $0.tenantNames, sources: sources) }
+            let own = inputs.map { $0.build(sources) }
             built.set(worker, own)
             return own
         }
@@ -748,12 +734,20 @@ struct TenantIDs {
     }
 }
 
+/// What a group's tier set is built from: the same set is built again for each worker thread.
+struct TierSetSource: Sendable {
+    var units: [SourceUnit]
+    var tenantNames: Set<String>
+
+    func build(_ sources: SourceMap) -> TierSet { TierSet(units: units, otherTenants: tenantNames, sources: sources) }
+}
+
 /// Phase 6: the tier set of each group, from its tier files and the inputs that declare tiers,
 /// and the `--env` names none of its tiers knows.
 struct TierGroups {
     private(set) var sets: [TierSet] = []
     /// What each set was built from: a worker thread builds its own copy from them.
-    private(set) var inputs: [(declarations: [Declaration], tenantNames: Set<String>)] = []
+    private(set) var inputs: [TierSetSource] = []
     private(set) var diagnostics: [Diagnostic] = []
     /// One usage error per unknown `--env` and group.
     private(set) var unknownEnvironments: [Diagnostic] = []
@@ -761,17 +755,18 @@ struct TierGroups {
     init(groups: [String?], tierUnits: [[SourceUnit]], outlines: [Outline], inputFiles: [InputDiscovery.PendingFile],
          declared: Set<String>, environments: [String], sources: SourceMap) {
         for g in groups.indices {
-            var decls = tierUnits[g].flatMap { $0.declarations.filter { $0.kind == .tier } }
+            var units = tierUnits[g]
             for i in outlines.indices where inputFiles[i].group == g {
-                if let unit = outlines[i].unit { decls += unit.declarations.filter { $0.kind == .tier } }
+                if let unit = outlines[i].unit { units.append(unit) }
             }
             // With one group (the usual case), its tenants are every tenant declared.
             let tenantNames = groups.count == 1 ? declared
                 : Set(outlines.indices.lazy.filter { inputFiles[$0].group == g }.flatMap { outlines[$0].tenants })
-            let tierSet = TierSet(declarations: decls, tenantNames: tenantNames, sources: sources)
+            let source = TierSetSource(units: units, tenantNames: tenantNames)
+            let tierSet = source.build(sources)
             diagnostics.append(contentsOf: tierSet.diagnostics)
             sets.append(tierSet)
-            inputs.append((decls, tenantNames))
+            inputs.append(source)
             checkEnvironments(environments, of: tierSet)
         }
     }

@@ -80,6 +80,43 @@ struct ProjectScan {
     }
 }
 
+/// The tier context's files, loaded the same way for every command: per group, the units of its
+/// tier directory's files and of the project's other files that declare tiers.
+struct ProjectTiers {
+    /// By group.
+    private(set) var units: [[SourceUnit]]
+    /// Syntax errors of tier declarations, tier files over the size limit.
+    private(set) var diagnostics: [Diagnostic] = []
+    /// Tier files that cannot be read (exit code 2).
+    private(set) var problems: [Diagnostic] = []
+    let projectFiles: [InputDiscovery.PendingFile]
+    let scan: ProjectScan
+
+    /// `following`: the groups whose project tenants are wanted too (see `ProjectScan`).
+    init(_ discovered: InputDiscovery, following: Set<Int> = [], sources: SourceMap, jobs: Int, base: String) {
+        units = Array(repeating: [], count: discovered.groups.count)
+        let tierFiles = discovered.files.filter { $0.role == .tier }
+        for (i, r) in Compiler.parseTierFiles(tierFiles, sources: sources, jobs: jobs).enumerated() {
+            switch r {
+            case .success(let unit)?:
+                diagnostics.append(contentsOf: unit.diagnostics)
+                units[tierFiles[i].group].append(unit)
+            case .failure(let failure)?:
+                let d = Compiler.readFailureDiagnostic(failure, base: base)
+                if d.code == .inputTooLarge { diagnostics.append(d) } else { problems.append(d) }
+            case nil:
+                break
+            }
+        }
+        projectFiles = discovered.files.filter { $0.role == .project }
+        scan = ProjectScan(projectFiles, following: following, discovery: discovered, sources: sources, jobs: jobs)
+        diagnostics.append(contentsOf: scan.diagnostics)
+        for i in projectFiles.indices {
+            if let unit = scan.outlines[i].unit { units[projectFiles[i].group].append(unit) }
+        }
+    }
+}
+
 /// Tenants of project files that a tier being checked affects: those whose `extends` chain
 /// passes through a tier an input declares. Checking a tier checks them too.
 struct AffectedTenants {

@@ -69,39 +69,19 @@ public struct TenantWorkspace: Sendable {
             tenant = first
         }
 
-        let tiersPath: String
-        if let tiersDirectory {
-            tiersPath = FileSystem.absolute(tiersDirectory, base: base)
-            guard FileSystem.isDirectory(tiersPath) else { throw UsageFailure("--tiers \(tiersDirectory): not a directory") }
-        } else {
-            guard let found = FileSystem.nearestTiersDirectory(above: FileSystem.parent(absolute)) else {
-                throw UsageFailure("no `tiers/` directory above \(path)", help: ["give the tier directory with --tiers DIR"])
-            }
-            tiersPath = found
+        // The tiers of the file's project, loaded as a compile loads them.
+        let request = CompileRequest(inputs: [SourceInput(path: absolute)], tiersDirectory: tiersDirectory, jobs: availableCores, workingDirectory: base)
+        let discovered = InputDiscovery(request, base: base)
+        if let problem = discovered.problems.first { throw UsageFailure(problem.message) }
+        guard discovered.groups.count == 1, discovered.groups[0] != nil else {
+            throw UsageFailure("no `tiers/` directory above \(path)", help: ["give the tier directory with --tiers DIR"])
         }
-        var declarations: [Declaration] = []
-        var diagnostics = unit.diagnostics
-        let tierFiles: [String]
-        do { tierFiles = try FileSystem.tenantFiles(in: tiersPath) } catch {
-            throw UsageFailure("cannot list tiers in \(error.description)")
-        }
-        // A file reached twice (a symbolic link beside it, or the tenant's own file) is read once.
-        var seenFiles: Set<FileIdentity> = Set([FileSystem.identity(absolute)].compactMap { $0 })
-        for file in tierFiles where file != absolute {
-            if let id = FileSystem.identity(file), !seenFiles.insert(id).inserted { continue }
-            let shown = FileSystem.display(file, base: base)
-            do {
-                let unit = Parser.parse(sources.add(path: shown, bytes: try FileSystem.readFile(file)))
-                diagnostics += unit.diagnostics
-                declarations += unit.declarations.filter { $0.kind == .tier }
-            } catch {
-                throw UsageFailure("cannot read \(shown): \(error.reason)")
-            }
-        }
-        declarations += unit.declarations.filter { $0.kind == .tier }
-        let tiers = TierSet(declarations: declarations, tenantNames: Set(declared.map(\.name.text)), sources: sources)
-        diagnostics += tiers.diagnostics
-        return TenantWorkspace(sources: sources, tiers: tiers, path: path, absolutePath: absolute, tenant: tenant, diagnostics: diagnostics)
+        let projectTiers = ProjectTiers(discovered, sources: sources, jobs: request.jobs, base: base)
+        if let problem = projectTiers.problems.first { throw UsageFailure(problem.message) }
+        let diagnostics = unit.diagnostics + projectTiers.diagnostics
+        let tiers = TierSet(units: projectTiers.units[0] + [unit], sources: sources)
+        return TenantWorkspace(sources: sources, tiers: tiers, path: path, absolutePath: absolute, tenant: tenant,
+                               diagnostics: diagnostics + tiers.diagnostics)
     }
 
     /// The environments the tiers declare.
@@ -133,7 +113,9 @@ public struct TenantWorkspace: Sendable {
         if let tier {
             decl.parent = Name(tier, tenant.parent?.span ?? tenant.headerSpan)
         }
-        return tiers.resolve(decl, environment: environment, afterSyntaxErrors: hasSyntaxErrors, evenIfFailing: evenIfFailing)
+        var options = ResolveOptions(environment: environment, afterSyntaxErrors: hasSyntaxErrors)
+        options.evenIfFailing = evenIfFailing
+        return tiers.resolve(decl, options)
     }
 
     /// Whether `tier` extends `ancestor`, directly or not.

@@ -13,11 +13,11 @@ func fuzzParser(_ bytes: [UInt8], _ shipped: ShippedTiers) {
     let tenants = unit.declarations.filter { $0.kind == .tenant }
     let tiers = unit.declarations.filter { $0.kind == .tier }
     // The buffer's own tiers form a set of their own: the shipped ones stay checked once.
-    let own = tiers.isEmpty ? nil : TierSet(declarations: tiers, tenantNames: Set(tenants.map(\.name.text)), sources: shipped.sources)
+    let own = tiers.isEmpty ? nil : TierSet(units: [unit], sources: shipped.sources)
     diagnostics += own?.diagnostics ?? []
     for tenant in tenants {
         let set = declares(own, tenant.parent) ? own ?? shipped.tiers : shipped.tiers
-        diagnostics += set.resolve(tenant, afterSyntaxErrors: broken, artifact: false).diagnostics
+        diagnostics += set.resolve(tenant, ResolveOptions(afterSyntaxErrors: broken, output: .diagnosticsOnly)).diagnostics
     }
     checkSpans(diagnostics, shipped.sources)
 }

@@ -16,14 +16,12 @@ struct ShippedTiers: Sendable {
     static func load(from directory: String) -> ShippedTiers? {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".tenant") }.sorted()
         let sources = SourceMap()
-        var declarations: [Declaration] = []
-        for name in names {
-            guard let bytes = FileManager.default.contents(atPath: directory + "/" + name) else { continue }
-            declarations += Parser.parse(sources.add(path: "tiers/" + name, bytes: Array(bytes))).declarations
+        let units = names.compactMap { name in
+            FileManager.default.contents(atPath: directory + "/" + name).map { Parser.parse(sources.add(path: "tiers/" + name, bytes: Array($0))) }
         }
-        guard !declarations.isEmpty else { return nil }
+        guard units.contains(where: { !$0.declarations.isEmpty }) else { return nil }
         let buffer = sources.add(path: "tenants/fuzz.tenant", bytes: []).id
-        return ShippedTiers(sources: sources, tiers: TierSet(declarations: declarations, tenantNames: [], sources: sources), buffer: buffer)
+        return ShippedTiers(sources: sources, tiers: TierSet(units: units, sources: sources), buffer: buffer)
     }
 
     /// Puts `bytes` in the buffer and parses it.

@@ -23,8 +23,8 @@ struct ResolvedBuffer {
         diagnostics.append(contentsOf: unit.diagnostics)
         let broken = unit.diagnostics.contains { $0.severity == .error }
         for decl in unit.declarations where decl.kind == .tenant {
-            let result = tiers.resolve(decl, environment: environment, afterSyntaxErrors: broken, artifact: artifact,
-                                       artifactTree: artifactTree)
+            let output: ResolveOptions.Output = !artifact ? .diagnosticsOnly : artifactTree ? .walked : .built
+            let result = tiers.resolve(decl, ResolveOptions(environment: environment, afterSyntaxErrors: broken, output: output))
             diagnostics.append(contentsOf: result.diagnostics)
             results.append(result)
         }

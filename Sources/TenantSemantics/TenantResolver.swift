@@ -84,18 +84,9 @@ extension TierSet {
         withStackSpace { resolveHere(decl, options) }
     }
 
-    /// `resolve(_:_:)` with the options spelled out (see `ResolveOptions`); `artifact: false` is
-    /// `.diagnosticsOnly`, `artifactTree` is `.walked`.
-    public func resolve(_ decl: Declaration, environment: String? = nil, afterSyntaxErrors: Bool = false,
-                        artifact: Bool = true, artifactTree: Bool = false, secretSources: Bool = false,
-                        evenIfFailing: Bool = false, maxArtifactBytes: Int? = nil, stepBudget: SharedBudget? = nil) -> TenantResult {
-        var options = ResolveOptions(environment: environment, afterSyntaxErrors: afterSyntaxErrors,
-                                     output: !artifact ? .diagnosticsOnly : artifactTree ? .walked : .built)
-        options.secretSources = secretSources
-        options.evenIfFailing = evenIfFailing
-        options.maxArtifactBytes = maxArtifactBytes
-        options.stepBudget = stepBudget
-        return resolve(decl, options)
+    /// The tenant resolved with the default options, in `environment` when given.
+    public func resolve(_ decl: Declaration, environment: String? = nil) -> TenantResult {
+        resolve(decl, ResolveOptions(environment: environment))
     }
 
     private func resolveHere(_ decl: Declaration, _ options: ResolveOptions) -> TenantResult {

@@ -120,6 +120,21 @@ public final class TierSet: Sendable {
         baselines = built.baselines
     }
 
+    /// The tier context of parsed files: the tiers `units` declare, knowing the tenants they
+    /// declare and `otherTenants` (an `extends` naming a tenant is reported as such). Every
+    /// tool that loads tiers from files — the driver, the one-tenant commands, the fuzzer, the
+    /// tests — builds its set this way.
+    public convenience init(units: [SourceUnit], otherTenants: Set<String> = [], sources: SourceMap) {
+        var tiers: [Declaration] = []
+        var tenants = otherTenants
+        for unit in units {
+            for d in unit.declarations {
+                if d.kind == .tier { tiers.append(d) } else { tenants.insert(d.name.text) }
+            }
+        }
+        self.init(declarations: tiers, tenantNames: tenants, sources: sources)
+    }
+
     /// Resolves every tier once (root first), then self-checks each in every environment.
     private static func build(_ declarations: [Declaration], _ tenantNames: Set<String>, _ sources: SourceMap)
         -> (graph: TierGraph, layouts: [TierLayout?], diagnostics: [Diagnostic], lockedValues: [[String: [Int32: Value]]],

@@ -75,12 +75,10 @@ import Testing
     @Test(.timeLimit(.minutes(5)))
     func mutatedTenantFiles() throws {
         let sources = SourceMap()
-        var tierDecls: [Declaration] = []
-        for path in Self.tierFiles() {
-            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: repoRoot + "/" + path)))
-            tierDecls += Parser.parse(sources.add(path: path, bytes: bytes)).declarations
+        let units = try Self.tierFiles().map { path in
+            Parser.parse(sources.add(path: path, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: repoRoot + "/" + path)))))
         }
-        let tiers = TierSet(declarations: tierDecls, tenantNames: [], sources: sources)
+        let tiers = TierSet(units: units, sources: sources)
         let buffer = sources.add(path: "tenants/mutant.tenant", bytes: [])
         let files = exampleFiles().map { "examples/" + $0 } + invalidExampleFiles().map { "examples/invalid/" + $0 }
         var count = 0
@@ -95,7 +93,7 @@ import Testing
                 var results: [TenantResult] = []
                 let broken = unit.diagnostics.contains { $0.severity == .error }
                 for decl in unit.declarations where decl.kind == .tenant {
-                    let r = tiers.resolve(decl, afterSyntaxErrors: broken)
+                    let r = tiers.resolve(decl, ResolveOptions(afterSyntaxErrors: broken))
                     if let t = r.tenant {
                         var out: [UInt8] = []
                         try YAMLBackend().render(t, options: RenderOptions(), layout: .file, into: &out)
@@ -126,16 +124,12 @@ import Testing
             var rng = SplitMix(seed: UInt64(k) &* 104_729 &+ 3)
             for m in 0..<100 {
                 let sources = SourceMap()
-                var decls: [Declaration] = []
-                var parseDiagnostics: [Diagnostic] = []
-                for (j, other) in Self.tierFiles().enumerated() {
-                    let bytes = j == k ? Self.mutate(originals[j], &rng) : originals[j]
-                    let unit = Parser.parse(sources.add(path: other, bytes: bytes))
-                    decls += unit.declarations
-                    parseDiagnostics += unit.diagnostics
+                let units = Self.tierFiles().enumerated().map { j, other in
+                    Parser.parse(sources.add(path: other, bytes: j == k ? Self.mutate(originals[j], &rng) : originals[j]))
                 }
+                let parseDiagnostics = units.flatMap(\.diagnostics)
                 let tenantUnit = Parser.parse(sources.add(path: "tenants/probes.tenant", bytes: Array(tenants.utf8)))
-                let tiers = TierSet(declarations: decls, tenantNames: Set(tenantUnit.declarations.map(\.name.text)), sources: sources)
+                let tiers = TierSet(units: units + [tenantUnit], sources: sources)
                 var diagnostics = parseDiagnostics + tiers.diagnostics
                 var results: [TenantResult] = []
                 for decl in tenantUnit.declarations {

@@ -122,7 +122,7 @@ struct LayerFloodTests {
                                               sourceLocation: SourceLocation = #_sourceLocation) {
         let tenants = (1...3).map { "tenant t\($0) extends busy { \(body) }" }
         let c = compile(tier + "\n" + tenants.joined(separator: "\n"))
-        let results = c.declarations.filter { $0.kind == .tenant }.map { c.tierSet.resolve($0, stepBudget: shared) }
+        let results = c.declarations.filter { $0.kind == .tenant }.map { c.tierSet.resolve($0, { var o = ResolveOptions(); o.stepBudget = shared; return o }()) }
         #expect(results.count == 3, sourceLocation: sourceLocation)
         #expect(results.first?.diagnostics.isEmpty == true, "\(summary(results.first?.diagnostics ?? []))", sourceLocation: sourceLocation)
         for r in results.dropFirst() {

@@ -62,17 +62,11 @@ struct Compiled {
 /// Compiles several files: tiers and tenants may sit in any of them.
 func compile(files: [(path: String, text: String)], env: String? = nil) -> Compiled {
     let sources = SourceMap()
-    var decls: [Declaration] = []
-    var parseDiagnostics: [Diagnostic] = []
-    for (path, text) in files {
-        let file = sources.add(path: path, bytes: Array(text.utf8))
-        let unit = Parser.parse(file)
-        decls += unit.declarations
-        parseDiagnostics += unit.diagnostics
-    }
-    let tiers = decls.filter { $0.kind == .tier }
+    let units = files.map { Parser.parse(sources.add(path: $0.path, bytes: Array($0.text.utf8))) }
+    let decls = units.flatMap(\.declarations)
+    let parseDiagnostics = units.flatMap(\.diagnostics)
     let tenants = decls.filter { $0.kind == .tenant }
-    let tierSet = TierSet(declarations: tiers, tenantNames: Set(tenants.map(\.name.text)), sources: sources)
+    let tierSet = TierSet(units: units, sources: sources)
     let results = tenants.map { tierSet.resolve($0, environment: env) }
     return Compiled(sources: sources, declarations: decls, parseDiagnostics: parseDiagnostics, tierSet: tierSet, results: results)
 }
@@ -169,15 +163,10 @@ struct Shipped: Sendable {
 
 let shipped: Shipped = {
     let sources = SourceMap()
-    var decls: [Declaration] = []
-    var parseDiagnostics: [Diagnostic] = []
-    for (path, text) in shippedTierFiles() + exampleFiles() {
-        let unit = Parser.parse(sources.add(path: path, bytes: Array(text.utf8)))
-        decls += unit.declarations
-        parseDiagnostics += unit.diagnostics
-    }
-    let tenants = decls.filter { $0.kind == .tenant }
-    let tierSet = TierSet(declarations: decls.filter { $0.kind == .tier }, tenantNames: Set(tenants.map(\.name.text)), sources: sources)
+    let units = (shippedTierFiles() + exampleFiles()).map { Parser.parse(sources.add(path: $0.0, bytes: Array($0.1.utf8))) }
+    let parseDiagnostics = units.flatMap(\.diagnostics)
+    let tenants = units.flatMap(\.declarations).filter { $0.kind == .tenant }
+    let tierSet = TierSet(units: units, sources: sources)
     return Shipped(sources: sources, tierSet: tierSet, parseDiagnostics: parseDiagnostics, tenants: tenants)
 }()
 
