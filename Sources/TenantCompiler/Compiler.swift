@@ -103,6 +103,8 @@ public struct CompileRequest: Sendable {
     public var workingDirectory: String?
     /// Memory for inputs kept between their outline and their compile (see `keptBytesBudget`).
     var inputMemoryBudget = Compiler.keptBytesBudget
+    /// How inputs are read: tests make a read fail.
+    var readInput: InputReader = { path throws(IOFailure) in try FileSystem.readFile(path) }
     /// The key of the `secret` values: when set, every secret is decrypted (one that does not
     /// is an error of its tenant), and `--sensitive plain` artifacts get the plaintexts.
     public var secretKey: SecretKey?
@@ -195,24 +197,24 @@ public enum Compiler {
         //    alone. A file that declares tiers is parsed now, as its tiers join its group's; the
         //    others are read again, one at a time, when their tenants are compiled — so memory
         //    does not grow with the number of inputs.
-        var inputFiles = pendingFiles.filter(\.isInput)
-        var outlines = outline(inputFiles, sources: sources, request: request)
+        var inputs = InputStore(pendingFiles.filter(\.isInput), sources: sources, budget: request.inputMemoryBudget, jobs: request.jobs,
+                                read: request.readInput)
 
         // 4. The tier files and the rest of each project, read and parsed once per run: the
         //    tiers they declare, and when a check changes tiers, the tenants they declare.
-        let changed = request.emit == nil ? changedTiers(outlines, inputFiles) : [:]
+        let changed = request.emit == nil ? inputs.declaredTiers : [:]
         let projectTiers = ProjectTiers(discovered, following: Set(changed.keys), sources: sources, jobs: request.jobs, base: base)
         diagnostics.append(contentsOf: projectTiers.diagnostics)
         ioProblems += projectTiers.problems
 
         // 5. Tenant ids are unique: the first declaration in input order wins.
-        let ids = TenantIDs(&outlines, inputFiles, sources: sources)
+        let ids = TenantIDs(&inputs, sources: sources)
         diagnostics.append(contentsOf: ids.diagnostics)
         let declared = ids.declared
         let losing = ids.losing
 
         // 6. Tiers, once per group.
-        let tiers = TierGroups(groups: groups, tierUnits: projectTiers.units, outlines: outlines, inputFiles: inputFiles, declared: declared,
+        let tiers = TierGroups(groups: groups, tierUnits: projectTiers.units, store: inputs, declared: declared,
                                environments: environments, sources: sources)
         diagnostics.append(contentsOf: tiers.diagnostics)
         ioProblems += tiers.unknownEnvironments
@@ -221,8 +223,8 @@ public enum Compiler {
         // An unknown `--env` is the one error reported: every tenant would fail its type check too.
         let unknownEnvironment = !tiers.unknownEnvironments.isEmpty
         // Read failures of inputs: in input order.
-        for i in outlines.indices {
-            guard let failure = outlines[i].failure else { continue }
+        for i in inputs.outlines.indices {
+            guard let failure = inputs.outlines[i].failure else { continue }
             let d = reportReadFailure(failure)
             if d.code == .inputTooLarge { diagnostics.append(d) } else { ioProblems.append(d) }
         }
@@ -231,9 +233,8 @@ public enum Compiler {
         var selections: [Int: [String: String]] = [:]
         let projectFiles = projectTiers.projectFiles
         for file in AffectedTenants(projectFiles, projectTiers.scan, changed: changed, sets: tierSets, declaredByInputs: declared).files {
-            selections[inputFiles.count] = file.reasons
-            inputFiles.append(projectFiles[file.index])
-            outlines.append(Outline(unit: projectTiers.scan.outlines[file.index].unit))
+            selections[inputs.count] = file.reasons
+            inputs.append(projectFiles[file.index], unit: projectTiers.scan.outlines[file.index].unit)
         }
 
         // 8. Every input file, in parallel: parse, resolve each tenant (in each environment),
@@ -243,13 +244,13 @@ public enum Compiler {
         let envs: [String?] = environments.isEmpty ? [nil] : environments
         let job = TenantJob(emit: emit, writer: writer, perEnvDirectory: environments.count > 1, keep: request.keepResolved, key: request.secretKey,
                             fastPaths: request.fastPaths)
-        let workers = max(1, min(request.jobs, inputFiles.count))
+        let workers = max(1, min(request.jobs, inputs.count))
         let workerSets = WorkerTierSets(tierSets, builtFrom: tierInputs, workers: workers, sources: sources)
         let renderBuffers = (0..<workers).map { _ in RenderBuffer() }
-        let files = FileCompiler(job: job, inputFiles: inputFiles, outlines: outlines, losing: losing, selections: selections, environments: envs,
+        let files = FileCompiler(job: job, inputs: inputs, losing: losing, selections: selections, environments: envs,
                                  workerSets: workerSets, renderBuffers: renderBuffers, sources: sources)
-        let results = ResultSlots<FileResult>(count: inputFiles.count)
-        parallelFor(unknownEnvironment ? 0 : inputFiles.count, jobs: request.jobs) { worker, i in
+        let results = ResultSlots<FileResult>(count: inputs.count)
+        parallelFor(unknownEnvironment ? 0 : inputs.count, jobs: request.jobs) { worker, i in
             results.set(i, files.compile(i, worker: worker))
         }
         let fileResults = results.takeAll(missing: FileResult())
@@ -265,7 +266,7 @@ public enum Compiler {
         if let problem = commit.problem { ioProblems.append(problem) }
         if !commit.keepsStream { stdout = [] }
         if !request.freesWorkingMemory {
-            keptUntilExit.withLock { $0.append([outlines, fileResults, workerSets, renderBuffers] as [any Sendable]) }
+            keptUntilExit.withLock { $0.append([inputs, fileResults, workerSets, renderBuffers] as [any Sendable]) }
         }
         diagnostics.append(contentsOf: ioProblems)
         let finalDiagnostics = diagnostics.finalized(sourceMap: sources)
@@ -283,19 +284,6 @@ public enum Compiler {
         /// The second read of an input that was not kept failed: an I/O error, never a file
         /// whose tenants silently vanish.
         var readFailure: IOFailure?
-    }
-
-    /// The syntax tree of an input: parsed in an earlier phase, or from the kept tokens, the
-    /// kept bytes, or a second read. Nil when the first read failed (reported with the others).
-    private static func parse(_ outline: Outline, _ f: InputDiscovery.PendingFile, sources: SourceMap) throws(IOFailure) -> SourceUnit? {
-        if let unit = outline.unit { return unit }
-        if let bytes = outline.bytes, let tokens = outline.tokens {
-            return Parser.parse(sources.add(path: f.display, bytes: bytes), lexed: tokens)
-        }
-        guard outline.failure == nil else { return nil }
-        let bytes: [UInt8]
-        if let kept = outline.bytes { bytes = kept } else { bytes = try FileSystem.readFile(f.absolute) }
-        return Parser.parse(sources.add(path: f.display, bytes: bytes))
     }
 
     /// Every tenant's outcome, by id then environment, and the `-o -` stream in that order.
@@ -411,10 +399,9 @@ public enum Compiler {
     /// render, stage; then forget the file's text unless a diagnostic shows it.
     private struct FileCompiler: Sendable {
         let job: TenantJob
-        let inputFiles: [InputDiscovery.PendingFile]
-        let outlines: [Outline]
-        /// (file, declaration) pairs that repeat an earlier tenant id.
-        let losing: Set<[Int]>
+        let inputs: InputStore
+        /// Declarations that repeat an earlier tenant id.
+        let losing: Set<DeclarationRef>
         /// Files of which only some tenants are compiled (those a changed tier affects), with
         /// the note each tenant's diagnostics get.
         let selections: [Int: [String: String]]
@@ -424,11 +411,11 @@ public enum Compiler {
         let sources: SourceMap
 
         func compile(_ i: Int, worker: Int) -> FileResult {
-            let f = inputFiles[i]
+            let f = inputs.files[i]
             var result = FileResult()
             let unit: SourceUnit
             do throws(IOFailure) {
-                guard let parsed = try parse(outlines[i], f, sources: sources) else { return result }  // its read failure is reported
+                guard let parsed = try inputs.unit(i, sources: sources) else { return result }  // its read failure is reported
                 unit = parsed
             } catch {
                 result.readFailure = error
@@ -438,7 +425,7 @@ public enum Compiler {
             let broken = unit.diagnostics.contains { $0.severity == .error }
             let set = workerSets.sets(for: worker)[f.group]
             let budget = SharedBudget(sourceBytes: unit.file.bytes.count)
-            for (k, decl) in unit.declarations.enumerated() where decl.kind == .tenant && !losing.contains([i, k]) {
+            for (k, decl) in unit.declarations.enumerated() where decl.kind == .tenant && !losing.contains(DeclarationRef(file: i, declaration: k)) {
                 let reason = selections[i]?[decl.name.text]
                 if selections[i] != nil, reason == nil { continue }
                 let first = result.diagnostics.count
@@ -451,7 +438,7 @@ public enum Compiler {
                 }
             }
             // Tier declarations of this file belong to the tier set, which shows them in its own diagnostics.
-            if result.diagnostics.isEmpty, outlines[i].unit == nil { sources.forget(unit.file.id) }
+            if result.diagnostics.isEmpty, inputs.outlines[i].unit == nil { sources.forget(unit.file.id) }
             return result
         }
     }
@@ -610,72 +597,12 @@ extension Compiler {
         return parsed.values
     }
 
-    /// The tiers the inputs of a check declare, by group (name → the file that declares it):
-    /// checking them checks the project's tenants they affect.
-    static func changedTiers(_ outlines: [Outline], _ inputFiles: [InputDiscovery.PendingFile]) -> [Int: [String: String]] {
-        var changed: [Int: [String: String]] = [:]
-        for i in outlines.indices where outlines[i].declaresTiers {
-            guard let unit = outlines[i].unit else { continue }
-            for d in unit.declarations where d.kind == .tier {
-                changed[inputFiles[i].group, default: [:]][d.name.text] = inputFiles[i].display
-            }
-        }
-        return changed
-    }
-
-    /// Phase 3: an outline of every input, in parallel (see `Outline`).
-    static func outline(_ inputFiles: [InputDiscovery.PendingFile], sources: SourceMap, request: CompileRequest) -> [Outline] {
-        let kept = Atomic<Int>(0)
-        let keptRaw = Atomic<Int>(0)
-        let outlined = ResultSlots<Outline>(count: inputFiles.count)
-        parallelFor(inputFiles.count, jobs: readers(request.jobs)) { i in
-            let f = inputFiles[i]
-            var o = Outline()
-            let bytes: [UInt8]
-            if let c = f.contents {
-                bytes = c
-            } else {
-                do throws(IOFailure) { bytes = try FileSystem.readFile(f.absolute) } catch {
-                    o.failure = error
-                    outlined.set(i, o)
-                    return
-                }
-            }
-            // Lexed against a file of its own: the source map is filled (under its lock) by the
-            // compile workers, not by the many reading threads. Tokens hold offsets, not files.
-            let lexed = Lexer.tokenize(SourceFile(id: FileID(raw: 0), path: f.display, bytes: bytes))
-            let outline = Lexer.outline(of: lexed, bytes: bytes)
-            o.tenants = outline.tenants
-            o.declaresTiers = outline.declaresTiers
-            let size = bytes.capacity + lexed.tokens.capacity * MemoryLayout<Token>.stride
-            if outline.declaresTiers || f.contents != nil {
-                let file = sources.add(path: f.display, bytes: bytes)
-                o.unit = Parser.parse(file, lexed: lexed.diagnostics.isEmpty ? lexed : nil)
-            } else if lexed.diagnostics.isEmpty, kept.add(size, ordering: .relaxed).newValue <= request.inputMemoryBudget {
-                o.tokens = lexed
-                o.bytes = bytes
-            } else if keptRaw.add(bytes.capacity, ordering: .relaxed).newValue <= request.inputMemoryBudget {
-                o.bytes = bytes
-            }
-            outlined.set(i, o)
-        }
-        return outlined.takeAll(missing: Outline())
-    }
 }
 
-/// What phase 3 learns of an input.
-struct Outline: Sendable {
-    var tenants: [String] = []
-    var declaresTiers = false
-    /// Set for files parsed in this phase.
-    var unit: SourceUnit?
-    var failure: IOFailure?
-    /// The file and its tokens, kept while their total size stays under
-    /// `keptBytesBudget`: most runs read and lex each file once, and memory stays
-    /// bounded whatever the number of inputs.
-    var tokens: LexedFile?
-    /// The bytes (with the tokens, or alone past that budget while they fit in another).
-    var bytes: [UInt8]?
+/// One declaration of the compile: the input file (by index) and its place in the file.
+struct DeclarationRef: Hashable, Sendable {
+    var file: Int
+    var declaration: Int
 }
 
 /// Phase 5: tenant ids are unique; the first declaration in input order wins. Files involved in
@@ -683,11 +610,12 @@ struct Outline: Sendable {
 struct TenantIDs {
     /// Every tenant id the inputs declare.
     private(set) var declared: Set<String> = []
-    /// (file, declaration) pairs that repeat an earlier id.
-    private(set) var losing: Set<[Int]> = []
+    /// Declarations that repeat an earlier id.
+    private(set) var losing: Set<DeclarationRef> = []
     private(set) var diagnostics: [Diagnostic] = []
 
-    init(_ outlines: inout [Outline], _ inputFiles: [InputDiscovery.PendingFile], sources: SourceMap) {
+    init(_ inputs: inout InputStore, sources: SourceMap) {
+        let outlines = inputs.outlines
         declared.reserveCapacity(outlines.count)
         var duplicated: Set<String> = []
         // By index, here and below: a copy of each outline would retain everything it holds.
@@ -699,37 +627,18 @@ struct TenantIDs {
         guard !duplicated.isEmpty else { return }
         var first: [String: Declaration] = [:]
         for i in outlines.indices where outlines[i].tenants.contains(where: duplicated.contains) {
-            TenantIDs.ensureParsed(&outlines[i], inputFiles[i], sources: sources)
-            guard let unit = outlines[i].unit else { continue }
+            inputs.ensureParsed(i, sources: sources)
+            guard let unit = inputs.outlines[i].unit else { continue }
             for (k, d) in unit.declarations.enumerated() where d.kind == .tenant && duplicated.contains(d.name.text) {
                 if let f = first[d.name.text] {
                     diagnostics.append(.error(.duplicateTenant, "tenant `\(d.name.text)` is declared twice", at: d.name.span,
                                               label: "declared again here", related: [DiagnosticLabel(f.name.span, "first declared here")],
                                               help: ["tenant ids name the output files: each must be unique"]))
-                    losing.insert([i, k])
+                    losing.insert(DeclarationRef(file: i, declaration: k))
                 } else {
                     first[d.name.text] = d
                 }
             }
-        }
-    }
-
-    /// Parses the file of `outline` unless phase 3 did: from the kept tokens, the kept bytes,
-    /// or a second read.
-    private static func ensureParsed(_ outline: inout Outline, _ f: InputDiscovery.PendingFile, sources: SourceMap) {
-        guard outline.unit == nil, outline.failure == nil else { return }
-        if let bytes = outline.bytes, let tokens = outline.tokens {
-            outline.unit = Parser.parse(sources.add(path: f.display, bytes: bytes), lexed: tokens)
-            outline.tokens = nil
-            outline.bytes = nil
-            return
-        }
-        do throws(IOFailure) {
-            let bytes: [UInt8]
-            if let c = f.contents ?? outline.bytes { bytes = c } else { bytes = try FileSystem.readFile(f.absolute) }
-            outline.unit = Parser.parse(sources.add(path: f.display, bytes: bytes))
-        } catch {
-            outline.failure = error
         }
     }
 }
@@ -752,16 +661,16 @@ struct TierGroups {
     /// One usage error per unknown `--env` and group.
     private(set) var unknownEnvironments: [Diagnostic] = []
 
-    init(groups: [String?], tierUnits: [[SourceUnit]], outlines: [Outline], inputFiles: [InputDiscovery.PendingFile],
+    init(groups: [String?], tierUnits: [[SourceUnit]], store: InputStore,
          declared: Set<String>, environments: [String], sources: SourceMap) {
         for g in groups.indices {
             var units = tierUnits[g]
-            for i in outlines.indices where inputFiles[i].group == g {
-                if let unit = outlines[i].unit { units.append(unit) }
+            for i in store.outlines.indices where store.files[i].group == g {
+                if let unit = store.outlines[i].unit { units.append(unit) }
             }
             // With one group (the usual case), its tenants are every tenant declared.
             let tenantNames = groups.count == 1 ? declared
-                : Set(outlines.indices.lazy.filter { inputFiles[$0].group == g }.flatMap { outlines[$0].tenants })
+                : Set(store.outlines.indices.lazy.filter { store.files[$0].group == g }.flatMap { store.outlines[$0].tenants })
             let source = TierSetSource(units: units, tenantNames: tenantNames)
             let tierSet = source.build(sources)
             diagnostics.append(contentsOf: tierSet.diagnostics)

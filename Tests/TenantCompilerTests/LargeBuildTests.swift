@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import TenantCompiler
 import TenantBackends
 import TenantTestSupport
@@ -10,6 +11,37 @@ import Testing
 /// are the same bytes, and each says what its tenant set.
 @Suite struct LargeBuildTests {
     static let count = 2_000
+
+    /// An input not kept in memory is read again when its tenants are compiled: when that
+    /// second read fails, the build is an I/O error that names the file (exit 2), writes
+    /// nothing, and never loses the file's tenants silently.
+    @Test func aSecondReadThatFailsIsAnIOError() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(atPath: root.path + "/tenants", withIntermediateDirectories: true)
+        for t in DeterminismTests.generatedTenants(3) {
+            try t.text.write(toFile: root.path + "/tenants/\(t.name).tenant", atomically: false, encoding: .utf8)
+        }
+        let victim = try #require(try FileManager.default.contentsOfDirectory(atPath: root.path + "/tenants").sorted().last)
+        var request = CompileRequest(inputs: [SourceInput(path: "tenants")], tiersDirectory: repoRoot + "/tiers", jobs: 2,
+                                     emit: EmitPlan(backends: [YAMLBackend()], output: .directory("out")), workingDirectory: root.path)
+        request.inputMemoryBudget = 0  // nothing kept: every input is read twice
+        let reads = Mutex<[String: Int]>([:])
+        request.readInput = { path throws(IOFailure) in
+            let n = reads.withLock { counts in
+                counts[path, default: 0] += 1
+                return counts[path, default: 0]
+            }
+            if path.hasSuffix("/" + victim), n == 2 { throw IOFailure(path, errno: EIO) }
+            return try FileSystem.readFile(path)
+        }
+        let outcome = Compiler.run(request)
+        #expect(outcome.exitCode == 2)
+        #expect(outcome.diagnostics.contains { $0.message.hasPrefix("cannot read tenants/\(victim): ") }, "\(humanText(outcome))")
+        #expect(reads.withLock { $0.values.allSatisfy { $0 == 2 } && $0.count == 3 })
+        let written = (try? FileManager.default.contentsOfDirectory(atPath: root.path + "/out")) ?? []
+        #expect(written.allSatisfy { $0.hasPrefix(".") }, "\(written)")
+    }
 
     @Test func twoThousandTenantsBuildTheSameWhateverTheThreadsAndMemory() throws {
         let root = try temporaryDirectory()
