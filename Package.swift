@@ -9,7 +9,10 @@ let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], 
 let package = Package(
     name: "tenantc",
     products: [
-        .executable(name: "tenantc", targets: ["tenantc"])
+        .executable(name: "tenantc", targets: ["tenantc"]),
+        // The compiler as a library, for Swift tools that compile `.tenant` files themselves
+        // (docs/architecture.md, "Calling the compiler").
+        .library(name: "TenantCompiler", targets: ["TenantCompiler"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -41,15 +41,22 @@ struct InputDiscovery {
     /// Directories given as inputs: every file under them is an input already.
     private var expandedDirectories: Set<String> = []
 
-    /// `projects`: also list the other files of each group's project (off: the inputs and the
-    /// tier directories only, as for a tool that works on given files alone).
-    init(_ request: CompileRequest, base: String, projects: Bool = true) {
+    /// What is discovered besides the inputs.
+    enum Scope {
+        /// The inputs alone (`rekey`, which rewrites the files it is given).
+        case inputs
+        /// The inputs, the tier files and the other files of each group's project.
+        case project
+    }
+
+    init(_ request: CompileRequest, base: String, scope: Scope = .project) {
         self.base = base
         let explicitTiers = tiersDirectory(request.tiersDirectory)
         let inputs = expanded(request.inputs)
         assignGroups(inputs, explicitTiers: explicitTiers)
+        guard scope == .project else { return }
         addTierFiles()
-        if projects { addProjectFiles() }
+        addProjectFiles()
     }
 
     /// Whether the file at `path` was not seen yet, by its identity (for a project file that

@@ -37,36 +37,17 @@ func parallelFor(_ count: Int, jobs: Int, _ body: @Sendable (_ worker: Int, _ in
     }
 }
 
-/// Stack size of the worker threads: address space only, pages are used as touched.
-let workerStackSize = 64 << 20
+/// Stack size of the worker threads.
+let workerStackSize = compilerStackSize
 
-private final class WorkerContext: @unchecked Sendable {
-    // Immutable after init; read by the worker thread only.
-    let work: @Sendable () -> Void
-    init(_ work: @escaping @Sendable () -> Void) { self.work = work }
-}
-
-/// Runs `work` on `threads` new threads with `workerStackSize` stacks and waits for them all.
+/// Runs `work` on `threads` new threads (`startThread`) and waits for them all.
 private func runOnLargeStacks(threads: Int, _ work: @escaping @Sendable () -> Void) {
     var ids: [pthread_t] = []
     for _ in 0..<threads {
-        var attr = pthread_attr_t()
-        pthread_attr_init(&attr)
-        pthread_attr_setstacksize(&attr, workerStackSize)
-        let context = Unmanaged.passRetained(WorkerContext(work)).toOpaque()
-        var tid = pthread_t()
-        let rc = pthread_create(&tid, &attr, { raw in
-            let context = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()  // passed retained just above
-            context.work()
-            return nil
-        }, context)
-        pthread_attr_destroy(&attr)
-        if rc == 0 {
-            ids.append(tid)
+        if let thread = startThread(stackSize: workerStackSize, work) {
+            ids.append(thread)
         } else {
-            // No thread: do the work here rather than lose it.
-            Unmanaged<WorkerContext>.fromOpaque(context).release()
-            work()
+            work()  // no thread: do the work here rather than lose it
         }
     }
     for tid in ids { pthread_join(tid, nil) }

@@ -29,20 +29,15 @@ public enum SecretRekey {
     public static func run(_ paths: [String], old: SecretKey, new: SecretKey, workingDirectory: String? = nil) -> RekeyOutcome {
         let base = FileSystem.absolute(workingDirectory ?? FileSystem.currentDirectory, base: FileSystem.currentDirectory)
         var outcome = RekeyOutcome()
-        var files: [String] = []
-        for p in paths {
-            let abs = FileSystem.absolute(p, base: base)
-            if !abs.hasSuffix(".tenant"), FileSystem.isDirectory(abs) {
-                do { files += try FileSystem.tenantFiles(under: abs) } catch {
-                    outcome.errors.append("cannot list \(error.description)")
-                    outcome.ioFailure = true
-                }
-            } else {
-                files.append(abs)
-            }
+        // The files a compile of `paths` would read, each once: a file reached by two paths is
+        // rekeyed once.
+        let discovered = InputDiscovery(CompileRequest(inputs: paths.map { SourceInput(path: $0) }), base: base, scope: .inputs)
+        for problem in discovered.problems {
+            outcome.errors.append(problem.message)
+            outcome.ioFailure = true
         }
-        for path in files {
-            rekey(path, shown: FileSystem.display(path, base: base), old: old, new: new, into: &outcome)
+        for file in discovered.files {
+            rekey(file.absolute, shown: FileSystem.display(file.absolute, base: base), old: old, new: new, into: &outcome)
         }
         return outcome
     }

@@ -4,8 +4,9 @@
 // new thread, at the cost of a thread per call); the main thread gets it from the stack limit,
 // which is read when a program starts.
 import Foundation
+import TenantSyntax
 
-let mainStackSize: rlim_t = 64 << 20
+let mainStackSize = rlim_t(compilerStackSize)
 /// RLIMIT_STACK, as glibc's prototypes take it.
 let stackResource = __rlimit_resource_t(RLIMIT_STACK.rawValue)
 /// RLIM_INFINITY (all bits set), which Swift imports as a negative literal it cannot store.
