@@ -64,19 +64,28 @@ struct ProjectScan {
         }
     }
 
-    /// Whether `bytes` hold `tier` anywhere (a declaration needs the keyword).
+    /// Whether `bytes` hold the word `tier` (not inside a longer name such as
+    /// `performance_tier`): a declaration needs the keyword.
     static func mentionsTier(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { b in
-            guard b.count >= 4, var p = b.baseAddress else { return false }
-            let end = p + b.count
-            // memchr finds each `t` at memory speed; the three bytes after it are compared by hand.
+            guard b.count >= 4, let start = b.baseAddress else { return false }
+            let end = start + b.count
+            var p = start
+            // memchr finds each `t` at memory speed; the bytes around it are compared by hand.
             while let hit = memchr(p, Int32(UInt8(ascii: "t")), end - p) {
                 let t = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
-                if end - t >= 4, t[1] == UInt8(ascii: "i"), t[2] == UInt8(ascii: "e"), t[3] == UInt8(ascii: "r") { return true }
+                if end - t >= 4, t[1] == UInt8(ascii: "i"), t[2] == UInt8(ascii: "e"), t[3] == UInt8(ascii: "r"),
+                   t == start || !isNameByte(t[-1]), end - t == 4 || !isNameByte(t[4]) {
+                    return true
+                }
                 p = t + 1
             }
             return false
         }
+    }
+
+    private static func isNameByte(_ c: UInt8) -> Bool {
+        (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x5F || c >= 0x80
     }
 }
 

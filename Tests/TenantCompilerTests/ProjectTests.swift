@@ -1,5 +1,5 @@
 import Foundation
-import TenantCompiler
+@testable import TenantCompiler
 import TenantDiagnostics
 import Testing
 
@@ -136,5 +136,16 @@ import Testing
         let r = try TenantcCLI.run(["check", "tiers/premium.tenant", "tenants/acme_eu.tenant", "--color", "never"], in: dir)
         #expect(!r.stderr.contains("declared twice") && !r.stderr.contains("broken"), "\(r.stderr)")
         #expect(r.stderr.contains("Acme EU is not welcome"), "\(r.stderr)")
+    }
+}
+
+/// The quick test that spares most project files a lexer run.
+@Suite struct TierWordTests {
+    @Test(arguments: [
+        ("tier deal extends premium {}", true), ("tenant a extends b {}\ntier x {}", true), ("x=1\ntier\tx {}", true),
+        ("tenant a extends b { performance_tier.qos = 1 }", false), ("tiers = 1", false), ("tenant a extends b {}", false), ("tie", false),
+    ])
+    func theWordTierIsFoundAlone(_ text: String, _ found: Bool) {
+        #expect(ProjectScan.mentionsTier(Array(text.utf8)) == found)
     }
 }
