@@ -411,6 +411,21 @@ final class Evaluator {
         }
     }
 
+    /// The value of the `index`-th definition of a field, checked against the field's type, or
+    /// nil when it cannot be computed; whatever goes wrong computing it is not reported (the
+    /// definition is below the one that decides the field).
+    func quietDefinitionValue(_ slot: Int32, _ index: Int) -> Value? {
+        let d = defs[Int(slot)]
+        guard index >= 0, index < d.count else { return nil }
+        let kept = diagnostics.count
+        guard let v = try? evaluateDefinition(slot, index) else {
+            diagnostics.removeSubrange(kept...)
+            return nil
+        }
+        if case .success(let cv) = schema[slot].type.conform(v) { return cv }
+        return nil
+    }
+
     /// `def` is the `index`-th definition, when the caller has it at hand already.
     private func evaluateDefinition(_ slot: Int32, _ index: Int, _ def: Definition) throws(EvalFailure) -> Value {
         let outerBase = localsBase

@@ -32,6 +32,9 @@ struct LayerBuilder {
     var ops: [LayerOp] = []
     var rules: [Rule] = []
     var envBlocks: [EnvBlock] = []
+    /// In a tenant's body: the fields it sets with `=` (not those it declares), each with its
+    /// definition — what a tier's `env` overlay must not change silently (W0317).
+    var explicitValues: [Int32: Definition] = [:]
 
     let origin: LayerOrigin
     /// A root tier: every `=` outside `env` declares.
@@ -102,7 +105,9 @@ struct LayerBuilder {
         for p in pending {
             switch p {
             case .assign(let targets, let expr, let stmt):
-                for t in targets { assign(t, expr, stmt, declaring: false) }
+                var setsExisting = false
+                if case .assign = stmt.kind { setsExisting = true }
+                for t in targets { assign(t, expr, stmt, setsExisting: setsExisting) }
             case .rule(let severity, let cond, let message, let stmt):
                 bindRule(severity, cond, message, stmt)
             }
@@ -495,7 +500,8 @@ struct LayerBuilder {
         return b
     }
 
-    private mutating func assign(_ slot: Int32, _ expr: Expr, _ stmt: Statement, declaring: Bool) {
+    /// `setsExisting`: the statement is `path = value` (a declaration's default is not).
+    private mutating func assign(_ slot: Int32, _ expr: Expr, _ stmt: Statement, setsExisting: Bool) {
         // The slot's properties are read in place: copying a `Slot` retains all it holds.
         let i = Int(slot)
         if isTenant, schema.slots[i].locked {
@@ -541,7 +547,7 @@ struct LayerBuilder {
                     reportUnknown(last, in: cur, path: Path(entry.path.map { .name($0) }), index: 0, stmt: stmt)
                     continue
                 }
-                assign(target, entry.value, Statement(.assign(Path(entry.path.map { .name($0) }), entry.value), span: stmt.span), declaring: declaring)
+                assign(target, entry.value, Statement(.assign(Path(entry.path.map { .name($0) }), entry.value), span: stmt.span), setsExisting: setsExisting)
             }
             return
         }
@@ -567,6 +573,7 @@ struct LayerBuilder {
                 }
             }
         }
+        if setsExisting, isTenant, !inEnv { explicitValues[slot] = definition }
         ops.append(.define(slot, definition))
     }
 
