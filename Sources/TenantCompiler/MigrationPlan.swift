@@ -34,6 +34,21 @@ public struct MigrationPlan: Sendable {
             case .setting: "Other settings"
             }
         }
+
+        /// How `migrate` counts the changes of the category: "1 resource", "2 security changes".
+        public func counted(_ n: Int) -> String {
+            switch self {
+            case .database: plural(n, "database change")
+            case .instanceMode: plural(n, "isolation or instance mode change", "isolation and instance mode changes")
+            case .resource: plural(n, "resource")
+            case .limit: plural(n, "limit")
+            case .feature: plural(n, "feature")
+            case .backup: plural(n, "backup or retention change", "backup and retention changes")
+            case .security: plural(n, "security change")
+            case .compliance: plural(n, "compliance change")
+            case .setting: plural(n, "other setting")
+            }
+        }
     }
 
     public enum Effect: String, Sendable {

@@ -156,10 +156,10 @@ final class Evaluator {
         guard !reportedBudget else { return .reported }
         reportedBudget = true
         let what = if steps <= stepLimit {
-            byteLimit < EvaluationLimits.maxAllocatedBytes ? "the \(byteLimit) bytes of values left of what its file's configs share"
+            byteLimit < EvaluationLimits.maxAllocatedBytes ? "the \(plural(byteLimit, "byte")) of values left of what its file's configs share"
                                                            : "\(EvaluationLimits.maxAllocatedBytes >> 20) MiB of values"
         } else if stepLimit < EvaluationLimits.maxSteps {
-            "the \(stepLimit) steps left of what its file's configs share"
+            "the \(plural(stepLimit, "step")) left of what its file's configs share"
         } else {
             "\(EvaluationLimits.maxSteps) steps"
         }
@@ -195,7 +195,7 @@ final class Evaluator {
             if let baseline, i < baseline.count, !dirty[i] { return baseline.values[i] }
         }
         guard stack.count < EvaluationLimits.maxReferenceDepth, !stackGuard.isExhausted else {
-            let depth = stack.count < EvaluationLimits.maxReferenceDepth ? "\(stack.count) fields deep, more than this thread's stack holds"
+            let depth = stack.count < EvaluationLimits.maxReferenceDepth ? "\(plural(stack.count, "field")) deep, more than this thread's stack holds"
                                                                          : "deeper than \(EvaluationLimits.maxReferenceDepth) fields"
             diagnostics.append(.error(.evaluationLimit, "references nest \(depth)",
                                       at: defs[i].last?.span ?? subject.headerSpan,
