@@ -120,6 +120,11 @@ struct LayerBuilder {
         for stmt in body {
             switch stmt.kind {
             case .assign(let path, let value):
+                if let colon = stmt.colonSpan {
+                    colonForEquals(path, value: value, valueText: fileText(value.span) ?? "…", colon: colon, kind: .value,
+                                   stmt: stmt, base: base, declaring: declaring)
+                    continue
+                }
                 if stmt.locked, !checkLockAllowed(stmt) { continue }
                 if declaring {
                     guard let slot = declarePath(path, base: base, leafValue: value, stmt: stmt) else { continue }
@@ -134,6 +139,11 @@ struct LayerBuilder {
                     pending.append(.assign(targets: targets, value, stmt))
                 }
             case .declare(let path, let type, let value):
+                if value == nil, let habit = yamlHabit(path, type, base: base, declaring: declaring) {
+                    colonForEquals(path, value: habit.value, valueText: quoteForSource(habit.text), colon: nil, kind: habit.kind,
+                                   stmt: stmt, base: base, declaring: declaring)
+                    continue
+                }
                 if inEnv {
                     error(.misplacedStatement, "fields cannot be declared inside `env`", stmt.span,
                           help: ["declare `\(path.text)` outside the `env` block and set it here with `=`"])
@@ -190,6 +200,122 @@ struct LayerBuilder {
                 applyScale(pattern, factor, base: base, stmt: stmt)
             }
         }
+    }
+
+    // MARK: - `key: value`
+
+    /// What a `key: value` was written as.
+    enum ColonValue {
+        /// `replicas: 3`, `enabled: true`
+        case value
+        /// `region: "eu-west-1"`: a type that is one string
+        case stringType
+        /// `tenant_name: Acme`: a type no one declared, named like a value
+        case unknownType(String)
+    }
+
+    /// The field a path names at `base`, else the only field anywhere whose path ends with it
+    /// (`region` → `tenant_info.region`); the candidates when several do.
+    private func field(named path: Path, at base: Int32) -> (slot: Int32?, here: Bool, candidates: [Int32]) {
+        guard let names = path.names, !names.isEmpty else { return (nil, false, []) }
+        var cur = base
+        var here = true
+        for n in names {
+            guard schema[cur].isRecord, let c = schema.child(cur, n.text) else {
+                here = false
+                break
+            }
+            cur = c
+        }
+        if here, !schema[cur].isRecord { return (cur, true, [cur]) }
+        // The search of the whole config is for a diagnostic someone reads: past the ones kept
+        // (a file of thousands of such lines), it is not made.
+        guard keepsDiagnostics else { return (nil, false, []) }
+        let suffix = "." + path.text
+        var candidates: [Int32] = []
+        for i in 0..<schema.count where !schema.slots[i].isRecord && schema.slots[i].name == names[names.count - 1].text {
+            let p = schema.slots[i].path
+            if p == path.text || p.hasSuffix(suffix) { candidates.append(Int32(i)) }
+        }
+        return (candidates.count == 1 ? candidates[0] : nil, false, candidates)
+    }
+
+    /// `region: "eu-west-1"` (a type that is one string) or `tenant_name: Acme` (a type that
+    /// does not exist, named like a value, for a field that exists): YAML's `key: value`.
+    private func yamlHabit(_ path: Path, _ type: TypeExpr, base: Int32, declaring: Bool) -> (value: Expr, text: String, kind: ColonValue)? {
+        switch type.kind {
+        case .stringLiteral(let s):
+            return (Expr(.literal(.string(s)), type.span), s, .stringType)
+        case .named(let n) where LayerBuilder.namedTypes[n.text] == nil:
+            let found = field(named: path, at: base)
+            guard found.slot != nil, found.here || !declaring else { return nil }
+            return (Expr(.literal(.string(n.text)), type.span), n.text, .unknownType(n.text))
+        default:
+            return nil
+        }
+    }
+
+    /// One error that says to write `=` — with the field's full path when it lives elsewhere
+    /// (`region` → `tenant_info.region`) — then the statement is taken as that `=`, so that
+    /// nothing follows from the mistake (no "required field not set" for the field meant).
+    private mutating func colonForEquals(_ path: Path, value: Expr, valueText: String, colon: Span?, kind: ColonValue,
+                                         stmt: Statement, base: Int32, declaring: Bool) {
+        var found = field(named: path, at: base)
+        // Where `=` declares (a root tier), only the field at this very place is the one meant.
+        if declaring, !found.here { found = (nil, false, []) }
+        let basePath = schema[base].path
+        var written = path.text
+        var related: [DiagnosticLabel] = []
+        var help: [String] = []
+        var fixes: [FixIt] = []
+        let shownValue = valueText.count <= 60 && !valueText.contains("\n") ? valueText : "…"
+        if let target = found.slot {
+            let full = schema[target].path
+            // Relative to the record the statement is written in, when the field is under it.
+            if basePath.isEmpty {
+                written = full
+            } else if full.hasPrefix(basePath + ".") {
+                written = String(full.dropFirst(basePath.count + 1))
+            } else {
+                written = full
+                help.append("`\(full)` is not inside `\(basePath)`: set it outside this block")
+            }
+            if written != path.text {
+                related.append(DiagnosticLabel(schema[target].declaredAt, "`\(full)` is declared here"))
+            }
+            if !stmt.locked, written == full || full.hasPrefix(basePath + ".") {
+                fixes.append(FixIt(stmt.span, "\(written) = \(valueText)"))
+            }
+        } else if found.candidates.count > 1 {
+            let listed = found.candidates.prefix(4).map { "`\(schema[$0].path)`" }.joined(separator: ", ")
+            help.append("write the path of the one meant, e.g. `\(schema[found.candidates[0]].path) = \(shownValue)`; "
+                        + "the fields named `\(path.text)` are \(listed)\(found.candidates.count > 4 ? ", …" : "")")
+        }
+        let label: String
+        switch kind {
+        case .value: label = "`:` where `=` belongs"
+        case .stringType: label = "this declares a new field `\(path.text)` whose type is the string \(shownValue)"
+        case .unknownType(let name): label = "this declares a new field `\(path.text)` of type `\(name)`"
+        }
+        help.append("`name = value` sets a field; `name: Type` declares a new one")
+        let message = found.slot == nil && found.candidates.count > 1
+            ? "a field is set with `=`, not `:`; `\(path.text)` is a field of several records"
+            : "a field is set with `=`, not `:`: write `\(written) = \(shownValue)`"
+        error(.syntax, message, colon ?? stmt.span, label: label, related: related, help: help, fixes: fixes)
+
+        // Go on as if `=` had been written.
+        if stmt.locked, !checkLockAllowed(stmt) { return }
+        if declaring {
+            // A root tier declares with `=`: unless the field is there already (a duplicate).
+            if !found.here, let slot = declarePath(path, base: base, leafValue: value, stmt: Statement(.assign(path, value), span: stmt.span)),
+               stmt.locked {
+                schema.lock(slot)
+            }
+            return
+        }
+        guard let target = found.slot else { return }
+        if stmt.locked { schema.lock(target) }
+        pending.append(.assign(targets: [target], value, Statement(.assign(path, value), span: stmt.span)))
     }
 
     /// Refuses a field nested deeper than `Schema.maxDepth` records (reported once per layer).

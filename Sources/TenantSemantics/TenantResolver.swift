@@ -202,7 +202,7 @@ extension TierSet {
         if let f = fixed.first, !f.isLetter { fixed = "t_" + fixed }
         if fixed.isEmpty { fixed = "tenant" }
         fixed = String(fixed.prefix(63))
-        return .error(.invalidTenantID, "invalid tenant id `\(name.text)`", at: name.span,
+        return .error(.invalidTenantID, "tenant id `\(name.text)` is invalid", at: name.span,
                       label: "ids are lower-case letters, digits and `_`, starting with a letter, at most 63 characters",
                       help: ["tenant ids become file names, SQL identifiers and key prefixes; try `\(fixed)`"],
                       fixes: [FixIt(name.span, fixed)])
