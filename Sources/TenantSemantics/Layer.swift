@@ -121,7 +121,7 @@ struct LayerBuilder {
             switch stmt.kind {
             case .assign(let path, let value):
                 if let colon = stmt.colonSpan {
-                    colonForEquals(path, value: value, valueText: fileText(value.span) ?? "…", colon: colon, kind: .value,
+                    colonForEquals(path, value: value, valueText: fileText(value.span), colon: colon, kind: .value,
                                    stmt: stmt, base: base, declaring: declaring)
                     continue
                 }
@@ -258,7 +258,7 @@ struct LayerBuilder {
     /// One error that says to write `=` — with the field's full path when it lives elsewhere
     /// (`region` → `tenant_info.region`) — then the statement is taken as that `=`, so that
     /// nothing follows from the mistake (no "required field not set" for the field meant).
-    private mutating func colonForEquals(_ path: Path, value: Expr, valueText: String, colon: Span?, kind: ColonValue,
+    private mutating func colonForEquals(_ path: Path, value: Expr, valueText: String?, colon: Span?, kind: ColonValue,
                                          stmt: Statement, base: Int32, declaring: Bool) {
         var found = field(named: path, at: base)
         // Where `=` declares (a root tier), only the field at this very place is the one meant.
@@ -268,7 +268,7 @@ struct LayerBuilder {
         var related: [DiagnosticLabel] = []
         var help: [String] = []
         var fixes: [FixIt] = []
-        let shownValue = valueText.count <= 60 && !valueText.contains("\n") ? valueText : "…"
+        let shownValue = valueText.flatMap { $0.count <= 60 && !$0.contains("\n") ? $0 : nil } ?? "…"
         if let target = found.slot {
             let full = schema[target].path
             // Relative to the record the statement is written in, when the field is under it.
@@ -283,7 +283,7 @@ struct LayerBuilder {
             if written != path.text {
                 related.append(DiagnosticLabel(schema[target].declaredAt, "`\(full)` is declared here"))
             }
-            if !stmt.locked, written == full || full.hasPrefix(basePath + ".") {
+            if !stmt.locked, let valueText, written == full || full.hasPrefix(basePath + ".") {
                 fixes.append(FixIt(stmt.span, "\(written) = \(valueText)"))
             }
         } else if found.candidates.count > 1 {
@@ -301,7 +301,15 @@ struct LayerBuilder {
         let message = found.slot == nil && found.candidates.count > 1
             ? "a field is set with `=`, not `:`; `\(path.text)` is a field of several records"
             : "a field is set with `=`, not `:`: write `\(written) = \(shownValue)`"
-        error(.syntax, message, colon ?? stmt.span, label: label, related: related, help: help, fixes: fixes)
+        let at = colon ?? stmt.span
+        if keepsDiagnostics {
+            var d = Diagnostic.error(.syntax, message, at: at, label: label, related: related, help: help, fixes: fixes)
+            // The message quotes the value: one written for a secret field is not shown.
+            d.quotes = [value.span]
+            diagnostics.append(d)
+        } else {
+            countNotKept(1, at: at)
+        }
 
         // Go on as if `=` had been written.
         if stmt.locked, !checkLockAllowed(stmt) { return }
