@@ -501,4 +501,42 @@ struct EnvironmentTests {
         #expect(ds.first?.help == ["set them inside `env development { … }` in the tenant"])
         #expect(ds.first?.related.first?.message == "`env development` of tier `base` scales them here")
     }
+
+    /// The shipped tiers: staging keeps backups a week and runs the databases at 70%.
+    @Test func shippedStagingOverlayOverridingTheTenant() {
+        let tenant = """
+        tenant acme extends standard {
+          tenant_info { tenant_name = "Acme Corp"  environment = "staging" }
+          backup.retention = 14d
+        }
+        """
+        let c = compileWithShippedTiers(tenant)
+        let d = c.first("W0317")
+        #expect(c.all("W0317").count == 1, "\(summary(c.diagnostics))")
+        #expect(d?.message == "`env staging` of tier `free` overrides `backup.retention`, which tenant `acme` sets")
+        #expect(c.location(d?.span) == "tenants/t.tenant:3")
+        #expect(c.source(d?.span) == "14d")
+        #expect(d?.label == "set here; in environment `staging` it is 7d")
+        #expect(c.source(d?.related.first?.span) == "backup.retention = 7d")
+        #expect(c.location(d?.related.first?.span)?.hasPrefix("tiers/free.tenant:") == true)
+        #expect(d?.help == ["set it inside `env staging { … }` in the tenant: `env staging { backup.retention = 14d }`"])
+        #expect(c["backup.retention"] == duration(7 * 86_400_000))
+        // Set inside the tenant's own `env staging { … }`: its value, and no warning.
+        let own = compileWithShippedTiers("""
+        tenant acme extends standard {
+          tenant_info { tenant_name = "Acme Corp"  environment = "staging" }
+          backup.retention = 14d
+          env staging { backup.retention = 14d }
+        }
+        """)
+        #expect(own.diagnostics.isEmpty, "\(summary(own.diagnostics))")
+        #expect(own["backup.retention"] == duration(14 * 86_400_000))
+        // Another environment: the staging overlay does not apply.
+        for env in ["production", "development"] {
+            let other = compileWithShippedTiers(tenant, env: env)
+            #expect(other.all("W0317").isEmpty, "\(env): \(summary(other.diagnostics))")
+            #expect(other["backup.retention"] == duration(14 * 86_400_000))
+        }
+    }
 }
+
