@@ -123,7 +123,7 @@ public struct ExternalBackend: Backend {
 
     /// `64 MiB`, or bytes when not a whole number of MiB.
     static func describe(bytes: Int) -> String {
-        bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : "\(bytes) bytes"
+        bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : bytes == 1 ? "1 byte" : "\(bytes) bytes"
     }
 
     /// The trimmed stderr, keeping only its last `stderrLimit` bytes.

@@ -1,4 +1,5 @@
 import Synchronization
+import TenantDiagnostics
 
 #if canImport(Glibc)
 import Glibc
@@ -352,7 +353,7 @@ final class ArtifactWriter: Sendable {
             let found = batches.reduce(0) { $0 + $1.files.count }
             guard found == count else {
                 abort()
-                throw IOFailure(display(root), "\(count) artifacts were staged but \(found) temporary files are there: something else removed or "
+                throw IOFailure(display(root), "\(plural(count, "artifact")) \(count == 1 ? "was" : "were") staged but \(plural(found, "temporary file")) \(found == 1 ? "is" : "are") there: something else removed or "
                                 + "added files in the output directory during the build; nothing was renamed")
             }
             var renamed = 0
@@ -361,7 +362,7 @@ final class ArtifactWriter: Sendable {
                     if case .afterRenames(let n)? = ArtifactWriter.interruption, renamed == n { _exit(137) }
                     guard renameat(b.directory, temp, b.directory, final) == 0 else {
                         let failure = IOFailure(display(root + "/" + (b.path.isEmpty ? "" : b.path + "/") + final),
-                                                "\(String(cString: strerror(errno))) (after \(renamed) of \(count) artifacts were renamed into place)")
+                                                "\(String(cString: strerror(errno))) (after \(renamed) of \(plural(count, "artifact")) \(renamed == 1 ? "was" : "were") renamed into place)")
                         abort()
                         throw failure
                     }

@@ -34,6 +34,21 @@ public struct MigrationPlan: Sendable {
             case .setting: "Other settings"
             }
         }
+
+        /// How `migrate` counts the changes of the category: "1 resource", "2 security changes".
+        public func counted(_ n: Int) -> String {
+            switch self {
+            case .database: plural(n, "database change")
+            case .instanceMode: plural(n, "isolation or instance mode change", "isolation and instance mode changes")
+            case .resource: plural(n, "resource")
+            case .limit: plural(n, "limit")
+            case .feature: plural(n, "feature")
+            case .backup: plural(n, "backup or retention change", "backup and retention changes")
+            case .security: plural(n, "security change")
+            case .compliance: plural(n, "compliance change")
+            case .setting: plural(n, "other setting")
+            }
+        }
     }
 
     public enum Effect: String, Sendable {
@@ -44,6 +59,10 @@ public struct MigrationPlan: Sendable {
         public var change: ConfigChange
         public var category: Category
         public var effect: Effect
+        /// For a share of the tier's amount (`databases.<db>.resources.cpu_share`) whose percentage
+        /// moves against the amount it gives (`….cpu`): that amount before and after, which
+        /// decides whether the share is raised or lowered.
+        public var amount: (path: String, old: Value, new: Value)?
     }
 
     public struct Risk: Sendable {
@@ -111,7 +130,7 @@ extension MigrationPlan {
                                  from: from, to: target, direction: direction, changes: [], risks: [], steps: [],
                                  buildsNow: !current.failed, diagnostics: diagnostics, counts: counts, sources: workspace.sources)
         guard let old = current.tenant?.config, let new = moved.tenant?.config else { return plan }
-        plan.changes = diffConfigs(old, new).map(classify)
+        plan.changes = diffConfigs(old, new).map { followAmount(classify($0), old: old, new: new) }
         plan.risks = risks(plan.changes, old: old, new: new, to: target)
         let rules = workspace.tiers.layout(named: target)?.ruleCounts(environment: moved.environment, sources: workspace.sources)
         if direction != .none { plan.steps = steps(plan, new: new, rules: rules ?? (0, 0)) }
@@ -170,6 +189,22 @@ extension MigrationPlan {
         }
     }
 
+    /// A share of the tier's amount (`cpu_share`, `memory_share`, `storage_share` of a database)
+    /// goes up or down with the amount it gives (`cpu`, `memory`, `storage` beside it), not with
+    /// its percentage: 30% of 2cores going to 20% of 8cores is 0.6cores going to 1.6cores, raised.
+    static func followAmount(_ c: Change, old: Record, new: Record) -> Change {
+        guard c.category == .resource, c.change.path.hasSuffix("_share"),
+              let a = c.change.old, let b = c.change.new, a.isAmount, b.isAmount else { return c }
+        let amountPath = String(c.change.path.dropLast("_share".count))
+        guard let x = old.value(at: amountPath), let y = new.value(at: amountPath), x.isAmount, y.isAmount,
+              let order = compareForBounds(x, y), order != 0 else { return c }
+        var out = c
+        out.effect = order < 0 ? .up : .down
+        // Shown beside the percentages when they alone would say the opposite.
+        if let own = compareForBounds(a, b), own != 0, (own < 0) != (order < 0) { out.amount = (amountPath, x, y) }
+        return out
+    }
+
     /// Entitlements whose loss matters when the current configuration uses them: the field that
     /// shows the use, and the value that means "in use" (nil: any value but `shared`).
     static let entitlementUses: [(entitlement: String, path: String, inUse: Value?)] = [
@@ -187,6 +222,14 @@ extension MigrationPlan {
     static func risks(_ changes: [Change], old: Record, new: Record, to target: String) -> [Risk] {
         var out: [Risk] = []
         var removedDatabases: Set<String> = []
+        // A database that goes away is reported as removed, and only so: its data is exported,
+        // not moved to another kind of instance.
+        let goingAway: Set<String> = Set(changes.compactMap { c in
+            let parts = c.change.path.split(separator: ".").map(String.init)
+            guard c.category == .database, c.effect == .removed, parts.count >= 2 else { return nil }
+            if case .bool(false)? = old.value(at: "databases.\(parts[1]).enabled") { return nil }
+            return parts[1]
+        })
         var moving: [String: [String]] = [:]  // database → what changes
         var movingOrder: [String] = []
         for c in changes {
@@ -201,6 +244,7 @@ extension MigrationPlan {
                                 message: "\(databaseDisplayName(db)) is not provisioned on tier \(target): its data is lost unless it is exported first"))
             case (.instanceMode, _) where parts.count == 3:
                 if case .bool(false)? = old.value(at: "databases.\(parts[1]).enabled") { continue }
+                if goingAway.contains(parts[1]) { continue }
                 if moving[parts[1]] == nil { movingOrder.append(parts[1]) }
                 let what = parts[2] == "mode" ? "instance" : "isolation"
                 moving[parts[1], default: []].append("\(what) \(plainText(c.change.old)) → \(plainText(c.change.new))")

@@ -30,7 +30,12 @@ extension MigrationPlan {
             out += "  \(category.heading)\n"
             for c in inCategory {
                 out += "    " + c.effect.rawValue + String(repeating: " ", count: width - c.effect.rawValue.count + 2)
-                out += c.change.path + ": " + Self.describe(c.change) + "\n"
+                out += c.change.path + ": " + Self.describe(c.change)
+                if let amount = c.amount {
+                    let name = amount.path.split(separator: ".").last.map(String.init) ?? amount.path
+                    out += " (\(name) \(Self.clip(amount.old.sourceText)) → \(Self.clip(amount.new.sourceText)))"
+                }
+                out += "\n"
             }
         }
         out += "\nChecks of tier \(to)\n"

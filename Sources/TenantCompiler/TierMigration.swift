@@ -61,7 +61,7 @@ extension MigrationPlan {
         var counted: [String] = []
         for category in Category.allCases {
             let n = changes.filter { $0.category == category }.count
-            if n > 0 { counted.append("\(n) \(category.heading.lowercased())") }
+            if n > 0 { counted.append(category.counted(n)) }
         }
         out += "  " + plural(changes.count, "change") + (counted.isEmpty ? "" : ": " + counted.joined(separator: ", ")) + "\n"
         if counts.errors > 0 { out += "  \(plural(counts.errors, "error")) under tier \(to) (see the diagnostics)\n" }

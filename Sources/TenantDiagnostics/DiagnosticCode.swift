@@ -64,6 +64,7 @@ extension DiagnosticCode {
     public static let environmentOverride = DiagnosticCode("E0314", "an overlay changes the environment")
     public static let invalidSuper = DiagnosticCode("E0315", "`super` has no value here")
     public static let unknownName = DiagnosticCode("E0316", "unknown name in expression")
+    public static let overlayOverridesTenant = DiagnosticCode("W0317", "a tier's overlay overrides a tenant's value")
 
     // Evaluation
     public static let referenceCycle = DiagnosticCode("E0401", "reference cycle")

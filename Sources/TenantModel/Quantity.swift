@@ -67,6 +67,30 @@ public struct QuantityUnit: Sendable, Equatable {
         bytes.withUnsafeBufferPointer { named($0) }
     }
 
+    /// The unit a word people write after a number means (`hours`, `GB`, `gib`, `cores`, `days`),
+    /// for diagnostics that show how the quantity is written (`2h`); nil for other words.
+    public static func spelledOut(_ word: String) -> QuantityUnit? {
+        if let exact = all.first(where: { $0.name == word }) { return exact }
+        let lower = word.lowercased()
+        let name: String
+        switch lower {
+        case "msec", "msecs", "millisecond", "milliseconds": name = "ms"
+        case "sec", "secs", "second", "seconds": name = "s"
+        case "min", "mins", "minute", "minutes": name = "m"
+        case "hr", "hrs", "hour", "hours": name = "h"
+        case "day", "days": name = "d"
+        case "wk", "wks", "week", "weeks": name = "w"
+        case "yr", "yrs", "year", "years": name = "y"
+        case "cpu", "cpus", "vcpu", "vcpus": name = "cores"
+        case "byte", "bytes": name = "B"
+        default:
+            // `gb`, `mib`: a size unit in another case (the single letters stay durations).
+            let sizes = all.filter { $0.kind == .size && $0.name.count > 1 && $0.name.lowercased() == lower }
+            return sizes.count == 1 ? sizes[0] : nil
+        }
+        return all.first { $0.name == name }
+    }
+
     /// A spelling as one integer (its length in the top byte): every number literal with a unit
     /// looks its unit up, so the lookup compares integers, not strings.
     private static func packed(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {

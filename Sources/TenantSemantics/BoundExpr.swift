@@ -76,6 +76,40 @@ public indirect enum BoundExpr: Sendable {
     }
 }
 
+extension BoundExpr {
+    /// The fields the expression reads by name (`a.b`, `r.*`, `db.x` over `r.*`), in order, and
+    /// whether it reads `super`: where its value can come from, without evaluating it.
+    func references(into fields: inout [Int32], super readsSuper: inout Bool, schema: Schema) {
+        switch self {
+        case .constant, .local, .localPath, .builtin, .invalid:
+            break
+        case .slot(let s, _):
+            fields.append(s)
+        case .slotChildren(let s, _):
+            fields.append(contentsOf: schema[s].children)
+        case .localSlotPath(_, _, let targets, _):
+            fields.append(contentsOf: targets.filter { $0 >= 0 })
+        case .superValue:
+            readsSuper = true
+        case .member(let e, _, _), .children(let e, _), .unary(_, let e, _):
+            e.references(into: &fields, super: &readsSuper, schema: schema)
+        case .interpolation(let parts, _):
+            for case .expression(let e) in parts { e.references(into: &fields, super: &readsSuper, schema: schema) }
+        case .list(let items, _), .record(_, let items, _), .call(_, let items, _):
+            for e in items { e.references(into: &fields, super: &readsSuper, schema: schema) }
+        case .binary(_, let a, let b, _):
+            a.references(into: &fields, super: &readsSuper, schema: schema)
+            b.references(into: &fields, super: &readsSuper, schema: schema)
+        case .conditional(let a, let b, let c, _):
+            for e in [a, b, c] { e.references(into: &fields, super: &readsSuper, schema: schema) }
+        case .comprehension(let e, let source, let c, _):
+            source.references(into: &fields, super: &readsSuper, schema: schema)
+            e.references(into: &fields, super: &readsSuper, schema: schema)
+            c?.references(into: &fields, super: &readsSuper, schema: schema)
+        }
+    }
+}
+
 public enum BoundPart: Sendable {
     case text(String)
     case expression(BoundExpr)

@@ -156,10 +156,10 @@ final class Evaluator {
         guard !reportedBudget else { return .reported }
         reportedBudget = true
         let what = if steps <= stepLimit {
-            byteLimit < EvaluationLimits.maxAllocatedBytes ? "the \(byteLimit) bytes of values left of what its file's configs share"
+            byteLimit < EvaluationLimits.maxAllocatedBytes ? "the \(plural(byteLimit, "byte")) of values left of what its file's configs share"
                                                            : "\(EvaluationLimits.maxAllocatedBytes >> 20) MiB of values"
         } else if stepLimit < EvaluationLimits.maxSteps {
-            "the \(stepLimit) steps left of what its file's configs share"
+            "the \(plural(stepLimit, "step")) left of what its file's configs share"
         } else {
             "\(EvaluationLimits.maxSteps) steps"
         }
@@ -195,7 +195,7 @@ final class Evaluator {
             if let baseline, i < baseline.count, !dirty[i] { return baseline.values[i] }
         }
         guard stack.count < EvaluationLimits.maxReferenceDepth, !stackGuard.isExhausted else {
-            let depth = stack.count < EvaluationLimits.maxReferenceDepth ? "\(stack.count) fields deep, more than this thread's stack holds"
+            let depth = stack.count < EvaluationLimits.maxReferenceDepth ? "\(plural(stack.count, "field")) deep, more than this thread's stack holds"
                                                                          : "deeper than \(EvaluationLimits.maxReferenceDepth) fields"
             diagnostics.append(.error(.evaluationLimit, "references nest \(depth)",
                                       at: defs[i].last?.span ?? subject.headerSpan,
@@ -409,6 +409,21 @@ final class Evaluator {
             lowerValues[key] = .failure(error)
             throw error
         }
+    }
+
+    /// The value of the `index`-th definition of a field, checked against the field's type, or
+    /// nil when it cannot be computed; whatever goes wrong computing it is not reported (the
+    /// definition is below the one that decides the field).
+    func quietDefinitionValue(_ slot: Int32, _ index: Int) -> Value? {
+        let d = defs[Int(slot)]
+        guard index >= 0, index < d.count else { return nil }
+        let kept = diagnostics.count
+        guard let v = try? evaluateDefinition(slot, index) else {
+            diagnostics.removeSubrange(kept...)
+            return nil
+        }
+        if case .success(let cv) = schema[slot].type.conform(v) { return cv }
+        return nil
     }
 
     /// `def` is the `index`-th definition, when the caller has it at hand already.

@@ -32,6 +32,9 @@ struct LayerBuilder {
     var ops: [LayerOp] = []
     var rules: [Rule] = []
     var envBlocks: [EnvBlock] = []
+    /// In a tenant's body: the fields it sets with `=` (not those it declares), each with its
+    /// definition — what a tier's `env` overlay must not change silently (W0317).
+    var explicitValues: [Int32: Definition] = [:]
 
     let origin: LayerOrigin
     /// A root tier: every `=` outside `env` declares.
@@ -102,7 +105,9 @@ struct LayerBuilder {
         for p in pending {
             switch p {
             case .assign(let targets, let expr, let stmt):
-                for t in targets { assign(t, expr, stmt, declaring: false) }
+                var setsExisting = false
+                if case .assign = stmt.kind { setsExisting = true }
+                for t in targets { assign(t, expr, stmt, setsExisting: setsExisting) }
             case .rule(let severity, let cond, let message, let stmt):
                 bindRule(severity, cond, message, stmt)
             }
@@ -115,6 +120,11 @@ struct LayerBuilder {
         for stmt in body {
             switch stmt.kind {
             case .assign(let path, let value):
+                if let colon = stmt.colonSpan {
+                    colonForEquals(path, value: value, valueText: fileText(value.span), colon: colon, kind: .value,
+                                   stmt: stmt, base: base, declaring: declaring)
+                    continue
+                }
                 if stmt.locked, !checkLockAllowed(stmt) { continue }
                 if declaring {
                     guard let slot = declarePath(path, base: base, leafValue: value, stmt: stmt) else { continue }
@@ -129,6 +139,11 @@ struct LayerBuilder {
                     pending.append(.assign(targets: targets, value, stmt))
                 }
             case .declare(let path, let type, let value):
+                if value == nil, let habit = yamlHabit(path, type, base: base, declaring: declaring) {
+                    colonForEquals(path, value: habit.value, valueText: quoteForSource(habit.text), colon: nil, kind: habit.kind,
+                                   stmt: stmt, base: base, declaring: declaring)
+                    continue
+                }
                 if inEnv {
                     error(.misplacedStatement, "fields cannot be declared inside `env`", stmt.span,
                           help: ["declare `\(path.text)` outside the `env` block and set it here with `=`"])
@@ -185,6 +200,130 @@ struct LayerBuilder {
                 applyScale(pattern, factor, base: base, stmt: stmt)
             }
         }
+    }
+
+    // MARK: - `key: value`
+
+    /// What a `key: value` was written as.
+    enum ColonValue {
+        /// `replicas: 3`, `enabled: true`
+        case value
+        /// `region: "eu-west-1"`: a type that is one string
+        case stringType
+        /// `tenant_name: Acme`: a type no one declared, named like a value
+        case unknownType(String)
+    }
+
+    /// The field a path names at `base`, else the only field anywhere whose path ends with it
+    /// (`region` → `tenant_info.region`); the candidates when several do.
+    private func field(named path: Path, at base: Int32) -> (slot: Int32?, here: Bool, candidates: [Int32]) {
+        guard let names = path.names, !names.isEmpty else { return (nil, false, []) }
+        var cur = base
+        var here = true
+        for n in names {
+            guard schema[cur].isRecord, let c = schema.child(cur, n.text) else {
+                here = false
+                break
+            }
+            cur = c
+        }
+        if here, !schema[cur].isRecord { return (cur, true, [cur]) }
+        // The search of the whole config is for a diagnostic someone reads: past the ones kept
+        // (a file of thousands of such lines), it is not made.
+        guard keepsDiagnostics else { return (nil, false, []) }
+        let suffix = "." + path.text
+        var candidates: [Int32] = []
+        for i in 0..<schema.count where !schema.slots[i].isRecord && schema.slots[i].name == names[names.count - 1].text {
+            let p = schema.slots[i].path
+            if p == path.text || p.hasSuffix(suffix) { candidates.append(Int32(i)) }
+        }
+        return (candidates.count == 1 ? candidates[0] : nil, false, candidates)
+    }
+
+    /// `region: "eu-west-1"` (a type that is one string) or `tenant_name: Acme` (a type that
+    /// does not exist, named like a value, for a field that exists): YAML's `key: value`.
+    private func yamlHabit(_ path: Path, _ type: TypeExpr, base: Int32, declaring: Bool) -> (value: Expr, text: String, kind: ColonValue)? {
+        switch type.kind {
+        case .stringLiteral(let s):
+            return (Expr(.literal(.string(s)), type.span), s, .stringType)
+        case .named(let n) where LayerBuilder.namedTypes[n.text] == nil:
+            let found = field(named: path, at: base)
+            guard found.slot != nil, found.here || !declaring else { return nil }
+            return (Expr(.literal(.string(n.text)), type.span), n.text, .unknownType(n.text))
+        default:
+            return nil
+        }
+    }
+
+    /// One error that says to write `=` — with the field's full path when it lives elsewhere
+    /// (`region` → `tenant_info.region`) — then the statement is taken as that `=`, so that
+    /// nothing follows from the mistake (no "required field not set" for the field meant).
+    private mutating func colonForEquals(_ path: Path, value: Expr, valueText: String?, colon: Span?, kind: ColonValue,
+                                         stmt: Statement, base: Int32, declaring: Bool) {
+        var found = field(named: path, at: base)
+        // Where `=` declares (a root tier), only the field at this very place is the one meant.
+        if declaring, !found.here { found = (nil, false, []) }
+        let basePath = schema[base].path
+        var written = path.text
+        var related: [DiagnosticLabel] = []
+        var help: [String] = []
+        var fixes: [FixIt] = []
+        let shownValue = valueText.flatMap { $0.count <= 60 && !$0.contains("\n") ? $0 : nil } ?? "…"
+        if let target = found.slot {
+            let full = schema[target].path
+            // Relative to the record the statement is written in, when the field is under it.
+            if basePath.isEmpty {
+                written = full
+            } else if full.hasPrefix(basePath + ".") {
+                written = String(full.dropFirst(basePath.count + 1))
+            } else {
+                written = full
+                help.append("`\(full)` is not inside `\(basePath)`: set it outside this block")
+            }
+            if written != path.text {
+                related.append(DiagnosticLabel(schema[target].declaredAt, "`\(full)` is declared here"))
+            }
+            if !stmt.locked, let valueText, written == full || full.hasPrefix(basePath + ".") {
+                fixes.append(FixIt(stmt.span, "\(written) = \(valueText)"))
+            }
+        } else if found.candidates.count > 1 {
+            let listed = found.candidates.prefix(4).map { "`\(schema[$0].path)`" }.joined(separator: ", ")
+            help.append("write the path of the one meant, e.g. `\(schema[found.candidates[0]].path) = \(shownValue)`; "
+                        + "the fields named `\(path.text)` are \(listed)\(found.candidates.count > 4 ? ", …" : "")")
+        }
+        let label: String
+        switch kind {
+        case .value: label = "`:` where `=` belongs"
+        case .stringType: label = "this declares a new field `\(path.text)` whose type is the string \(shownValue)"
+        case .unknownType(let name): label = "this declares a new field `\(path.text)` of type `\(name)`"
+        }
+        help.append("`name = value` sets a field; `name: Type` declares a new one")
+        let message = found.slot == nil && found.candidates.count > 1
+            ? "a field is set with `=`, not `:`; `\(path.text)` is a field of several records"
+            : "a field is set with `=`, not `:`: write `\(written) = \(shownValue)`"
+        let at = colon ?? stmt.span
+        if keepsDiagnostics {
+            var d = Diagnostic.error(.syntax, message, at: at, label: label, related: related, help: help, fixes: fixes)
+            // The message quotes the value: one written for a secret field is not shown.
+            d.quotes = [value.span]
+            diagnostics.append(d)
+        } else {
+            countNotKept(1, at: at)
+        }
+
+        // Go on as if `=` had been written.
+        if stmt.locked, !checkLockAllowed(stmt) { return }
+        if declaring {
+            // A root tier declares with `=`: unless the field is there already (a duplicate).
+            if !found.here, let slot = declarePath(path, base: base, leafValue: value, stmt: Statement(.assign(path, value), span: stmt.span)),
+               stmt.locked {
+                schema.lock(slot)
+            }
+            return
+        }
+        guard let target = found.slot else { return }
+        if stmt.locked { schema.lock(target) }
+        pending.append(.assign(targets: [target], value, Statement(.assign(path, value), span: stmt.span)))
     }
 
     /// Refuses a field nested deeper than `Schema.maxDepth` records (reported once per layer).
@@ -495,7 +634,8 @@ struct LayerBuilder {
         return b
     }
 
-    private mutating func assign(_ slot: Int32, _ expr: Expr, _ stmt: Statement, declaring: Bool) {
+    /// `setsExisting`: the statement is `path = value` (a declaration's default is not).
+    private mutating func assign(_ slot: Int32, _ expr: Expr, _ stmt: Statement, setsExisting: Bool) {
         // The slot's properties are read in place: copying a `Slot` retains all it holds.
         let i = Int(slot)
         if isTenant, schema.slots[i].locked {
@@ -541,7 +681,7 @@ struct LayerBuilder {
                     reportUnknown(last, in: cur, path: Path(entry.path.map { .name($0) }), index: 0, stmt: stmt)
                     continue
                 }
-                assign(target, entry.value, Statement(.assign(Path(entry.path.map { .name($0) }), entry.value), span: stmt.span), declaring: declaring)
+                assign(target, entry.value, Statement(.assign(Path(entry.path.map { .name($0) }), entry.value), span: stmt.span), setsExisting: setsExisting)
             }
             return
         }
@@ -567,6 +707,7 @@ struct LayerBuilder {
                 }
             }
         }
+        if setsExisting, isTenant, !inEnv { explicitValues[slot] = definition }
         ops.append(.define(slot, definition))
     }
 

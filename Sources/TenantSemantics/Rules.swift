@@ -50,6 +50,64 @@ extension Evaluator {
         }
     }
 
+    /// A definition of the subject's own that a field's value comes from.
+    struct OwnSource {
+        var slot: Int32
+        var definition: Definition
+        /// The field the rule read, whose value this definition decides.
+        var via: Int32
+        /// The overlay that scales this very field on top of the definition, if one does.
+        var scaledBy: LayerOrigin?
+    }
+
+    /// The subject's own definitions the values of `fields` come from when a tier's definition
+    /// is on top: through the fields its formulas read, `super` and `scale`, in the order found.
+    /// Bounded: a failed rule's report looks a few hundred definitions deep at most.
+    func ownSources(of fields: [Int32]) -> [OwnSource] {
+        struct Visit: Hashable {
+            var slot: Int32
+            var index: Int
+        }
+        var queue: [(visit: Visit, via: Int32, scaledBy: LayerOrigin?)] = []
+        var seen: Set<Visit> = []
+        var found: [OwnSource] = []
+        var shown: Set<Span> = []
+        func enqueue(_ slot: Int32, _ index: Int, via: Int32, scaledBy: LayerOrigin?) {
+            for s in schema[slot].isRecord ? schema.subtree(slot) : [slot] where !schema[s].isRecord {
+                let i = s == slot ? index : defs[Int(s)].count - 1
+                guard i >= 0 else { continue }
+                let v = Visit(slot: s, index: i)
+                if seen.insert(v).inserted { queue.append((v, via, s == slot ? scaledBy : nil)) }
+            }
+        }
+        for s in fields { enqueue(s, defs[Int(s)].count - 1, via: s, scaledBy: nil) }
+        var next = 0
+        while next < queue.count, next < 512 {
+            let (v, via, scaledBy) = queue[next]
+            next += 1
+            let d = defs[Int(v.slot)][v.index]
+            if isOwn(d.origin) {
+                if shown.insert(d.span).inserted {
+                    found.append(OwnSource(slot: v.slot, definition: d, via: via, scaledBy: scaledBy))
+                }
+                continue
+            }
+            var refs: [Int32] = []
+            var readsSuper = false
+            switch d.kind {
+            case .scale(let factor):
+                factor.references(into: &refs, super: &readsSuper, schema: schema)
+                enqueue(v.slot, v.index - 1, via: via, scaledBy: v.slot == via ? (scaledBy ?? d.origin) : nil)
+            case .value(let e):
+                e.references(into: &refs, super: &readsSuper, schema: schema)
+                if readsSuper { enqueue(v.slot, v.index - 1, via: via, scaledBy: nil) }
+            }
+            // A field read by a formula is reported as read through the field the rule read.
+            for r in refs { enqueue(r, defs[Int(r)].count - 1, via: via, scaledBy: nil) }
+        }
+        return found
+    }
+
     private func reportFailure(_ rule: Rule, upgradeHint: UpgradeHint?) {
         // Evaluate again, recording the fields the rule reads (values are memoised: this is cheap).
         readLog = []
@@ -92,6 +150,25 @@ extension Evaluator {
                 if let v = try? value(s), let hint = upgradeHint?(s, v) { help.append(hint) }
             } else if others.count < 3 {
                 others.append(DiagnosticLabel(d.span, "`\(field.path)` set by \(d.origin.description)"))
+            }
+        }
+        // A value of the tenant's own that decided the rule through a formula or a scale (the
+        // tier's `cpu = limits.cpu * cpu_share` reading the tenant's share): its line, not the header.
+        if primary == nil, !subject.isTierSelfCheck {
+            for (k, found) in ownSources(of: reads).enumerated() {
+                let field = schema[found.slot]
+                var label = "`\(field.path)` set here"
+                if found.via != found.slot {
+                    label += " (read through `\(schema[found.via].path)`)"
+                } else if let scale = found.scaledBy {
+                    label += " (scaled by \(scale.description))"
+                }
+                if k == 0 {
+                    primary = (found.definition.span, label)
+                } else if ownShown < 3 {
+                    related.append(DiagnosticLabel(found.definition.span, label))
+                    ownShown += 1
+                }
             }
         }
         // Values set elsewhere only help when nothing closer explains the failure.

@@ -124,6 +124,8 @@ extension TierSet {
         let schema = builder.schema
         var defs = DefinitionTable(base: tier.defs, count: schema.count)
         defs.execute(builder.ops, schema: schema)
+        // What the body sets with `=` and keeps (a later record literal of its own may drop it).
+        let explicit = builder.explicitValues.filter { defs[Int($0.key)].last?.span == $0.value.span }
 
         // The environment: --env, else the tenant's `tenant_info.environment` before overlays.
         let envSlot = schema.lookup(environmentFieldPath)
@@ -185,6 +187,10 @@ extension TierSet {
             evaluator.run(own.isEmpty ? inherited : inherited + own, upgradeHint: upgradeHint(from: tier, env: env), known: baseline?.rules ?? [])
         }
         diagnostics += evaluator.diagnostics
+        if !afterSyntaxErrors {
+            diagnostics += OverlayOverrides.diagnostics(tenant: id, environment: env, explicit: explicit, tierOps: tierOverlay.ops,
+                                                        ownOps: ownOverlay.ops, evaluator: evaluator, sources: sources)
+        }
         if artifact, let maxArtifactBytes {
             let estimate = baseline.map { evaluator.outputEstimate.adding($0.outputEstimate) } ?? evaluator.outputEstimate
             if estimate.bytes > maxArtifactBytes {
@@ -232,7 +238,7 @@ extension TierSet {
         if let f = fixed.first, !f.isLetter { fixed = "t_" + fixed }
         if fixed.isEmpty { fixed = "tenant" }
         fixed = String(fixed.prefix(63))
-        return .error(.invalidTenantID, "invalid tenant id `\(name.text)`", at: name.span,
+        return .error(.invalidTenantID, "tenant id `\(name.text)` is invalid", at: name.span,
                       label: "ids are lower-case letters, digits and `_`, starting with a letter, at most 63 characters",
                       help: ["tenant ids become file names, SQL identifiers and key prefixes; try `\(fixed)`"],
                       fixes: [FixIt(name.span, fixed)])

@@ -171,6 +171,10 @@ public struct Statement: Sendable {
     /// The `locked` keyword's span, when present.
     public var lockedSpan: Span?
     public var doc: String?
+    /// `replicas: 3`: an assignment written with `:` (YAML's habit) — the `:`'s span. The
+    /// statement is read as `replicas = 3` and the semantic layer reports it (E0101), where it
+    /// knows which field was meant.
+    public var colonSpan: Span?
 
     public init(_ kind: StatementKind, span: Span, locked: Bool = false, lockedSpan: Span? = nil, doc: String? = nil) {
         self.kind = kind

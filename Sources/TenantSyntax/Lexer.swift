@@ -389,7 +389,13 @@ public struct Lexer {
         if i > numericEnd, QuantityUnit.named(UnsafeBufferPointer(rebasing: b[numericEnd..<i])) == nil {
             let unit = String(decoding: UnsafeBufferPointer(rebasing: b[numericEnd..<i]), as: UTF8.self)
             var help = ["units are B KB MB GB TB PB KiB MiB GiB TiB PiB (size), ms s m h d w y (duration), core cores (cpu) and % (percent)"]
-            if let s = suggestion(for: unit, among: QuantityUnit.all.map(\.name)) { help.insert("did you mean `\(s)`?", at: 0) }
+            if let s = suggestion(for: unit, among: QuantityUnit.all.map(\.name)) {
+                help.insert("did you mean `\(s)`?", at: 0)
+            } else if let u = QuantityUnit.spelledOut(unit) {
+                // `2hours`: the unit's word, not a misspelling of a unit.
+                let number = String(decoding: UnsafeBufferPointer(rebasing: b[start..<numericEnd]), as: UTF8.self)
+                help.insert("write `\(number)\(u.name)`", at: 0)
+            }
             error(.unknownUnit, "unknown unit `\(unit)`", numericEnd, i, help: help)
         }
         emit(.number, start, i, aux: UInt32(numericEnd - start))

@@ -263,7 +263,8 @@ public struct Parser {
             return nil
         }
         let nameTok = advance()
-        let name = Name(text(nameTok), span(nameTok))
+        var name = Name(text(nameTok), span(nameTok))
+        if kind == .tenant { name = wholeTenantID(name) }
         var parent: Name?
         if eat(.kwExtends) {
             guard peek.kind == .identifier else {
@@ -286,6 +287,27 @@ public struct Parser {
         let body = parseBraceBody()
         return Declaration(kind: kind, name: name, parent: parent, body: body, doc: doc,
                            span: spanFrom(keyword.start), headerSpan: header)
+    }
+
+    /// A tenant id written with characters an identifier cannot hold (`Wonka-Co`, `acme.eu`):
+    /// the tokens that touch it, up to the first space, are part of it. The id is then invalid
+    /// (E0206, reported with the rule), and the declaration and its body are read as usual.
+    private mutating func wholeTenantID(_ first: Name) -> Name {
+        var end = first.span.end
+        while peek.start == end, !peek.newlineBefore {
+            switch peek.kind {
+            case .identifier, .number, .minus, .plus, .dot, .slash, .star, .colon:
+                break
+            case let k where k.isKeyword && k != .kwExtends:
+                break
+            default:
+                return end == first.span.end ? first : Name(String(decoding: bytes[Int(first.span.start)..<Int(end)], as: UTF8.self),
+                                                             Span(file: file.id, start: first.span.start, end: end))
+            }
+            end = advance().end
+        }
+        return end == first.span.end ? first : Name(String(decoding: bytes[Int(first.span.start)..<Int(end)], as: UTF8.self),
+                                                     Span(file: file.id, start: first.span.start, end: end))
     }
 
     /// `{ statements }` — the current token is `{`.
@@ -456,7 +478,15 @@ public struct Parser {
             let value = parseExpr()
             return Statement(.assign(path, value), span: spanFrom(start), locked: locked, lockedSpan: lockedSpan, doc: doc)
         case .colon:
-            advance()
+            let colon = advance()
+            // `replicas: 3`, `enabled: true`, `offset: -1`: no type starts so; a value written
+            // YAML's way. Read as `=` (reported by the semantic layer, which knows the field).
+            if [.number, .kwTrue, .kwFalse, .minus].contains(peek.kind), !peek.newlineBefore {
+                let value = parseExpr()
+                var stmt = Statement(.assign(path, value), span: spanFrom(start), locked: locked, lockedSpan: lockedSpan, doc: doc)
+                stmt.colonSpan = span(colon)
+                return stmt
+            }
             let type = parseType()
             var value: Expr?
             if peek.kind == .assign, !peek.newlineBefore {
@@ -692,6 +722,7 @@ public struct Parser {
         switch t.kind {
         case .number:
             advance()
+            if let spaced = spacedQuantity(t) { return spaced }
             return numberLiteral(t)
         case .kwTrue:
             advance()
@@ -883,6 +914,28 @@ public struct Parser {
 
     // MARK: - Literals
 
+    /// `2 hours`, `8 GiB`, `2 cores`: a number without a unit followed on its line by a unit or
+    /// a unit's word that does not start a statement (`2  h = 1` sets a field `h`). One error
+    /// that shows the quantity as it is written (`2h`), and the quantity, so nothing else is
+    /// reported about that value.
+    private mutating func spacedQuantity(_ t: Token) -> Expr? {
+        guard t.aux == t.end - t.start, peek.kind == .identifier, !peek.newlineBefore, peek.start > t.end,
+              ![.assign, .dot, .colon, .lbrace].contains(peekKind(1)),
+              let unit = QuantityUnit.spelledOut(text(peek)) else { return nil }
+        let word = advance()
+        let digits = String(decoding: bytes[Int(t.start)..<Int(t.end)], as: UTF8.self)
+        let written = digits + unit.name
+        let sp = Span(file: file.id, start: t.start, end: word.end)
+        if !stopped {
+            diagnostics.append(.error(.syntax, "a unit is written right after its number: `\(written)`, not `\(text(t)) \(text(word))`",
+                                      at: sp, label: "write `\(written)`",
+                                      help: ["quantities are one word, the unit right after the number: `30d`, `512MiB`, `0.5cores`, `70%`"],
+                                      fixes: [FixIt(sp, written)]))
+            if diagnostics.count >= Parser.maxErrors { stop(at: sp) }
+        }
+        return quantityLiteral(bytes[Int(t.start)..<Int(t.end)], unit, at: sp, written: written)
+    }
+
     private mutating func numberLiteral(_ t: Token) -> Expr {
         let s = Int(t.start)
         let numEnd = s + Int(t.aux)
@@ -907,8 +960,13 @@ public struct Parser {
             return Expr(.literal(.int(i)), sp)
         }
         guard let unit = QuantityUnit.named(bytes[numEnd..<e]) else { return Expr(.invalid, sp) }  // reported by the lexer
+        return quantityLiteral(digits, unit, at: sp, written: text(t))
+    }
+
+    /// The quantity `digits` `unit` (written `written`, for messages).
+    private mutating func quantityLiteral(_ digits: ArraySlice<UInt8>, _ unit: QuantityUnit, at sp: Span, written: String) -> Expr {
         guard let n = ExactNumber(ascii: digits) else {
-            diagnostics.append(.error(.invalidNumber, "number `\(text(t))` is out of range", at: sp))
+            diagnostics.append(.error(.invalidNumber, "number `\(written)` is out of range", at: sp))
             return Expr(.invalid, sp)
         }
         guard let base = n.times(exactly: unit.factor) else {
@@ -920,10 +978,10 @@ public struct Parser {
                 case .cpu: precision = "1 millicore (0.001cores)"
                 case .percent: precision = "0.000001%"
                 }
-                diagnostics.append(.error(.quantityPrecision, "`\(text(t))` is finer than \(precision)", at: sp,
+                diagnostics.append(.error(.quantityPrecision, "`\(written)` is finer than \(precision)", at: sp,
                                           help: ["\(unit.kind.rawValue) values are exact to \(precision)"]))
             } else {
-                diagnostics.append(.error(.invalidNumber, "`\(text(t))` is too large", at: sp,
+                diagnostics.append(.error(.invalidNumber, "`\(written)` is too large", at: sp,
                                           help: ["\(unit.kind.rawValue) values must fit in 64 bits of \(unit.kind.baseUnitName)"]))
             }
             return Expr(.invalid, sp)

@@ -29,6 +29,10 @@ public enum SecretValues {
                 file.markSensitive(scan.value(after: i))
             case .colon where scan.declaresSecret(colon: i):
                 if let assign = scan.declarationAssign(colon: i) { file.markSensitive(scan.value(after: assign)) }
+            case .colon where i > 0 && scan.tokens[i - 1].kind == .identifier && isSecret(scan.text(scan.tokens[i - 1]), names)
+                && scan.valueAfterColon(i):
+                // `password: "hunter2"`: YAML's `key: value`, reported as the `=` it means.
+                file.markSensitive(scan.value(after: i))
             case .identifier where i + 1 < scan.tokens.count && scan.tokens[i + 1].kind == .lparen && scan.text(t) == "secret":
                 file.markSensitive(scan.value(after: i + 1))
             default:
@@ -68,6 +72,20 @@ public enum SecretValues {
             }
             return false
         }
+
+        /// `NAME: "…"`, `NAME: 12`, `NAME: hunter2`: after the `:` on its line, a value rather
+        /// than a type (a type name is a type: `password: string` shows as written).
+        func valueAfterColon(_ i: Int) -> Bool {
+            guard i + 1 < tokens.count, !tokens[i + 1].newlineBefore else { return false }
+            switch tokens[i + 1].kind {
+            case .stringStart, .number, .minus, .kwTrue, .kwFalse: return true
+            case .identifier: return !Scan.typeNames.contains(text(tokens[i + 1]))
+            default: return false
+            }
+        }
+
+        static let typeNames: Set<String> = ["bool", "int", "float", "string", "size", "duration", "cpu", "percent", "cron", "cidr",
+                                             "email", "secret", "any"]
 
         /// The `=` of `NAME: T = value`, if the declaration has a value.
         func declarationAssign(colon i: Int) -> Int? {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TenantCompiler
+import TenantDiagnostics
 import TenantModel
 import TenantSecrets
 
@@ -153,7 +154,7 @@ struct Rekey: ParsableCommand {
         }
         let outcome = SecretRekey.run(files, old: old, new: new)
         for line in outcome.errors { writeAll(2, "tenantc: error: \(line)\n") }
-        writeAll(2, "tenantc: \(outcome.rekeyed) secrets re-encrypted in \(outcome.filesChanged) files, "
+        writeAll(2, "tenantc: \(plural(outcome.rekeyed, "secret")) re-encrypted in \(plural(outcome.filesChanged, "file")), "
                   + "\(outcome.alreadyNew) already under key \(new.id)\n")
         if outcome.ioFailure { throw ExitCode(2) }
         if !outcome.errors.isEmpty { throw ExitCode(1) }

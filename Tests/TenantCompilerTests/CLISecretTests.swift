@@ -86,7 +86,7 @@ import Testing
 
         let rekey = try TenantcCLI.run(["rekey", "--old-key-file", "old.key", "--key-file", "new.key", "acme.tenant"], in: dir)
         #expect(rekey.status == 0, "\(rekey.stderr)")
-        #expect(rekey.stderr.contains("1 secrets re-encrypted in 1 files"))
+        #expect(rekey.stderr.contains("1 secret re-encrypted in 1 file, 0 already under key"))
         let source = try String(contentsOf: dir.appendingPathComponent("acme.tenant"), encoding: .utf8)
         #expect(source.contains("// rotated quarterly") && !source.contains(literal))
         let wrong = try TenantcCLI.run(["build", "acme.tenant", "-o", "-", "--sensitive", "plain", "--key-file", "old.key"], in: dir)

@@ -117,6 +117,54 @@ import Testing
         #expect(!(try MigrationPlan.make(ws, to: "enterprise")).hasErrors)
     }
 
+    /// A share cut whose real amount grows is raised: standard → premium gives MongoDB 20% of
+    /// 8cores instead of 30% of 2cores. Nothing of the tenant is lowered by that upgrade.
+    @Test func aShareCutWhoseAmountGrowsIsRaised() throws {
+        let plan = try MigrationPlan.make(try Self.workspace("examples/existing_tenant.tenant"), to: "premium")
+        let share = try #require(plan.changes.first { $0.change.path == "databases.mongodb.resources.cpu_share" })
+        #expect(share.effect == .up)
+        #expect(share.amount?.path == "databases.mongodb.resources.cpu")
+        #expect(plan.text.contains("    up       databases.mongodb.resources.cpu_share: 30% → 20% (cpu 0.6cores → 1.6cores)\n"))
+        // A share that moves with its amount needs no explanation.
+        let clickhouse = try #require(plan.changes.first { $0.change.path == "databases.clickhouse.resources.cpu_share" })
+        #expect(clickhouse.effect == .up && clickhouse.amount == nil)
+        #expect(!plan.changes.contains { ($0.category == .resource || $0.category == .limit) && $0.effect == .down })
+        #expect(!plan.steps.contains { $0.kind == .release })
+        // And the other way: the downgrade lowers them, and raises nothing.
+        let down = try MigrationPlan.make(try Self.workspace("examples/custom_tenant_001.tenant"), to: "standard")
+        #expect(down.changes.first { $0.change.path == "databases.mongodb.resources.cpu_share" }?.effect == .down)
+        #expect(!down.changes.contains { ($0.category == .resource || $0.category == .limit) && $0.effect == .up })
+        #expect(!down.steps.contains { $0.kind == .provision })
+    }
+
+    /// A database the target tier does not provision is removed (exported, then released), not
+    /// also a data move to another kind of instance.
+    @Test func aRemovedDatabaseIsNotAlsoADataMove() throws {
+        let plan = try MigrationPlan.make(try Self.workspace("examples/custom_tenant_001.tenant"), to: "standard")
+        for db in ["ClickHouse", "Elasticsearch"] {
+            #expect(plan.risks.filter { $0.message.hasPrefix(db + " ") }.map(\.kind) == [.databaseRemoved])
+            let move = try #require(plan.steps.first { $0.kind == .moveData })
+            #expect(!move.details.contains { $0.hasPrefix(db + " ") })
+            #expect(plan.steps.first { $0.kind == .release }?.details.contains("\(db), once its export is verified") == true)
+        }
+        // The databases that stay still move.
+        #expect(plan.risks.filter { $0.kind == .dataMoves }.map(\.path) == ["databases.postgresql", "databases.mongodb", "databases.redis"])
+    }
+
+    /// `migrate`'s summary counts each category in the singular when there is one.
+    @Test func migrateSummaryCountsInTheSingular() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("tiers"), withIntermediateDirectories: true)
+        try "tier a {\n  limits.cpu = 1cores\n  name = \"a\"\n}\ntier b extends a {\n  limits.cpu = 2cores\n  name = \"b\"\n}\n"
+            .write(to: dir.appendingPathComponent("tiers/ab.tenant"), atomically: true, encoding: .utf8)
+        try "tenant z extends a {}\n".write(to: dir.appendingPathComponent("z.tenant"), atomically: true, encoding: .utf8)
+        let plan = try MigrationPlan.make(try Self.workspace("z.tenant", in: dir.path), to: "b")
+        #expect(plan.summary(applied: false).contains("\n  2 changes: 1 limit, 1 other setting\n"), "\(plan.summary(applied: false))")
+        #expect(MigrationPlan.Category.backup.counted(2) == "2 backup and retention changes")
+        #expect(MigrationPlan.Category.instanceMode.counted(1) == "1 isolation or instance mode change")
+    }
+
     @Test func retentionThatShrinksIsARisk() throws {
         let plan = try MigrationPlan.make(try Self.workspace("examples/existing_tenant.tenant"), to: "free")
         let shrinking = plan.risks.filter { $0.kind == .retentionShrinks }.map(\.path)

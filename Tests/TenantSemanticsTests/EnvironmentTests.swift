@@ -345,4 +345,198 @@ struct EnvironmentTests {
         #expect(c["db.pg.resources.cache"] == size(256 * MiB))
         #expect(c["db.pg.resources.disk"] == .unlimited)
     }
+
+    // MARK: - W0317: a tier's overlay overriding the tenant's own value
+
+    /// The file line of the `k`-th line of a tenant appended to `base` (its header is line 1).
+    static func tenantLine(_ k: Int) -> Int { base.split(separator: "\n", omittingEmptySubsequences: false).count + k }
+
+    @Test func aTierOverlayThatOverridesTheTenantsValueIsAWarningAtTheTenantsLine() {
+        let c = compile(Self.base + """
+
+        tenant t extends mid {
+          tenant_info.name = "T"
+          ssl = true
+        }
+        """, env: "development")
+        let ds = c.all("W0317")
+        #expect(ds.count == 1, "\(summary(c.diagnostics))")
+        let d = ds.first
+        #expect(d?.severity == .warning)
+        #expect(d?.message == "`env development` of tier `base` overrides `ssl`, which tenant `t` sets")
+        // At the tenant's value, on the tenant's line.
+        #expect(c.source(d?.span) == "true")
+        #expect(c.location(d?.span) == "test.tenant:\(Self.tenantLine(3))")
+        #expect(d?.label == "set here; in environment `development` it is false")
+        // The overlay's line is the secondary label.
+        #expect(d?.related.count == 1)
+        #expect(c.source(d?.related.first?.span) == "ssl = false")
+        #expect(d?.related.first?.message == "`env development` of tier `base` sets it here")
+        #expect(d?.help == ["set it inside `env development { … }` in the tenant: `env development { ssl = true }`"])
+        // A warning: the tenant builds, and the layer order is unchanged (the overlay wins).
+        #expect(c.errors.isEmpty, "\(summary(c.errors))")
+        #expect(c["ssl"] == .bool(false))
+    }
+
+    @Test func theOverrideWarningAsPrinted() {
+        let c = compile(Self.base + """
+
+        tenant t extends base {
+          tenant_info.name = "T"
+          db.pg.resources.cpu = 2cores
+        }
+        """, env: "development")
+        let ds = c.all("W0317")
+        #expect(ds.count == 1, "\(summary(c.diagnostics))")
+        #expect(Self.tenantLine(3) == 39)
+        let expected = """
+        warning[W0317]: `env development` of tier `base` overrides `db.pg.resources.cpu`, which tenant `t` sets
+           --> test.tenant:39:25
+            |
+         28 |     scale db.*.resources by 50%
+            |     --------------------------- `env development` of tier `base` scales it here
+        ...
+         39 |   db.pg.resources.cpu = 2cores
+            |                         ^^^^^^ set here; in environment `development` it is 1core
+            |
+            = note: the tiers' `env` overlays apply after the tenant's body; the tenant's own `env development { … }` applies last
+            = help: set it inside `env development { … }` in the tenant: `env development { db.pg.resources.cpu = 2cores }`
+
+
+        """
+        #expect(renderHuman(ds, sourceMap: c.sources) == expected)
+        #expect(c["db.pg.resources.cpu"] == cpu(1000))
+    }
+
+    @Test func noOverrideWarningWhenTheTenantSetsItInItsOwnOverlay() {
+        let c = compile(Self.base + """
+
+        tenant t extends base {
+          tenant_info.name = "T"
+          ssl = true
+          db.pg.resources.cpu = 2cores
+          env development {
+            ssl = true
+            db.pg.resources.cpu = 2cores
+          }
+        }
+        """, env: "development")
+        #expect(c.diagnostics.isEmpty, "\(summary(c.diagnostics))")
+        #expect(c["ssl"] == .bool(true))
+        #expect(c["db.pg.resources.cpu"] == cpu(2000))
+    }
+
+    @Test func noOverrideWarningInAnotherEnvironment() {
+        let src = Self.base + """
+
+        tenant t extends mid {
+          tenant_info.name = "T"
+          ssl = true
+          db.pg.resources.cpu = 2cores
+        }
+        """
+        for env in ["staging", "production"] {
+            let c = compile(src, env: env)
+            #expect(c.diagnostics.isEmpty, "\(env): \(summary(c.diagnostics))")
+            #expect(c["ssl"] == .bool(true))
+        }
+        // The environment the tenant itself names counts the same way.
+        let staged = compile(Self.base + """
+
+        tenant t extends mid {
+          tenant_info { name = "T"  environment = "staging" }
+          ssl = true
+        }
+        """)
+        #expect(staged.diagnostics.isEmpty, "\(summary(staged.diagnostics))")
+        #expect(compile(src, env: "development").all("W0317").count == 2)
+    }
+
+    @Test func noOverrideWarningWhenTheOverlayGivesTheSameValue() {
+        let c = compile(Self.base + """
+
+        tenant t extends base {
+          tenant_info.name = "T"
+          ssl = false
+          log = "base-dev"
+        }
+        """, env: "development")
+        #expect(c.diagnostics.isEmpty, "\(summary(c.diagnostics))")
+    }
+
+    @Test func theLastTierOverlayIsTheOneNamedAndFormulasAreCompared() {
+        let c = compile(Self.base + """
+
+        tenant t extends mid {
+          tenant_info.name = "T"
+          log = "tenant"
+        }
+        """, env: "development")
+        let d = c.first("W0317")
+        #expect(d?.message == "`env development` of tier `mid` overrides `log`, which tenant `t` sets")
+        #expect(c.source(d?.related.first?.span) == "log = super + \"+mid-dev\"")
+        #expect(d?.label == "set here; in environment `development` it is \"base-dev+mid-dev\"")
+        // A tenant's formula is compared by its value: `2 * 0.5cores` is what the scale gives.
+        let same = compile(Self.base + """
+
+        tenant t extends base {
+          tenant_info.name = "T"
+          db.pg.resources.cpu = limits.cpu * 25%
+        }
+        """, env: "development")
+        #expect(same.first("W0317")?.label == "set here; in environment `development` it is 0.5cores")
+    }
+
+    @Test func oneWarningForAStatementThatSetsSeveralFields() {
+        let c = compile(Self.base + """
+
+        tenant t extends base {
+          tenant_info.name = "T"
+          db.*.resources.memory = 1GiB
+        }
+        """, env: "development")
+        let ds = c.all("W0317")
+        #expect(ds.count == 1, "\(summary(c.diagnostics))")
+        #expect(ds.first?.message == "`env development` of tier `base` overrides fields tenant `t` sets: `db.pg.resources.memory`, `db.mongo.resources.memory`")
+        #expect(ds.first?.help == ["set them inside `env development { … }` in the tenant"])
+        #expect(ds.first?.related.first?.message == "`env development` of tier `base` scales them here")
+    }
+
+    /// The shipped tiers: staging keeps backups a week and runs the databases at 70%.
+    @Test func shippedStagingOverlayOverridingTheTenant() {
+        let tenant = """
+        tenant acme extends standard {
+          tenant_info { tenant_name = "Acme Corp"  environment = "staging" }
+          backup.retention = 14d
+        }
+        """
+        let c = compileWithShippedTiers(tenant)
+        let d = c.first("W0317")
+        #expect(c.all("W0317").count == 1, "\(summary(c.diagnostics))")
+        #expect(d?.message == "`env staging` of tier `free` overrides `backup.retention`, which tenant `acme` sets")
+        #expect(c.location(d?.span) == "tenants/t.tenant:3")
+        #expect(c.source(d?.span) == "14d")
+        #expect(d?.label == "set here; in environment `staging` it is 7d")
+        #expect(c.source(d?.related.first?.span) == "backup.retention = 7d")
+        #expect(c.location(d?.related.first?.span)?.hasPrefix("tiers/free.tenant:") == true)
+        #expect(d?.help == ["set it inside `env staging { … }` in the tenant: `env staging { backup.retention = 14d }`"])
+        #expect(c["backup.retention"] == duration(7 * 86_400_000))
+        // Set inside the tenant's own `env staging { … }`: its value, and no warning.
+        let own = compileWithShippedTiers("""
+        tenant acme extends standard {
+          tenant_info { tenant_name = "Acme Corp"  environment = "staging" }
+          backup.retention = 14d
+          env staging { backup.retention = 14d }
+        }
+        """)
+        #expect(own.diagnostics.isEmpty, "\(summary(own.diagnostics))")
+        #expect(own["backup.retention"] == duration(14 * 86_400_000))
+        // Another environment: the staging overlay does not apply.
+        for env in ["production", "development"] {
+            let other = compileWithShippedTiers(tenant, env: env)
+            #expect(other.all("W0317").isEmpty, "\(env): \(summary(other.diagnostics))")
+            #expect(other["backup.retention"] == duration(14 * 86_400_000))
+        }
+    }
 }
+

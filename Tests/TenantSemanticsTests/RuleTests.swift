@@ -82,6 +82,57 @@ struct RuleTests {
         #expect(d?.related.contains { $0.message == "limit of tier `shrunk`" } == true)
     }
 
+    /// The tier computes the value the rule reads from one the tenant sets: the failure is the
+    /// tenant's line, read through the tier's formula, not the tenant's header.
+    @Test func failureDecidedByATenantValueThroughAFormulaIsAtTheTenantsLine() {
+        let c = compile(files: [("tiers/t.tenant", """
+        tier base {
+          locked limits { cpu = 1cores }
+          db {
+            share: percent(0%..100%) = 50%
+            cpu = limits.cpu * db.share
+          }
+          check db.cpu <= limits.cpu * 60% else "db needs ${db.cpu}"
+        }
+        """), ("tenants/acme.tenant", """
+        tenant acme extends base {
+          db.share = 80%
+        }
+        """)])
+        #expect(c.tierDiagnostics.isEmpty, "\(summary(c.tierDiagnostics))")
+        let d = c.first("E0310")
+        #expect(d?.message == "db needs 0.8cores")
+        #expect(c.source(d?.span) == "80%")
+        #expect(c.location(d?.span) == "tenants/acme.tenant:2")
+        #expect(d?.label == "`db.share` set here (read through `db.cpu`)")
+        // The rule is the secondary label.
+        let rule = d?.related.first { $0.message == "rule defined in tier `base`" }
+        #expect(c.location(rule?.span) == "tiers/t.tenant:7")
+        #expect(d?.related.contains { $0.message.contains("set by") } == false, "\(d?.related.map(\.message) ?? [])")
+    }
+
+    /// An overlay that scales the tenant's own value: still the tenant's line.
+    @Test func failureDecidedByAScaledTenantValueIsAtTheTenantsLine() {
+        let c = compile(files: [("tiers/t.tenant", """
+        tier base {
+          tenant_info.environment: "development" | "production" = "production"
+          locked limits { cpu = 1cores }
+          db.resources.cpu = 0.5cores
+          check db.resources.cpu <= limits.cpu else "db needs ${db.resources.cpu}"
+          env development { scale db.* by 50% }
+        }
+        """), ("tenants/acme.tenant", """
+        tenant acme extends base {
+          db.resources.cpu = 4cores
+        }
+        """)], env: "development")
+        let d = c.first("E0310")
+        #expect(d?.message == "db needs 2cores")
+        #expect(c.source(d?.span) == "4cores")
+        #expect(d?.label == "`db.resources.cpu` set here (scaled by `env development` of tier `base`)")
+        #expect(d?.notes.contains("tenant `acme` in environment `development`") == true)
+    }
+
     @Test func warnIsAWarningAndTheTenantStillBuilds() {
         let c = compile("""
         tier base {

@@ -212,7 +212,7 @@ struct TierChainTests {
         let r = c.tierSet.resolve(decl)
         #expect(isValidTenantID(id) == false)
         let d = r.diagnostics.first { $0.code.id == "E0206" }
-        #expect(d?.message == "invalid tenant id `\(id)`")
+        #expect(d?.message == "tenant id `\(id)` is invalid")
         #expect(d?.fixes.count == 1)
         if let fix = d?.fixes.first?.replacement { #expect(isValidTenantID(fix), "fix `\(fix)` is itself invalid") }
         #expect(r.tenant == nil)
@@ -224,9 +224,35 @@ struct TierChainTests {
         tenant Bad extends free {}
         """)
         let d = c.first("E0206")
-        #expect(d?.message == "invalid tenant id `Bad`")
+        #expect(d?.message == "tenant id `Bad` is invalid")
         #expect(d?.fixes.first?.replacement == "bad")
         #expect(c.source(d?.span) == "Bad")
+        #expect(c.tenant == nil)
+    }
+
+    /// `tenant Wonka-Co extends …`: the id is reported whole, with the rule, and the body is
+    /// checked as any tenant's.
+    @Test func invalidTenantIDWrittenWithADashIsReportedWholeAndTheBodyChecked() {
+        let c = compile("""
+        tier free {
+          name: string
+          a = 1
+        }
+        tenant Wonka-Co extends free {
+          name = "Wonka"
+          b = 2
+        }
+        """)
+        #expect(c.parseDiagnostics.isEmpty, "\(summary(c.parseDiagnostics))")
+        let d = c.first("E0206")
+        #expect(d?.message == "tenant id `Wonka-Co` is invalid")
+        #expect(c.source(d?.span) == "Wonka-Co")
+        #expect(d?.label == "ids are lower-case letters, digits and `_`, starting with a letter, at most 63 characters")
+        #expect(d?.fixes.first?.replacement == "wonka_co")
+        // The body: its unknown field is reported, its required field is set.
+        #expect(c.first("E0301")?.message == "unknown field `b` in the config")
+        #expect(c.all("E0304").isEmpty)
+        #expect(c.errors.count == 2, "\(summary(c.diagnostics))")
         #expect(c.tenant == nil)
     }
 

@@ -144,4 +144,99 @@ struct TypoGuardTests {
         let d = c.first("E0306")
         #expect(d?.message == "`name` is a string, not a record")
     }
+
+    // MARK: YAML's `key: value`
+
+    /// `tenant_name: "Acme"` declares a field whose type is the string "Acme": a tenant meant
+    /// `=`. One error, with the full path of the field it meant, and no "required field not set".
+    @Test(arguments: [("tenant_name", "\"Acme\"", "tenant_info.tenant_name"), ("region", "\"eu-west-1\"", "tenant_info.region")])
+    func colonWhereEqualsBelongsNamesTheFieldElsewhere(_ name: String, _ value: String, _ full: String) {
+        let c = compileWithShippedTiers("""
+        tenant acme extends standard {
+          \(name == "tenant_name" ? "" : "tenant_info.tenant_name = \"Acme\"")
+          \(name): \(value)
+        }
+        """)
+        #expect(c.errors.count == 1, "\(summary(c.diagnostics))")
+        #expect(c.all("E0304").isEmpty, "\(summary(c.diagnostics))")
+        let d = c.first("E0101")
+        #expect(d?.message == "a field is set with `=`, not `:`: write `\(full) = \(value)`")
+        #expect(c.source(d?.span) == "\(name): \(value)")
+        #expect(c.location(d?.span) == "tenants/t.tenant:3")
+        #expect(d?.related.first?.message == "`\(full)` is declared here")
+        #expect(c.location(d?.related.first?.span)?.hasPrefix("tiers/free.tenant:") == true)
+        #expect(d?.fixes.first?.replacement == "\(full) = \(value)")
+        #expect(c.source(d?.fixes.first?.span) == "\(name): \(value)")
+    }
+
+    @Test func colonWhereEqualsBelongsInsideTheFieldsRecord() {
+        let c = compile(Self.base + """
+
+        tenant acme extends base {
+          databases.postgresql {
+            mode: "dedicated"
+            port: 6432
+          }
+          memory: 2GiB
+          nme: "x"
+        }
+        """)
+        let ds = c.all("E0101")
+        #expect(c.errors.count == 4, "\(summary(c.diagnostics))")
+        #expect(ds.map(\.message) == [
+            "a field is set with `=`, not `:`: write `mode = \"dedicated\"`",
+            "a field is set with `=`, not `:`: write `port = 6432`",
+            "a field is set with `=`, not `:`: write `databases.postgresql.memory = 2GiB`",
+            "a field is set with `=`, not `:`: write `nme = \"x\"`",
+        ])
+        // Values after `:` are pointed at by the `:`; a one-string type by the whole declaration.
+        #expect(c.source(ds[0].span) == "mode: \"dedicated\"")
+        #expect(ds[0].label == "this declares a new field `mode` whose type is the string \"dedicated\"")
+        #expect(c.source(ds[1].span) == ":")
+        #expect(ds[1].label == "`:` where `=` belongs")
+        #expect(ds[0].fixes.first?.replacement == "mode = \"dedicated\"")
+        // Nothing is declared by them.
+        #expect(c.all("E0304").isEmpty)
+    }
+
+    @Test func anUnquotedValueNamedLikeATypeForAFieldThatExists() {
+        let c = compileWithShippedTiers("""
+        tenant acme extends standard {
+          tenant_name: Acme
+        }
+        """)
+        #expect(c.errors.count == 1, "\(summary(c.diagnostics))")
+        let d = c.first("E0101")
+        #expect(d?.message == "a field is set with `=`, not `:`: write `tenant_info.tenant_name = \"Acme\"`")
+        #expect(d?.label == "this declares a new field `tenant_name` of type `Acme`")
+        // A type nobody declared, for a name no field has: the unknown type it is.
+        let other = compileWithShippedTiers("""
+        tenant acme extends standard {
+          tenant_info.tenant_name = "Acme"
+          nickname: Acme
+        }
+        """)
+        #expect(other.codes.contains("E0106"), "\(summary(other.diagnostics))")
+        #expect(!other.codes.contains("E0101"))
+    }
+
+    @Test func colonInARootTierDeclaresAsEqualsWould() {
+        let c = compile("""
+        tier t {
+          mode: "shared"
+          replicas: 2
+        }
+        tenant x extends t {}
+        """)
+        #expect(c.all("E0101").map(\.message) == [
+            "a field is set with `=`, not `:`: write `mode = \"shared\"`",
+            "a field is set with `=`, not `:`: write `replicas = 2`",
+        ])
+        #expect(c.all("E0101").count == c.errors.count, "\(summary(c.diagnostics))")
+        // A string with a default, or in a union, is a type as ever.
+        let typed = compile("tier t {\n  mode: \"shared\" = \"shared\"\n  kind: \"a\" | \"b\"\n}\ntenant x extends t { kind = \"a\" }")
+        #expect(typed.diagnostics.isEmpty, "\(summary(typed.diagnostics))")
+        #expect(typed["mode"] == .string("shared"))
+    }
 }
+

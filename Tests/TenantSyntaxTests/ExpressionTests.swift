@@ -227,4 +227,35 @@ struct ExpressionTests {
         #expect(neg.span.start == 0)
         #expect(neg.span.end == 7)
     }
+
+    // MARK: Quantities written with a space
+
+    /// `2 hours`: one error at the whole quantity, suggesting `2h`, and the quantity itself, so
+    /// the statement and the next line are read as usual.
+    @Test("a unit after a space is one error that suggests the quantity", arguments: [
+        ("2 hours", "2h", "2h"), ("30 days", "30d", "30d"), ("8 GiB", "8GiB", "8GiB"), ("8 gb", "8GB", "8GB"),
+        ("2 cores", "2cores", "2cores"), ("1 core", "1core", "1core"), ("500 ms", "500ms", "500ms"), ("1.5 hrs", "1.5h", "90m"),
+    ])
+    func spacedUnit(_ written: String, _ suggested: String, _ canonical: String) throws {
+        let file = sourceFile("tier t {\n  x = \(written)\n  y = 1\n}\n")
+        let unit = Parser.parse(file)
+        #expect(codes(unit.diagnostics) == ["E0101"])
+        let d = try #require(unit.diagnostics.first)
+        #expect(d.message == "a unit is written right after its number: `\(suggested)`, not `\(written)`")
+        #expect(d.span.map { file.text($0) } == written)
+        #expect(d.label == "write `\(suggested)`")
+        #expect(d.fixes.first?.replacement == suggested)
+        let body = try #require(unit.declarations.first?.body)
+        #expect(shapes(body) == ["x = \(canonical)", "y = 1"])
+    }
+
+    @Test("a number and a field name on one line are two statements, not a unit")
+    func numberThenStatement() {
+        let (body, diagnostics) = parseBody("a = 2  h = 1\nb = 3 s.x = 2\nc = 4 d { }")
+        #expect(diagnostics.isEmpty, "\(codes(diagnostics))")
+        #expect(shapes(body) == ["a = 2", "h = 1", "b = 3", "s.x = 2", "c = 4", "d {}"])
+        // Words that are no unit are left alone.
+        #expect(codes(parseBody("a = 2 apples").diagnostics) == ["E0101"])
+        #expect(parseBody("a = 2 apples").diagnostics.first?.message.contains("a unit") == false)
+    }
 }

@@ -208,8 +208,33 @@ struct StatementTests {
 
     @Test("a value where a type is expected is E0106")
     func notAType() {
-        #expect(codes(parseBody("x: 5").diagnostics) == ["E0106"])
         #expect(codes(parseBody("x: = 5").diagnostics) == ["E0106"])
+        #expect(codes(parseBody("x: ]").diagnostics) == ["E0106"])
+    }
+
+    /// `replicas: 3` (YAML's `key: value`): no type starts with a number, `true`, `false` or
+    /// `-`, so it is read as `replicas = 3` with the `:` kept; the semantic layer, which knows
+    /// which field is meant, reports it (E0101).
+    @Test("a value after `:` is an assignment written with a colon")
+    func valueAfterColon() throws {
+        for (source, value) in [("replicas: 3", "3"), ("enabled: true", "true"), ("on: false", "false"), ("offset: -2", "-2"), ("retention: 14d", "14d")] {
+            let (body, diagnostics) = parseBody(source)
+            #expect(diagnostics.isEmpty, "\(source): \(codes(diagnostics))")
+            let stmt = try #require(body.first)
+            guard case .assign(let path, _) = stmt.kind else {
+                Issue.record("\(source): not an assignment")
+                continue
+            }
+            #expect(path.text + ": " + value == source)
+            #expect(stmt.colonSpan.map { $0.end - $0.start } == 1)
+        }
+        // A type still declares.
+        let (typed, _) = parseBody("replicas: int")
+        guard case .declare = try #require(typed.first).kind else {
+            Issue.record("`replicas: int` is a declaration")
+            return
+        }
+        #expect(try #require(typed.first).colonSpan == nil)
     }
 
     @Test("`?` and bounds must be on the type's line")
@@ -334,6 +359,24 @@ struct StatementTests {
         #expect(!d.help.isEmpty)
         #expect(d.message.contains("extends"))
         #expect(unit.declarations.map(\.name.text).last == "t")
+    }
+
+    /// `tenant Wonka-Co extends standard`: the id is taken whole (E0206 comes from the semantic
+    /// layer, with the rule), and the declaration and its body are read as usual.
+    @Test("a tenant id with other characters is taken whole")
+    func tenantIDTakenWhole() throws {
+        let unit = parse("tenant Wonka-Co extends standard {\n  x = 1\n}\ntenant acme.eu+1 extends free { y = 2 }\ntier t-1 { }")
+        #expect(unit.declarations.map(\.name.text) == ["Wonka-Co", "acme.eu+1"])
+        #expect(unit.declarations.map { $0.parent?.text } == ["standard", "free"])
+        #expect(shapes(unit.declarations[0].body) == ["x = 1"])
+        #expect(shapes(unit.declarations[1].body) == ["y = 2"])
+        let file = sourceFile("tenant Wonka-Co extends standard { }")
+        let span = try #require(Parser.parse(file).declarations.first?.name.span)
+        #expect(file.text(span) == "Wonka-Co")
+        // Only the tenant's id: a tier's name is an identifier, as before.
+        #expect(codes(unit.diagnostics) == ["E0101"])
+        // A space ends the id: `Wonka Co` is the id `Wonka` and a missing `extends`.
+        #expect(codes(parse("tenant Wonka Co extends standard { }").diagnostics) == ["E0101"])
     }
 
     @Test("`import` is reserved: E0105")
