@@ -85,9 +85,15 @@ public struct Lexer {
             case .kwTier where depth == 0:
                 result.declaresTiers = true
             case .kwTenant where depth == 0 && i + 1 < tokens.count && tokens[i + 1].kind == .identifier:
-                result.tenants.append(text(tokens[i + 1]))
-                let extends = i + 3 < tokens.count && tokens[i + 2].kind == .kwExtends && tokens[i + 3].kind == .identifier
-                result.parents.append(extends ? text(tokens[i + 3]) : nil)
+                // The id whole, as the parser reads it (`Wonka-Co`).
+                var last = i + 1
+                while last + 1 < tokens.count, tokens[last + 1].start == tokens[last].end, !tokens[last + 1].newlineBefore,
+                      tokens[last + 1].kind.continuesTenantID {
+                    last += 1
+                }
+                result.tenants.append(String(decoding: bytes[Int(tokens[i + 1].start)..<Int(tokens[last].end)], as: UTF8.self))
+                let extends = last + 2 < tokens.count && tokens[last + 1].kind == .kwExtends && tokens[last + 2].kind == .identifier
+                result.parents.append(extends ? text(tokens[last + 2]) : nil)
             default:
                 break
             }

@@ -294,16 +294,7 @@ public struct Parser {
     /// (E0206, reported with the rule), and the declaration and its body are read as usual.
     private mutating func wholeTenantID(_ first: Name) -> Name {
         var end = first.span.end
-        while peek.start == end, !peek.newlineBefore {
-            switch peek.kind {
-            case .identifier, .number, .minus, .plus, .dot, .slash, .star, .colon:
-                break
-            case let k where k.isKeyword && k != .kwExtends:
-                break
-            default:
-                return end == first.span.end ? first : Name(String(decoding: bytes[Int(first.span.start)..<Int(end)], as: UTF8.self),
-                                                             Span(file: file.id, start: first.span.start, end: end))
-            }
+        while peek.start == end, !peek.newlineBefore, peek.kind.continuesTenantID {
             end = advance().end
         }
         return end == first.span.end ? first : Name(String(decoding: bytes[Int(first.span.start)..<Int(end)], as: UTF8.self),
@@ -1099,5 +1090,16 @@ public struct Parser {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension TokenKind {
+    /// Whether a token that touches a tenant id is part of it (`Wonka-Co`): see
+    /// `Parser.wholeTenantID`. The outline reads ids the same way.
+    var continuesTenantID: Bool {
+        switch self {
+        case .identifier, .number, .minus, .plus, .dot, .slash, .star, .colon: true
+        default: isKeyword && self != .kwExtends
+        }
     }
 }
