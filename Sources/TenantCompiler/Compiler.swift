@@ -203,7 +203,8 @@ public enum Compiler {
         // 4. The tier files and the rest of each project, read and parsed once per run: the
         //    tiers they declare, and when a check changes tiers, the tenants they declare.
         let changed = request.emit == nil ? inputs.declaredTiers : [:]
-        let projectTiers = ProjectTiers(discovered, following: Set(changed.keys), sources: sources, jobs: request.jobs, base: base)
+        let projectTiers = ProjectTiers(discovered, inputs: inputs.summaries, following: Set(changed.keys), sources: sources, jobs: request.jobs,
+                                        base: base)
         diagnostics.append(contentsOf: projectTiers.diagnostics)
         ioProblems += projectTiers.problems
 

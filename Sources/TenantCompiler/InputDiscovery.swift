@@ -2,7 +2,8 @@ import TenantDiagnostics
 
 /// The first phase of a compile: the input files (directories expanded, each file once, even
 /// when reached by two paths), the tier directory each belongs to (its group), the tier files
-/// of every group, and the other files of each group's project (docs/language.md, "Projects").
+/// of every group, and on demand the other files of each group's project (docs/language.md,
+/// "Projects").
 struct InputDiscovery {
     /// A file the compile reads, and why.
     struct PendingFile: Sendable {
@@ -45,7 +46,8 @@ struct InputDiscovery {
     enum Scope {
         /// The inputs alone (`rekey`, which rewrites the files it is given).
         case inputs
-        /// The inputs, the tier files and the other files of each group's project.
+        /// The inputs and the tier files of each group (whose project's other files
+        /// `projectFiles(of:)` lists when they are needed).
         case project
     }
 
@@ -56,7 +58,6 @@ struct InputDiscovery {
         assignGroups(inputs, explicitTiers: explicitTiers)
         guard scope == .project else { return }
         addTierFiles()
-        addProjectFiles()
     }
 
     /// Whether the file at `path` was not seen yet, by its identity (for a project file that
@@ -156,18 +157,12 @@ struct InputDiscovery {
 
     /// The other files of every group's project: under the directory that holds its tier
     /// directory, not inputs, not in the tier directory, not in a nested project.
-    private mutating func addProjectFiles() {
-        for (g, dir) in groups.enumerated() {
-            guard let dir else { continue }
-            let root = FileSystem.parent(dir)
-            do {
-                for path in try FileSystem.projectFiles(under: root, tiersDirectory: dir, skipping: expandedDirectories)
-                where !seenInputs.contains(path) {
-                    files.append(PendingFile(absolute: path, display: FileSystem.display(path, base: base), role: .project, group: g))
-                }
-            } catch {
-                problem("cannot list the project in \(error.description)")
-            }
-        }
+    /// The other files of group `g`'s project: under the directory that holds its tier
+    /// directory, not inputs, not in the tier directory, not in a nested project.
+    func projectFiles(of g: Int) throws(IOFailure) -> [PendingFile] {
+        guard let dir = groups[g] else { return [] }
+        return try FileSystem.projectFiles(under: FileSystem.parent(dir), tiersDirectory: dir, skipping: expandedDirectories)
+            .filter { !seenInputs.contains($0) }
+            .map { PendingFile(absolute: $0, display: FileSystem.display($0, base: base), role: .project, group: g) }
     }
 }

@@ -43,6 +43,7 @@ struct InputStore: Sendable {
             let lexed = Lexer.tokenize(SourceFile(id: FileID(raw: 0), path: f.display, bytes: bytes))
             let outline = Lexer.outline(of: lexed, bytes: bytes)
             o.tenants = outline.tenants
+            o.parents = outline.parents
             o.declaresTiers = outline.declaresTiers
             let size = bytes.capacity + lexed.tokens.capacity * MemoryLayout<Token>.stride
             if outline.declaresTiers || f.contents != nil {
@@ -97,6 +98,11 @@ struct InputStore: Sendable {
         return Parser.parse(sources.add(path: f.display, bytes: bytes))
     }
 
+    /// What each input declares and extends, for `ProjectTiers`.
+    var summaries: [ProjectTiers.InputSummary] {
+        outlines.indices.map { ProjectTiers.InputSummary(group: files[$0].group, unit: outlines[$0].unit, parents: outlines[$0].parents) }
+    }
+
     /// The tiers the inputs declare, by group (name → the file that declares it): a check of
     /// them also checks the project's tenants they affect.
     var declaredTiers: [Int: [String: String]] {
@@ -114,6 +120,8 @@ struct InputStore: Sendable {
 /// What phase 3 learns of an input.
 struct Outline: Sendable {
     var tenants: [String] = []
+    /// The tier each tenant extends, when its header names one.
+    var parents: [String?] = []
     var declaresTiers = false
     /// Set for files parsed in this phase.
     var unit: SourceUnit?

@@ -90,19 +90,33 @@ struct ProjectScan {
 }
 
 /// The tier context's files, loaded the same way for every command: per group, the units of its
-/// tier directory's files and of the project's other files that declare tiers.
+/// tier directory's files and, when needed, of the project's other files that declare tiers.
 struct ProjectTiers {
+    /// What the inputs of one group declare and extend: whether the project must be read.
+    struct InputSummary {
+        var group: Int
+        /// Set when the input was parsed (it declares tiers).
+        var unit: SourceUnit?
+        /// The tier each of its tenants extends.
+        var parents: [String?]
+    }
+
     /// By group.
     private(set) var units: [[SourceUnit]]
-    /// Syntax errors of tier declarations, tier files over the size limit.
+    /// Syntax errors of tier declarations, tier files over the size limit, project files that
+    /// cannot be listed or read.
     private(set) var diagnostics: [Diagnostic] = []
     /// Tier files that cannot be read (exit code 2).
     private(set) var problems: [Diagnostic] = []
-    let projectFiles: [InputDiscovery.PendingFile]
-    let scan: ProjectScan
+    private(set) var projectFiles: [InputDiscovery.PendingFile] = []
+    private(set) var scan: ProjectScan
 
-    /// `following`: the groups whose project tenants are wanted too (see `ProjectScan`).
-    init(_ discovered: InputDiscovery, following: Set<Int> = [], sources: SourceMap, jobs: Int, base: String) {
+    /// `following`: the groups whose project tenants are wanted too (see `ProjectScan`); their
+    /// project is read whole. Another group's project is read only when an input needs a tier
+    /// that neither its tier directory nor the inputs declare.
+    /// `wholeProject`: read every group's project (a one-tenant command, which may name any tier).
+    init(_ discovered: InputDiscovery, inputs: [InputSummary], following: Set<Int> = [], wholeProject: Bool = false, sources: SourceMap,
+         jobs: Int, base: String) {
         units = Array(repeating: [], count: discovered.groups.count)
         let tierFiles = discovered.files.filter { $0.role == .tier }
         for (i, r) in Compiler.parseTierFiles(tierFiles, sources: sources, jobs: jobs).enumerated() {
@@ -117,12 +131,36 @@ struct ProjectTiers {
                 break
             }
         }
-        projectFiles = discovered.files.filter { $0.role == .project }
+        for g in discovered.groups.indices where wholeProject || following.contains(g) || ProjectTiers.missesTiers(units[g], inputs.filter { $0.group == g }) {
+            do { projectFiles += try discovered.projectFiles(of: g) } catch {
+                diagnostics.append(.warning(.unreadableFile, "cannot list the project in \(error.description)", at: nil,
+                                            help: ["the tiers its files may declare are unknown to this check"]))
+            }
+        }
         scan = ProjectScan(projectFiles, following: following, discovery: discovered, sources: sources, jobs: jobs)
         diagnostics.append(contentsOf: scan.diagnostics)
         for i in projectFiles.indices {
             if let unit = scan.outlines[i].unit { units[projectFiles[i].group].append(unit) }
         }
+    }
+
+    /// Whether a group's inputs, or its tiers, extend a tier that neither its tier files
+    /// (`tierUnits`) nor the inputs declare.
+    private static func missesTiers(_ tierUnits: [SourceUnit], _ inputs: [InputSummary]) -> Bool {
+        var declared: Set<String> = []
+        var extended: Set<String> = []
+        func add(_ unit: SourceUnit) {
+            for d in unit.declarations where d.kind == .tier {
+                declared.insert(d.name.text)
+                if let p = d.parent { extended.insert(p.text) }
+            }
+        }
+        for unit in tierUnits { add(unit) }
+        for input in inputs {
+            if let unit = input.unit { add(unit) }
+            for case let p? in input.parents { extended.insert(p) }
+        }
+        return !extended.isSubset(of: declared)
     }
 }
 

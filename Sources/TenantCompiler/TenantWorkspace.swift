@@ -76,7 +76,7 @@ public struct TenantWorkspace: Sendable {
         guard discovered.groups.count == 1, discovered.groups[0] != nil else {
             throw UsageFailure("no `tiers/` directory above \(path)", help: ["give the tier directory with --tiers DIR"])
         }
-        let projectTiers = ProjectTiers(discovered, sources: sources, jobs: request.jobs, base: base)
+        let projectTiers = ProjectTiers(discovered, inputs: [], wholeProject: true, sources: sources, jobs: request.jobs, base: base)
         if let problem = projectTiers.problems.first { throw UsageFailure(problem.message) }
         let diagnostics = unit.diagnostics + projectTiers.diagnostics
         let tiers = TierSet(units: projectTiers.units[0] + [unit], sources: sources)

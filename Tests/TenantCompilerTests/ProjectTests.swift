@@ -124,6 +124,21 @@ import Testing
         #expect(written == ["acme_eu.yaml"])
     }
 
+    /// The project's other files are read when an input needs a tier the tier directory does
+    /// not declare (a broken tier declaration there then shows), not for a tenant of a shipped tier.
+    @Test func theProjectIsReadWhenATierIsMissing() throws {
+        let dir = try Self.makeProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.write(dir, "tenants/other_deal.tenant", "tier other_deal extends premium {\n  limits.cpu = \n}\n")
+        let shipped = try TenantcCLI.run(["check", "tenants/small.tenant", "--color", "never"], in: dir)
+        #expect(shipped.status == 0, "\(shipped.stderr)")
+        #expect(shipped.stderr.isEmpty, "\(shipped.stderr)")
+        let deal = try TenantcCLI.run(["check", "tenants/acme_eu.tenant", "--color", "never"], in: dir)
+        #expect(deal.status == 1, "\(deal.stderr)")
+        #expect(deal.stderr.contains("error[E0101]: expected a value after `limits.cpu =`\n  --> tenants/other_deal.tenant:3:1"), "\(deal.stderr)")
+        #expect(!deal.stderr.contains("E0203"), "\(deal.stderr)")
+    }
+
     @Test func hiddenDirectoriesAndNestedProjectsAreNotPartOfTheProject() throws {
         let dir = try Self.makeProject()
         defer { try? FileManager.default.removeItem(at: dir) }
