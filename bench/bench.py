@@ -140,6 +140,9 @@ def tenantc_rows(label, tenants, tiers, n, out, build_row=None):
     rows.append(measure(f"{label}: tenantc build --emit yaml,json", lambda o: [TENANTC, "build", tenants, "--tiers", tiers, "-o", o, "--emit", "yaml,json"], n, out + "-json"))
     rows.append(measure(f"{label}: tenantc check (all)", lambda o: [TENANTC, "check", tenants, "--tiers", tiers], n))
     rows.append(measure(f"{label}: tenantc check (one file)", lambda o: [TENANTC, "check", one, "--tiers", tiers], 1, runs=max(RUNS, 11)))
+    # A tier edit checked against the project: every tenant whose chain passes through it.
+    tier = os.path.join(tiers, "premium.tenant")
+    rows.append(measure(f"{label}: tenantc check (one tier file)", lambda o: [TENANTC, "check", tier, "--tiers", tiers], n))
     return rows
 
 
