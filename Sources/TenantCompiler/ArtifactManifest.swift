@@ -466,13 +466,13 @@ extension ArtifactWriter {
                 help.append("if \(n == 1 ? "this tenant was" : "these tenants were") removed, build with `--prune` to remove \(n == 1 ? "its artifact" : "their artifacts")"
                             + " (only while \(n == 1 ? "it holds" : "they hold") what tenantc wrote); until then \(n == 1 ? "it is" : "they are") reported at every build")
             }
-            warnings.append(.warning(.staleArtifact, "\(n) \(n == 1 ? "artifact" : "artifacts") in \(dir) \(n == 1 ? "belongs" : "belong") to "
+            warnings.append(.warning(.staleArtifact, "\(plural(n, "artifact")) in \(dir) \(n == 1 ? "belongs" : "belong") to "
                                      + "\(n == 1 ? "a tenant that is" : "tenants that are") not among the inputs", at: nil, notes: notes, help: help))
         }
         if !changed.isEmpty {
             let n = changed.count
             let verb = policy.prune && !policy.buildHasErrors ? "not removed" : "left alone"
-            warnings.append(.warning(.changedArtifact, "\(n) \(n == 1 ? "artifact" : "artifacts") in \(dir) of \(n == 1 ? "a tenant" : "tenants") not among the inputs "
+            warnings.append(.warning(.changedArtifact, "\(plural(n, "artifact")) in \(dir) of \(n == 1 ? "a tenant" : "tenants") not among the inputs "
                                      + "\(n == 1 ? "was" : "were") changed since tenantc wrote \(n == 1 ? "it" : "them"): \(verb), and no longer tracked",
                                      at: nil, notes: listed(changed) { "\($0.shown) (tenant `\($0.tenant)`): \($0.why)" },
                                      help: ["tenantc removes only files that hold what it wrote; remove \(n == 1 ? "it" : "them") by hand if \(n == 1 ? "it is" : "they are") not needed"]))
