@@ -30,6 +30,9 @@ PEER_MODES = os.environ.get("PEER_MODES", "seed-c,gojsonnet-batch,kcl-batch,dhal
 # The batch peers take minutes above this size (and KCL tens of GiB); seed-c always runs.
 PEER_MAX_N = int(os.environ.get("PEER_MAX_N", "10000"))
 TENANTC = os.environ.get("TENANTC") or os.path.join(ROOT, ".build", "release", "tenantc")
+# Another tenantc (an earlier commit's release build): each of tenantc's commands is then run by
+# it and by TENANTC in turn, RUNS rounds, so that before and after see the same machine.
+BEFORE = os.environ.get("BEFORE")
 
 
 def warm(argv, out):
@@ -116,7 +119,7 @@ def measure_interleaved(commands, n, runs=RUNS):
     last = {}
     for _ in range(runs):
         for name, argv_for, out in commands:
-            last[name] = fresh(out)
+            last[name] = fresh(out) if out else None
             w, r = run(argv_for(last[name]), last[name])
             walls[name].append(w)
             rsss[name].append(r)
@@ -134,6 +137,8 @@ def tenantc_build_yaml(tenants, tiers):
 
 
 def tenantc_rows(label, tenants, tiers, n, out, build_row=None):
+    if BEFORE:
+        return compared_rows(label, tenants, tiers, n, out)
     rows = []
     one = os.path.join(tenants, sorted(os.listdir(tenants))[0])
     rows.append(build_row or measure(f"{label}: tenantc build --emit yaml", tenantc_build_yaml(tenants, tiers), n, out))
@@ -143,6 +148,38 @@ def tenantc_rows(label, tenants, tiers, n, out, build_row=None):
     # A tier edit checked against the project: every tenant whose chain passes through it.
     tier = os.path.join(tiers, "premium.tenant")
     rows.append(measure(f"{label}: tenantc check (one tier file)", lambda o: [TENANTC, "check", tier, "--tiers", tiers], n))
+    return rows
+
+
+def compared_rows(label, tenants, tiers, n, out):
+    """With BEFORE: the commands of `tenantc_rows`, each run by BEFORE and by TENANTC in turn,
+    and a rebuild into the build's own output directory (every artifact unchanged)."""
+    one = os.path.join(tenants, sorted(os.listdir(tenants))[0])
+    commands = [
+        ("build --emit yaml", lambda exe: lambda o: [exe, "build", tenants, "--tiers", tiers, "-o", o, "--emit", "yaml"], out, n, RUNS),
+        ("build --emit yaml,json", lambda exe: lambda o: [exe, "build", tenants, "--tiers", tiers, "-o", o, "--emit", "yaml,json"], out + "-json", n, RUNS),
+        ("check (all)", lambda exe: lambda o: [exe, "check", tenants, "--tiers", tiers], None, n, RUNS),
+        ("check (one file)", lambda exe: lambda o: [exe, "check", one, "--tiers", tiers], None, 1, max(RUNS, 11)),
+    ]
+    rows = []
+    for name, argv_for, o, count, runs in commands:
+        rows += measure_interleaved([(f"{label}: before: tenantc {name}", argv_for(BEFORE), o + "-before" if o else None),
+                                     (f"{label}: after: tenantc {name}", argv_for(TENANTC), o + "-after" if o else None)], count, runs=runs)
+    # Again into the output of the last `build --emit yaml` of each: nothing to write.
+    built = {r["command"].split(": ")[1]: r["out"] for r in rows if r["command"].endswith("tenantc build --emit yaml")}
+    walls = {"before": [], "after": []}
+    rsss = {"before": [], "after": []}
+    for _ in range(RUNS):
+        for who, exe in (("before", BEFORE), ("after", TENANTC)):
+            w, r = run([exe, "build", tenants, "--tiers", tiers, "-o", built[who], "--emit", "yaml"], built[who])
+            walls[who].append(w)
+            rsss[who].append(r)
+    for who in ("before", "after"):
+        med = statistics.median(walls[who])
+        name = f"{label}: {who}: tenantc build --emit yaml again (all unchanged)"
+        rows.append({"command": name, "n": n, "size": SIZE, "median_s": med, "per_s": n / med, "peak_rss_mib": max(rsss[who]),
+                     "walls": walls[who], "out": built[who]})
+        print(f"  {name:34s} N={n:<7d} {med:8.3f}s  {n / med:10.0f} tenants/s  {max(rsss[who]):7.1f} MiB  runs {walls[who]}", flush=True)
     return rows
 
 

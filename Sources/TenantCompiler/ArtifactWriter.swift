@@ -71,6 +71,8 @@ final class ArtifactWriter: Sendable {
     private let creating = Mutex(())
     /// Artifacts staged in the directory built aside (counted apart from `state`: no lock per file).
     private let stagedAside = Atomic<Int>(0)
+    /// The manifest's line of every artifact of this build, staged or unchanged (see `ArtifactManifest`).
+    let recorded = Mutex(ArtifactManifest.Lines())
 
     /// Fault injection for the tests that prove writes are atomic: the process dies (as if
     /// killed) half-way through writing an artifact, or after some renames of a commit.
@@ -91,7 +93,7 @@ final class ArtifactWriter: Sendable {
         self.waiting = waiting
     }
 
-    private func display(_ path: String) -> String { FileSystem.display(path, base: base) }
+    func display(_ path: String) -> String { FileSystem.display(path, base: base) }
 
     /// Decides, once, whether the output directory exists (in place) or is built aside, and takes its lock.
     private func mode() -> Mode {
@@ -225,31 +227,42 @@ final class ArtifactWriter: Sendable {
             name = String(decoding: relativePath.utf8[relativePath.utf8.index(after: slash)...], as: UTF8.self)
             dir = try directory(directoryPath, root: rootFD)
         }
+        // Its line in the manifest, once it is staged or found unchanged.
+        let fingerprint = ArtifactFingerprint.of(bytes)
+        func record() { recorded.withLock { $0.append(path: relativePath, size: bytes.count, fingerprint: fingerprint) } }
         if aside {
             try writeNew(name, in: dir, bytes, shown: root + "/" + relativePath)
             stagedAside.add(1, ordering: .relaxed)
+            record()
             return
         }
         if try holdsAlready(name, in: dir, bytes, shown: root + "/" + relativePath) {
             state.withLock { $0.unchanged += 1 }
+            record()
             return
         }
-        let n = state.withLock { s in
-            s.counter += 1
-            return s.counter
-        }
+        let n = nextTemporaryNumber()
         try writeNew("." + name + ArtifactWriter.marker + "\(n)", in: dir, bytes, shown: root + "/" + relativePath)
         state.withLock { s in
             s.stagedDirectories.insert(directoryPath)
             s.staged += 1
         }
+        record()
+    }
+
+    /// The number of this build's next temporary file.
+    func nextTemporaryNumber() -> Int {
+        state.withLock { s in
+            s.counter += 1
+            return s.counter
+        }
     }
 
     /// Creates `name` in `directory` (which must not hold it yet) with `bytes`, with the
     /// artifacts' mode from the start; removes it again on failure. `shown` names it in errors.
-    private func writeNew(_ name: String, in directory: Int32, _ bytes: [UInt8], shown: @autoclosure () -> String) throws(IOFailure) {
+    func writeNew(_ name: String, in directory: Int32, _ bytes: [UInt8], shown: @autoclosure () -> String, mode: mode_t? = nil) throws(IOFailure) {
         let (fd, openError) = creating.withLock { _ in
-            let fd = openat(directory, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, fileMode)
+            let fd = openat(directory, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode ?? fileMode)
             return (fd, errno)  // read before the unlock, which may make a call of its own
         }
         guard fd >= 0 else { throw IOFailure(display(shown()), errno: openError) }
@@ -323,27 +336,44 @@ final class ArtifactWriter: Sendable {
         entries(of: directory).compactMap { name in temporaryArtifact(name, marker: ArtifactWriter.marker).map { (name, $0) } }
     }
 
-    /// Renames every staged file into place. Returns (written, unchanged). Before the first
-    /// rename, every staged file is checked to be there; an error leaves every artifact as it was.
-    func commit() throws(IOFailure) -> (written: Int, unchanged: Int) {
+    /// Renames every staged file into place, then brings the manifest up to date (see
+    /// `updateManifest`). Before the first rename, every staged file is checked to be there; an
+    /// error leaves every artifact as it was. A directory built aside gets its manifest before
+    /// it is renamed into place.
+    func commit(_ policy: ManifestPolicy = ManifestPolicy()) throws(IOFailure) -> CommitReport {
         let (mode, dirs, count, unchanged, parent) = state.withLock { s in
             (s.mode, s.stagedDirectories.sorted(), s.staged, s.unchanged, s.parent)
         }
         switch mode {
-        case .undecided, .finished:
-            return (0, unchanged)
+        case .finished:
+            return CommitReport(unchanged: unchanged)
+        case .undecided:
+            // No artifact at all (every tenant removed, or failed with --keep-going): the
+            // manifest of an existing output directory still tells what is stale.
+            guard policy.tenants != nil, openIfExists(), case .inPlace(let rootFD) = state.withLock({ $0.mode }) else {
+                return CommitReport(unchanged: unchanged)
+            }
+            let report = updateManifest(in: rootFD, policy: policy, wroteArtifacts: false)
+            finish(removing: false)
+            return report
         case .failed(let failure):
             abort()
             throw failure
-        case .aside(_, let staging, let name):
+        case .aside(let fd, let staging, let name):
             if case .afterRenames? = ArtifactWriter.interruption { _exit(137) }
+            do throws(IOFailure) {
+                try writeNew(ArtifactManifest.fileName, in: fd, recorded.withLock { $0.manifest() }, shown: root + "/" + ArtifactManifest.fileName)
+            } catch {
+                abort()
+                throw error
+            }
             guard renameat(parent, staging, parent, name) == 0 else {
                 let failure = IOFailure(display(root), errno: errno)
                 abort()
                 throw failure
             }
             finish(removing: false)
-            return (stagedAside.load(ordering: .relaxed), 0)
+            return CommitReport(written: stagedAside.load(ordering: .relaxed))
         case .inPlace(let rootFD):
             var batches: [(directory: Int32, path: String, files: [(String, String)])] = []
             for d in dirs {
@@ -369,8 +399,20 @@ final class ArtifactWriter: Sendable {
                     renamed += 1
                 }
             }
+            var report = updateManifest(in: rootFD, policy: policy, wroteArtifacts: count > 0)
+            report.written = count
+            report.unchanged = unchanged
             finish(removing: false)
-            return (count, unchanged)
+            return report
+        }
+    }
+
+    /// Opens the output directory for a commit that staged nothing, when it exists; false when
+    /// it does not (or cannot be opened: then there is nothing this build could change in it).
+    private func openIfExists() -> Bool {
+        state.withLock { s in
+            guard case .undecided = s.mode else { return false }
+            do throws(IOFailure) { return try openExisting(into: &s) } catch { return false }
         }
     }
 

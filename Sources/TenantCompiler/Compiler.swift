@@ -39,6 +39,8 @@ public struct EmitPlan: Sendable {
     public var waiting: @Sendable (String) -> Void = { _ in }
     /// `--max-artifact-size`: the largest artifact, by the estimate of its values (E0506 past it).
     public var maxArtifactBytes: Int
+    /// `--prune`: remove the artifacts of tenants not among the inputs (`ArtifactManifest`).
+    public var prune = false
 
     /// The default of `maxArtifactBytes`: thousands of times any real tenant's artifact.
     public static let defaultMaxArtifactBytes = 64 << 20
@@ -145,6 +147,8 @@ public struct CompileOutcome: Sendable {
     public let tenants: [TenantOutcome]
     public let written: Int
     public let unchanged: Int
+    /// The artifacts `--prune` removed (paths as shown), sorted.
+    public let removed: [String]
     /// The `-o -` stream.
     public let standardOutput: [UInt8]
     /// A usage or I/O problem (exit code 2).
@@ -263,8 +267,9 @@ public enum Compiler {
         var (tenants, stdout) = ordered(fileResults)
 
         // 9. All or nothing, unless --keep-going.
-        let commit = commitArtifacts(emit, writer, failed: diagnostics.hasErrors || usageFailure, usageFailure: usageFailure)
+        let commit = commitArtifacts(emit, writer, failed: diagnostics.hasErrors || usageFailure, usageFailure: usageFailure, tenants: declared)
         if let problem = commit.problem { ioProblems.append(problem) }
+        diagnostics.append(contentsOf: commit.report.warnings)
         if !commit.keepsStream { stdout = [] }
         if !request.freesWorkingMemory {
             keptUntilExit.withLock { $0.append([inputs, fileResults, workerSets, renderBuffers] as [any Sendable]) }
@@ -273,7 +278,7 @@ public enum Compiler {
         let finalDiagnostics = diagnostics.finalized(sourceMap: sources)
         markSecretValues(shownBy: finalDiagnostics, sources: sources, tiers: tierSets)
         return CompileOutcome(sources: sources, diagnostics: finalDiagnostics, counts: diagnostics.counts, tenants: tenants,
-                              written: commit.written, unchanged: commit.unchanged, standardOutput: stdout,
+                              written: commit.report.written, unchanged: commit.report.unchanged, removed: commit.report.removed, standardOutput: stdout,
                               usageOrIOFailure: usageFailure)
     }
 
@@ -556,21 +561,22 @@ extension Compiler {
     }
 
     /// Phase 9: every staged artifact renamed into place, or none (a failed build, unless
-    /// `--keep-going`; a usage failure always). `keepsStream`: whether `-o -` gets its stream.
-    static func commitArtifacts(_ emit: EmitPlan?, _ writer: ArtifactWriter?, failed: Bool, usageFailure: Bool)
-        -> (written: Int, unchanged: Int, keepsStream: Bool, problem: Diagnostic?) {
-        guard let emit else { return (0, 0, false, nil) }
+    /// `--keep-going`; a usage failure always), and the manifest brought up to date with
+    /// `tenants`, the ids the inputs declare. `keepsStream`: whether `-o -` gets its stream.
+    static func commitArtifacts(_ emit: EmitPlan?, _ writer: ArtifactWriter?, failed: Bool, usageFailure: Bool, tenants: Set<String>)
+        -> (report: CommitReport, keepsStream: Bool, problem: Diagnostic?) {
+        guard let emit else { return (CommitReport(), false, nil) }
         if failed && (!emit.keepGoing || usageFailure) {
             writer?.abort()
-            return (0, 0, false, nil)
+            return (CommitReport(), false, nil)
         }
-        guard let writer else { return (0, 0, true, nil) }
+        guard let writer else { return (CommitReport(), true, nil) }
         do {
-            let (written, unchanged) = try writer.commit()
-            return (written, unchanged, true, nil)
+            let report = try writer.commit(ManifestPolicy(tenants: tenants, prune: emit.prune, buildHasErrors: failed))
+            return (report, true, report.problem)
         } catch {
             writer.abort()
-            return (0, 0, true, .error(.unwritableOutput, "cannot write \(error.description)", at: nil))
+            return (CommitReport(), true, .error(.unwritableOutput, "cannot write \(error.description)", at: nil))
         }
     }
 

@@ -83,6 +83,9 @@ extension DiagnosticCode {
     public static let backendFailed = DiagnosticCode("E0504", "backend failed")
     public static let tooManyDiagnostics = DiagnosticCode("E0505", "too many diagnostics")
     public static let artifactTooLarge = DiagnosticCode("E0506", "artifact too large")
+    public static let staleArtifact = DiagnosticCode("W0507", "artifact of a tenant not among the inputs")
+    public static let changedArtifact = DiagnosticCode("W0508", "artifact changed since tenantc wrote it")
+    public static let unusableManifest = DiagnosticCode("W0509", "build manifest unreadable or not written")
 
     // Secrets
     public static let invalidSecret = DiagnosticCode("E0601", "malformed secret literal")

@@ -11,7 +11,9 @@ struct Build: ParsableCommand {
         discussion: """
             Artifacts go to DIR/<tenant-id>.<ext>, or DIR/<env>/<tenant-id>.<ext> with several --env. \
             Nothing is written when any tenant has errors, unless --keep-going. Unchanged artifacts are \
-            not rewritten. Builds of one DIR take turns: a second one waits for the first. A backend NAME \
+            not rewritten. DIR/.tenantc-manifest records the artifacts written; those of tenants no longer \
+            among the inputs are reported, and removed with --prune. Builds of one DIR take turns: a second \
+            one waits for the first. A backend NAME \
             that is not built in runs `tenantc-gen-NAME` from PATH with the resolved tenant as JSON on stdin, \
             for at most --plugin-timeout seconds and --max-artifact-size of output per tenant.
             """
@@ -27,6 +29,9 @@ struct Build: ParsableCommand {
 
     @Flag(name: .customLong("keep-going"), help: "Write the artifacts of the tenants that compiled even if others failed.")
     var keepGoing = false
+
+    @Flag(help: "Remove the artifacts tenantc wrote for tenants that are not among the inputs (never a file changed since, nor one tenantc did not write).")
+    var prune = false
 
     @Option(help: ArgumentHelp("Quantity encoding: canonical (\"512MiB\", \"30d\") or base (bytes, seconds, fractions).", valueName: "mode"))
     var units: UnitsMode = .canonical
@@ -82,6 +87,9 @@ struct Build: ParsableCommand {
         if output == "-", backends.count > 1 {
             throw ValidationError("`-o -` writes one stream: choose one backend with --emit")
         }
+        if output == "-", prune {
+            throw ValidationError("--prune removes files of an output directory: `-o -` writes none")
+        }
         // Once, before compiling: not once per tenant. The search path is not printed (it is
         // long, and the user's own).
         for case let plugin as ExternalBackend in backends where plugin.locate() == nil {
@@ -99,13 +107,18 @@ struct Build: ParsableCommand {
         var plan = EmitPlan(backends: backends, output: target, keepGoing: keepGoing, render: RenderOptions(units: units, sensitive: sensitive),
                             sortKeys: sortKeys, maxArtifactBytes: maxArtifactSize.bytes)
         plan.waiting = { dir in writeAll(2, "tenantc: waiting for another build of \(dir)/ to finish\n") }
+        plan.prune = prune
         var request = try options.request(options.files.map { SourceInput(path: $0) }, emit: plan)
         request.secretKey = key
         let outcome = Compiler.run(request)
         if target == .standardOutput { writeAll(1, outcome.standardOutput) }
         report(outcome, format: options.format, color: options.color, machineFD: target == .standardOutput ? 2 : 1)
-        if options.format == .human, target != .standardOutput, outcome.exitCode != 2, outcome.written + outcome.unchanged > 0 {
-            writeAll(2, "tenantc: \(outcome.written) written, \(outcome.unchanged) unchanged in \(output)/\n")
+        if options.format == .human, target != .standardOutput, outcome.exitCode != 2 {
+            for path in outcome.removed { writeAll(2, "tenantc: removed \(path)\n") }
+            if outcome.written + outcome.unchanged + outcome.removed.count > 0 {
+                let removed = prune ? ", \(outcome.removed.count) removed" : ""
+                writeAll(2, "tenantc: \(outcome.written) written, \(outcome.unchanged) unchanged\(removed) in \(output)/\n")
+            }
         }
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }

@@ -15,13 +15,14 @@ struct KeyOptions: ParsableArguments {
     @Option(name: .customLong("key-file"), help: ArgumentHelp("The key of the secrets (default: $TENANTC_KEY_FILE).", valueName: "path"))
     var keyFile: String?
 
-    /// The key, or an exit with a message (code 2). Warns about a key file others can read.
-    func load(required: Bool) throws -> SecretKey? { try resolveKey(keyFile, required: required) }
+    /// The key, or an exit with a message (code 2). Warns about a key file others can read,
+    /// and about a demo key when it is to seal values (`sealing`).
+    func load(required: Bool, sealing: Bool = false) throws -> SecretKey? { try resolveKey(keyFile, required: required, sealing: sealing) }
 }
 
 /// The key `explicit` (a `--key-file`) names, else the file `TENANTC_KEY_FILE` names; nil
 /// when neither does and the key is not `required`.
-func resolveKey(_ explicit: String?, required: Bool) throws -> SecretKey? {
+func resolveKey(_ explicit: String?, required: Bool, sealing: Bool = false) throws -> SecretKey? {
     var path = explicit
     if path == nil, let v = getenv(KeyFile.environmentVariable), v.pointee != 0 { path = String(cString: v) }
     guard let path else {
@@ -30,15 +31,20 @@ func resolveKey(_ explicit: String?, required: Bool) throws -> SecretKey? {
         }
         return nil
     }
-    return try loadKey(path)
+    return try loadKey(path, sealing: sealing)
 }
 
-/// Reads a key file, or exits 2 with the reason.
-func loadKey(_ path: String) throws -> SecretKey {
+/// Reads a key file, or exits 2 with the reason. A demo key (docs/secrets.md) is read without
+/// a word, unless it is to seal values (`sealing`): what it seals, anyone can read.
+func loadKey(_ path: String, sealing: Bool = false) throws -> SecretKey {
     do {
-        let (key, warning) = try KeyFile.read(path)
-        if let warning { writeAll(2, "tenantc: warning: \(warning)\n") }
-        return key
+        let contents = try KeyFile.readContents(path)
+        if let warning = contents.warning { writeAll(2, "tenantc: warning: \(warning)\n") }
+        if contents.isDemo, sealing {
+            writeAll(2, "tenantc: warning: key file \(path) holds a demo key (its first line says so), which is public: "
+                     + "anyone can read what it seals; seal real secrets with a key of `tenantc keygen`\n")
+        }
+        return contents.key
     } catch {
         throw failure(error.message)
     }
@@ -83,7 +89,7 @@ struct Encrypt: ParsableCommand {
     @OptionGroup var key: KeyOptions
 
     func run() throws {
-        guard let secretKey = try key.load(required: true) else { return }
+        guard let secretKey = try key.load(required: true, sealing: true) else { return }
         let value: [UInt8]
         do {
             value = try readSecretInput()
@@ -148,7 +154,7 @@ struct Rekey: ParsableCommand {
 
     func run() throws {
         let old = try loadKey(oldKeyFile)
-        guard let new = try key.load(required: true) else { return }
+        guard let new = try key.load(required: true, sealing: true) else { return }
         if old.id == new.id {
             throw failure("the old and the new key are the same key (\(new.id))")
         }

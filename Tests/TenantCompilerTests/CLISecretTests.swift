@@ -54,6 +54,29 @@ import Testing
         #expect(r.stderr.contains("warning: key file k can be read by anyone"))
     }
 
+    /// A demo key (its file's first line says so) is public: its file's mode is not checked,
+    /// and sealing a value with it is a warning. A real key keeps the check.
+    @Test func aDemoKeyIsReadWithoutTheModeCheckAndWarnsWhenItSeals() throws {
+        let dir = try TenantcCLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try TenantcCLI.run(["keygen", "--key-file", "real.key"], in: dir)
+        let real = try String(contentsOf: dir.appendingPathComponent("real.key"), encoding: .utf8)
+        try (KeyFile.demoMarker + ": for the examples only\n" + real).write(to: dir.appendingPathComponent("demo.key"), atomically: true, encoding: .utf8)
+        for name in ["real.key", "demo.key"] {
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: dir.appendingPathComponent(name).path)
+        }
+        let sealed = try TenantcCLI.run(["encrypt", "--key-file", "real.key"], stdin: "x", in: dir)
+        #expect(sealed.status == 0 && sealed.stderr.contains("warning: key file real.key can be read by anyone"), "\(sealed.stderr)")
+        // The same key, declared a demo key: it opens what the real one sealed, without a word.
+        let opened = try TenantcCLI.run(["decrypt", "--key-file", "demo.key"], stdin: sealed.stdout, in: dir)
+        #expect(opened.status == 0 && opened.stdout == "x\n" && opened.stderr.isEmpty, "\(opened.stderr)")
+        let demoSealed = try TenantcCLI.run(["encrypt", "--key-file", "demo.key"], stdin: "y", in: dir)
+        #expect(demoSealed.status == 0)
+        #expect(demoSealed.stdout.hasPrefix("secret(\"tenantc:v1:"))
+        #expect(demoSealed.stderr.contains("warning: key file demo.key holds a demo key"), "\(demoSealed.stderr)")
+        #expect(!demoSealed.stderr.contains("can be read by"))
+    }
+
     @Test func aMissingKeyIsAUsageError() throws {
         let dir = try TenantcCLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }

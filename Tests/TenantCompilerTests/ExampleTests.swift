@@ -56,6 +56,30 @@ import Testing
         #expect(!String(decoding: redacted.standardOutput, as: UTF8.self).contains("demo-only"))
     }
 
+    /// The README's commands on a fresh clone, where git gave the demo key mode 0644: not a
+    /// warning, only the summary. The demo key declares itself public in its first line.
+    @Test func theShippedExamplesBuildWithoutAWarningFromAFreshClone() throws {
+        let dir = try TenantcCLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(atPath: repoRoot + "/tiers", toPath: dir.appendingPathComponent("tiers").path)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("examples"), withIntermediateDirectories: true)
+        for name in exampleFiles() + ["demo.key"] {
+            try FileManager.default.copyItem(atPath: repoRoot + "/examples/" + name, toPath: dir.appendingPathComponent("examples/" + name).path)
+        }
+        let key = dir.appendingPathComponent("examples/demo.key").path
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key)
+        #expect(try String(contentsOfFile: key, encoding: .utf8).hasPrefix(KeyFile.demoMarker))
+        let files = exampleFiles().map { "examples/" + $0 }
+        let redacted = try TenantcCLI.run(["build"] + files, in: dir)
+        #expect(redacted.status == 0)
+        #expect(redacted.stderr == "tenantc: 6 written, 0 unchanged in out/\n")
+        let plain = try TenantcCLI.run(["build"] + files + ["--sensitive", "plain", "--key-file", "examples/demo.key", "-o", "out-plain"], in: dir)
+        #expect(plain.status == 0)
+        #expect(plain.stderr == "tenantc: 6 written, 0 unchanged in out-plain/\n")
+        let check = try TenantcCLI.run(["check"] + files + ["--key-file", "examples/demo.key"], in: dir)
+        #expect(check.status == 0 && check.stderr.isEmpty, "\(check.stderr)")
+    }
+
     /// The fast paths a build takes, as the command line takes them (all), none of them (the
     /// clear path), and each one turned off alone.
     static let fastPathChoices: [FastPaths] = [

@@ -66,8 +66,10 @@ import Testing
             #expect(outcome.written == Self.count)
             #expect(outcome.tenants.map(\.id) == tenants.map(\.name))
             let dir = root.path + "/out-\(k)"
+            // Every artifact, and the manifest of them (the same whatever the threads and memory).
             let names = try FileManager.default.contentsOfDirectory(atPath: dir)
-            #expect(names.count == Self.count)
+            #expect(names.count == Self.count + 1)
+            #expect(names.contains(".tenantc-manifest"))
             var files: [String: Data] = [:]
             for n in names { files[n] = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + n)) }
             outputs.append(files)

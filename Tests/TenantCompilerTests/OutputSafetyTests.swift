@@ -48,7 +48,7 @@ import Testing
         #expect(Self.exists(p.path("real/alpha.yaml")))
         let type = try FileManager.default.attributesOfItem(atPath: p.path("link"))[.type] as? FileAttributeType
         #expect(type == .typeSymbolicLink)
-        #expect(try Self.hidden(p.path("real")).isEmpty)
+        #expect(try Self.hidden(p.path("real")) == [".tenantc-manifest"])
     }
 
     // MARK: All or nothing
@@ -58,6 +58,7 @@ import Testing
         let p = try Project(tenants: Dictionary(uniqueKeysWithValues: ids.map { ($0, goodTenant($0)) }))
         defer { p.remove() }
         #expect(p.build(ids, output: .directory("out3")).written == 3)
+        let manifest = try Self.bytes(p.path("out3/.tenantc-manifest"))
         let alpha = try Self.bytes(p.path("out3/alpha.yaml"))
         let beta = try Self.bytes(p.path("out3/beta.yaml"))
         try FileManager.default.removeItem(atPath: p.path("out3/gamma.yaml"))
@@ -71,7 +72,8 @@ import Testing
             #expect(d.message.contains("out3/gamma.yaml") && d.message.contains("not a regular file"), "\(d.message)")
             #expect(try Self.bytes(p.path("out3/alpha.yaml")) == alpha)
             #expect(try Self.bytes(p.path("out3/beta.yaml")) == beta)
-            #expect(try Self.hidden(p.path("out3")).isEmpty)
+            #expect(try Self.hidden(p.path("out3")) == [".tenantc-manifest"])
+            #expect(try Self.bytes(p.path("out3/.tenantc-manifest")) == manifest)
         }
     }
 
@@ -110,7 +112,7 @@ import Testing
         #expect(p.build(["alpha"], output: .directory("newout2")).exitCode == 0)
         for f in users { #expect(try String(contentsOfFile: p.path(f), encoding: .utf8) == "the user's\n", "\(f)") }
         #expect(!Self.exists(p.path("out/.beta.yaml.tenantc-999999-3")))
-        #expect(try Self.hidden(p.path("out")) == [".alpha.yaml.tmp-999999-1", ".notes.tenantc-old", ".notes.tmp-999999-1"])
+        #expect(try Self.hidden(p.path("out")) == [".alpha.yaml.tmp-999999-1", ".notes.tenantc-old", ".notes.tmp-999999-1", ".tenantc-manifest"])
     }
 
     // MARK: Builds of one directory at the same time
@@ -175,7 +177,7 @@ import Testing
         #expect(outcome.exitCode == 0, "\(humanText(outcome))")
         #expect(outcome.written == 2)
         // The lock was released with nobody left holding it: the dead build's file goes too.
-        #expect(try Self.hidden(p.path("out")).isEmpty)
+        #expect(try Self.hidden(p.path("out")) == [".tenantc-manifest"])
     }
 
     @Test func twoFirstBuildsOfOneDirectoryBothSucceed() throws {
@@ -195,7 +197,7 @@ import Testing
         // One built the directory, the other found it built.
         #expect(outcomes.map(\.written).sorted() == [0, 2])
         #expect(outcomes.map(\.unchanged).sorted() == [0, 2])
-        #expect(try Self.hidden(p.path("out")).isEmpty)
+        #expect(try Self.hidden(p.path("out")) == [".tenantc-manifest"])
         #expect(try Self.hidden(p.root.path).isEmpty)
     }
 

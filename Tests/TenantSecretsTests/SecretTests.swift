@@ -107,6 +107,32 @@ import TenantModel
         #expect(loose?.contains("chmod 600") == true)
     }
 
+    /// A file whose first line is the demo marker holds a public key: no mode check. The
+    /// marker anywhere else is not a key file; a key without it keeps the check.
+    @Test func aDemoKeyFileDeclaresItselfInItsFirstLine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tenantc-keys-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let key = SecretKey.generate()
+        func write(_ name: String, _ text: String) throws -> String {
+            let path = dir.appendingPathComponent(name).path
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+            return path
+        }
+        let demo = try KeyFile.readContents(try write("demo", KeyFile.demoMarker + ": public, for the examples\r\n" + key.fileText))
+        #expect(demo.isDemo && demo.warning == nil && demo.key.id == key.id)
+        let plain = try KeyFile.readContents(try write("plain", key.fileText))
+        #expect(!plain.isDemo && plain.warning?.contains("chmod 600") == true)
+        for (name, text) in [("after", key.fileText + KeyFile.demoMarker + "\n"), ("indented", " " + KeyFile.demoMarker + "\n" + key.fileText),
+                             ("alone", KeyFile.demoMarker)] {
+            let path = try write(name, text)
+            do { _ = try KeyFile.readContents(path); Issue.record("\(name): read as a key") } catch {
+                #expect(error.message.contains("does not hold a key"), "\(name)")
+            }
+        }
+    }
+
     @Test func badKeyFilesAreReported() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tenantc-keys-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
