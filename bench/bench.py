@@ -160,6 +160,7 @@ def compared_rows(label, tenants, tiers, n, out):
         ("build --emit yaml,json", lambda exe: lambda o: [exe, "build", tenants, "--tiers", tiers, "-o", o, "--emit", "yaml,json"], out + "-json", n, RUNS),
         ("check (all)", lambda exe: lambda o: [exe, "check", tenants, "--tiers", tiers], None, n, RUNS),
         ("check (one file)", lambda exe: lambda o: [exe, "check", one, "--tiers", tiers], None, 1, max(RUNS, 11)),
+        ("check (one tier file)", lambda exe: lambda o: [exe, "check", os.path.join(tiers, "premium.tenant"), "--tiers", tiers], None, n, RUNS),
     ]
     rows = []
     for name, argv_for, o, count, runs in commands:
