@@ -106,7 +106,7 @@ enum PreCommitTool {
     }
 
     @Test(.enabled(if: PreCommitTool.enabled, Comment(rawValue: PreCommitTool.howToGetIt)))
-    func aCommitIsCheckedAgainstEveryTenantItAffects() throws {
+    func aCommitIsCheckedAgainstEveryTenantItAffects() async throws {
         let preCommit = try #require(PreCommitTool.executable, "TENANTC_REQUIRE_E2E=1, but \(PreCommitTool.howToGetIt)")
         try #require(FileManager.default.isExecutableFile(atPath: preCommit),
                      "pre-commit `\(preCommit)` is not an executable file; \(PreCommitTool.howToGetIt)")
@@ -114,7 +114,7 @@ enum PreCommitTool {
         let env = Self.environment(preCommitHome: repoRoot + "/.build-pre-commit")
 
         let tenantcRepository = URL(fileURLWithPath: repoRoot)
-        let head = try runProgram(git, ["rev-parse", "HEAD"], environment: env, in: tenantcRepository)
+        let head = try await runProgramOffThePool(git, ["rev-parse", "HEAD"], environment: env, in: tenantcRepository)
         try #require(head.status == 0, "the package root is a git checkout: \(head.output)")
         let rev = head.output.trimmingCharacters(in: .whitespacesAndNewlines)
 
@@ -128,25 +128,25 @@ enum PreCommitTool {
         func read(_ path: String) throws -> String {
             try String(contentsOf: project.appendingPathComponent(path), encoding: .utf8)
         }
-        func run(_ arguments: [String]) throws -> ProgramRun {
-            try runProgram(git, arguments, environment: env, in: project)
+        func run(_ arguments: [String]) async throws -> ProgramRun {
+            try await runProgramOffThePool(git, arguments, environment: env, in: project)
         }
         /// A git command that must succeed; its output.
         @discardableResult
-        func gitOK(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-            let r = try run(arguments)
+        func gitOK(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+            let r = try await run(arguments)
             try #require(r.status == 0, "git \(arguments.joined(separator: " ")): \(r.output)", sourceLocation: sourceLocation)
             return r.output
         }
-        func commits() throws -> Int {
-            Int(try gitOK(["rev-list", "--count", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        func commits() async throws -> Int {
+            Int(try await gitOK(["rev-list", "--count", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
         }
-        func staged() throws -> [String] {
-            try gitOK(["diff", "--cached", "--name-only"]).split(separator: "\n").map(String.init)
+        func staged() async throws -> [String] {
+            try await gitOK(["diff", "--cached", "--name-only"]).split(separator: "\n").map(String.init)
         }
 
         // The project: two tiers, two tenants, and the user's pre-commit configuration.
-        try gitOK(["-c", "init.defaultBranch=main", "init", "-q"])
+        try await gitOK(["-c", "init.defaultBranch=main", "init", "-q"])
         try write(Self.basicTier, "tiers/basic.tenant")
         try write(Self.plusTier, "tiers/plus.tenant")
         try write(Self.acme, "tenants/acme.tenant")
@@ -161,67 +161,67 @@ enum PreCommitTool {
             """, ".pre-commit-config.yaml")
 
         // Installs the git hook and builds tenantc from this repository (language: swift).
-        let install = try runProgram(preCommit, ["install", "--install-hooks"], environment: env, in: project)
+        let install = try await runProgramOffThePool(preCommit, ["install", "--install-hooks"], environment: env, in: project)
         try #require(install.status == 0, "pre-commit install --install-hooks: \(install.output)")
 
         // 1. The valid project is committed.
-        try gitOK(["add", "-A"])
-        let initial = try run(["commit", "-m", "The project"])
+        try await gitOK(["add", "-A"])
+        let initial = try await run(["commit", "-m", "The project"])
         #expect(initial.status == 0, "\(initial.output)")
         #expect(initial.output.contains("tenantc check") && initial.output.contains("Passed"), "\(initial.output)")
-        #expect(try commits() == 1)
+        #expect(try await commits() == 1)
 
         // 2. A broken tenant is blocked, with tenantc's error, and nothing is committed.
         try write(Self.acme.replacingOccurrences(of: "tenant_name =", with: "tenant_nmae ="), "tenants/acme.tenant")
-        try gitOK(["add", "tenants/acme.tenant"])
-        let typo = try run(["commit", "-m", "A typo"])
+        try await gitOK(["add", "tenants/acme.tenant"])
+        let typo = try await run(["commit", "-m", "A typo"])
         #expect(typo.status != 0, "\(typo.output)")
         #expect(typo.output.contains("Failed") && typo.output.contains("- hook id: tenantc-check"), "\(typo.output)")
         #expect(typo.output.contains("error[E0301]: unknown field `tenant_nmae` in `tenant_info`"), "\(typo.output)")
         #expect(typo.output.contains("--> tenants/acme.tenant:2:15"), "\(typo.output)")
-        #expect(try commits() == 1)
-        try gitOK(["checkout", "HEAD", "--", "tenants/acme.tenant"])
+        #expect(try await commits() == 1)
+        try await gitOK(["checkout", "HEAD", "--", "tenants/acme.tenant"])
 
         // 3. A tier edit that breaks a tenant the commit does not touch is blocked: only the
         // tier is staged, and the error is the untouched tenant's.
         try write(Self.loweredPlusTier, "tiers/plus.tenant")
-        try gitOK(["add", "tiers/plus.tenant"])
-        #expect(try staged() == ["tiers/plus.tenant"])
-        let lowered = try run(["commit", "-m", "Lower plus"])
+        try await gitOK(["add", "tiers/plus.tenant"])
+        #expect(try await staged() == ["tiers/plus.tenant"])
+        let lowered = try await run(["commit", "-m", "Lower plus"])
         #expect(lowered.status != 0, "\(lowered.output)")
         #expect(lowered.output.contains("error[E0310]: the tenant needs 3cores; tier plus allows 2cores"), "\(lowered.output)")
         #expect(lowered.output.contains("--> tenants/globex.tenant:3:19"), "\(lowered.output)")
-        #expect(try commits() == 1)
+        #expect(try await commits() == 1)
 
         // 3b. What is checked is what would be committed: the same staged tier, with the work
         // tree's copy put back as it was (unstaged), is still blocked, and the work tree's copy
         // is left as it was.
         try write(Self.plusTier, "tiers/plus.tenant")
-        let hidden = try run(["commit", "-m", "Lower plus, the work tree says otherwise"])
+        let hidden = try await run(["commit", "-m", "Lower plus, the work tree says otherwise"])
         #expect(hidden.status != 0, "\(hidden.output)")
         #expect(hidden.output.contains("error[E0310]: the tenant needs 3cores; tier plus allows 2cores"), "\(hidden.output)")
-        #expect(try commits() == 1)
+        #expect(try await commits() == 1)
         #expect(try read("tiers/plus.tenant") == Self.plusTier)
-        try gitOK(["checkout", "HEAD", "--", "tiers/plus.tenant"])
+        try await gitOK(["checkout", "HEAD", "--", "tiers/plus.tenant"])
 
         // 4. A commit that only deletes a tier (no file to pass to a hook) is checked too.
-        try gitOK(["rm", "-q", "tiers/plus.tenant"])
-        let deleted = try run(["commit", "-m", "Drop plus"])
+        try await gitOK(["rm", "-q", "tiers/plus.tenant"])
+        let deleted = try await run(["commit", "-m", "Drop plus"])
         #expect(deleted.status != 0, "\(deleted.output)")
         #expect(deleted.output.contains("error[E0203]: unknown tier `plus`"), "\(deleted.output)")
         #expect(deleted.output.contains("--> tenants/globex.tenant:1:23"), "\(deleted.output)")
-        #expect(try commits() == 1)
-        try gitOK(["checkout", "HEAD", "--", "tiers/plus.tenant"])
+        #expect(try await commits() == 1)
+        try await gitOK(["checkout", "HEAD", "--", "tiers/plus.tenant"])
 
         // 5. The fixed commit passes: the lowered tier with the tenant brought within it.
         try write(Self.loweredPlusTier, "tiers/plus.tenant")
         try write(Self.globex.replacingOccurrences(of: "resources.cpu = 3cores", with: "resources.cpu = 2cores"), "tenants/globex.tenant")
-        try gitOK(["add", "tiers/plus.tenant", "tenants/globex.tenant"])
-        let fixed = try run(["commit", "-m", "Lower plus; globex within it"])
+        try await gitOK(["add", "tiers/plus.tenant", "tenants/globex.tenant"])
+        let fixed = try await run(["commit", "-m", "Lower plus; globex within it"])
         #expect(fixed.status == 0, "\(fixed.output)")
         #expect(fixed.output.contains("tenantc check") && fixed.output.contains("Passed"), "\(fixed.output)")
-        #expect(try commits() == 2)
-        #expect(try gitOK(["show", "HEAD:tiers/plus.tenant"]) == Self.loweredPlusTier)
-        #expect(try staged().isEmpty)
+        #expect(try await commits() == 2)
+        #expect(try await gitOK(["show", "HEAD:tiers/plus.tenant"]) == Self.loweredPlusTier)
+        #expect(try await staged().isEmpty)
     }
 }

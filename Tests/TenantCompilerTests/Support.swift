@@ -128,6 +128,17 @@ func runProgram(_ program: String, _ arguments: [String], environment: [String: 
     return ProgramRun(status: p.terminationStatus, output: String(decoding: data, as: UTF8.self))
 }
 
+/// `runProgram` on a thread of its own, for a program that may run for minutes: waiting for it
+/// does not hold one of the few threads that run the other tests.
+func runProgramOffThePool(_ program: String, _ arguments: [String], environment: [String: String], in dir: URL) async throws -> ProgramRun {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread {
+            do { continuation.resume(returning: try runProgram(program, arguments, environment: environment, in: dir)) }
+            catch { continuation.resume(throwing: error) }
+        }.start()
+    }
+}
+
 /// The first executable file called `name` in the directories of `PATH`.
 func executableOnPath(_ name: String) -> String? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
