@@ -103,3 +103,48 @@ enum TenantcCLI {
         return try temporaryDirectory()
     }
 }
+
+/// What a program run by `runProgram` did: its exit status, and its standard output and error
+/// interleaved as it wrote them.
+struct ProgramRun {
+    var status: Int32
+    var output: String
+}
+
+/// Runs `program` (a path) with empty standard input in `dir`, in exactly `environment`.
+func runProgram(_ program: String, _ arguments: [String], environment: [String: String], in dir: URL) throws -> ProgramRun {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: program)
+    p.arguments = arguments
+    p.currentDirectoryURL = dir
+    p.environment = environment
+    let output = Pipe()
+    p.standardInput = FileHandle.nullDevice
+    p.standardOutput = output
+    p.standardError = output
+    try p.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return ProgramRun(status: p.terminationStatus, output: String(decoding: data, as: UTF8.self))
+}
+
+/// `runProgram` on a thread of its own, for a program that may run for minutes: waiting for it
+/// does not hold one of the few threads that run the other tests.
+func runProgramOffThePool(_ program: String, _ arguments: [String], environment: [String: String], in dir: URL) async throws -> ProgramRun {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread {
+            do { continuation.resume(returning: try runProgram(program, arguments, environment: environment, in: dir)) }
+            catch { continuation.resume(throwing: error) }
+        }.start()
+    }
+}
+
+/// The first executable file called `name` in the directories of `PATH`.
+func executableOnPath(_ name: String) -> String? {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+    for dir in path.split(separator: ":") where !dir.isEmpty {
+        let candidate = "\(dir)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    return nil
+}
