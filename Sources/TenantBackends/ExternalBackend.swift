@@ -31,6 +31,9 @@ public struct ExternalBackend: Backend {
     public let timeout: Duration
     /// The most a plugin may write on stdout for one tenant: an artifact's size bound.
     public let maxOutputBytes: Int
+    /// Run before each new attempt at starting a plugin whose file is busy (ETXTBSY): a test
+    /// frees the file there, instead of waiting for a thread to.
+    var beforeRetry: @Sendable () -> Void = {}
 
     public static let defaultTimeout = Duration.seconds(60)
     public static let defaultMaxOutputBytes = 64 << 20
@@ -85,7 +88,8 @@ public struct ExternalBackend: Backend {
         let result: PluginResult
         do {
             result = try runPlugin(path: path, environment: environment, input: input,
-                                   limits: PluginLimits(timeout: timeout, maxOutputBytes: maxOutputBytes, stderrBytes: 2 * Self.stderrLimit))
+                                   limits: PluginLimits(timeout: timeout, maxOutputBytes: maxOutputBytes, stderrBytes: 2 * Self.stderrLimit,
+                                                        beforeRetry: beforeRetry))
         } catch {
             throw BackendError("backend '\(name)': cannot run plugin '\(path)': \(error.reason)")
         }
@@ -143,6 +147,7 @@ private struct PluginLimits {
     var maxOutputBytes: Int
     /// Only the end of stderr is kept.
     var stderrBytes: Int
+    var beforeRetry: @Sendable () -> Void
 }
 
 private struct PluginResult {
@@ -279,6 +284,7 @@ private func runPlugin(path: String, environment: [String: String], input: [UInt
             break
         }
         attempt += 1
+        limits.beforeRetry()
         usleep(delay)
         delay *= 2
     }

@@ -1,5 +1,6 @@
 import Foundation
-import TenantBackends
+import Synchronization
+@testable import TenantBackends
 import TenantModel
 import Testing
 
@@ -175,12 +176,20 @@ import Testing
         #expect(error.message == "backend 'cat': cannot run plugin '\(path)': Text file busy")
         try stuck.close()
 
+        // Busy at the first attempt, freed before the retry.
         let briefly = try #require(FileHandle(forWritingAtPath: path))
-        Thread {
-            usleep(10_000)
-            try? briefly.close()
-        }.start()
-        #expect(try render(backend, tenant(config)) == (try render(JSONBackend(), tenant(config))))
+        final class Retries: Sendable { let count = Mutex(0) }
+        let retries = Retries()
+        var retrying = backend
+        retrying.beforeRetry = {
+            let first = retries.count.withLock { n in
+                n += 1
+                return n == 1
+            }
+            if first { try? briefly.close() }
+        }
+        #expect(try render(retrying, tenant(config)) == (try render(JSONBackend(), tenant(config))))
+        #expect(retries.count.withLock { $0 } == 1)
     }
 
     /// What a plugin writes beyond the bound is not kept: it is stopped, and nothing of its output is used.
