@@ -35,6 +35,12 @@ import TenantSyntax
         #expect(lexed.diagnostics.isEmpty)
     }
 
+    @Test func theParsedFileKeepsThemBesideItsTree() {
+        let unit = parse(Self.text)
+        #expect(unit.comments == lex(Self.text).comments)
+        #expect(unit.declarations.count == 1)
+    }
+
     @Test func aFileWithoutCommentsHasNone() {
         #expect(lex("tier t { a = 1 }\n").comments.isEmpty)
     }
