@@ -217,6 +217,8 @@ public struct SourceUnit: Sendable {
     public var file: SourceFile
     public var declarations: [Declaration]
     public var diagnostics: [Diagnostic]
+    /// The file's comments, beside the tree (positions say where each belongs).
+    public var comments: [Comment] = []
 
     public init(file: SourceFile, declarations: [Declaration], diagnostics: [Diagnostic]) {
         self.file = file

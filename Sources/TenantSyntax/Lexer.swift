@@ -6,6 +6,8 @@ public struct LexedFile: Sendable {
     public var tokens: [Token]
     public var docComments: [DocComment]
     public var diagnostics: [Diagnostic]
+    /// Every comment, in order (doc comments too, as written).
+    public var comments: [Comment] = []
 }
 
 /// What a file declares at its top level, read from its tokens (see `Lexer.outline`).
@@ -27,6 +29,7 @@ public struct Lexer {
     private let file: SourceFile
     private var tokens: [Token] = []
     private var docs: [DocComment] = []
+    private var comments: [Comment] = []
     private var diagnostics: [Diagnostic] = []
     private var pendingDoc: [String] = []
     private var newlineBefore = true
@@ -62,7 +65,7 @@ public struct Lexer {
             return LexedFile(tokens: lexer.tokens, docComments: [], diagnostics: lexer.diagnostics)
         }
         file.bytes.withUnsafeBufferPointer { lexer.run($0) }
-        return LexedFile(tokens: lexer.tokens, docComments: lexer.docs, diagnostics: lexer.diagnostics)
+        return LexedFile(tokens: lexer.tokens, docComments: lexer.docs, diagnostics: lexer.diagnostics, comments: lexer.comments)
     }
 
     /// The top-level declarations of a source, from its tokens alone (no parse): the tenant
@@ -307,14 +310,27 @@ public struct Lexer {
                     if e > s, b[e - 1] == 0x0D { e -= 1 }
                     pendingDoc.append(String(decoding: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self))
                 }
+                var e = j
+                if e > i, b[e - 1] == 0x0D { e -= 1 }
+                keepComment(isDoc ? .doc : .line, i, e)
                 i = j
             } else if c == UInt8(ascii: "/"), i + 1 < n, b[i + 1] == UInt8(ascii: "*") {
+                let start = i
+                let trails = !newlineBefore
                 i = skipBlockComment(b, from: i)
+                keepComment(.block, start, i, trailsCode: trails)
             } else {
                 break
             }
         }
         return i
+    }
+
+    /// Records a comment beside the tokens. `trailsCode`: whether code precedes it on its line
+    /// (a block comment may end on a later line, so the caller says what held at its start).
+    private mutating func keepComment(_ kind: Comment.Kind, _ start: Int, _ end: Int, trailsCode: Bool? = nil) {
+        comments.append(Comment(kind: kind, start: UInt32(start), end: UInt32(end), nextToken: tokens.count,
+                                trailsCode: trailsCode ?? (!newlineBefore && !tokens.isEmpty)))
     }
 
     /// Block comments nest: `/* a /* b */ c */` is one comment.

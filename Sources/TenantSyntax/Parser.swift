@@ -40,7 +40,9 @@ public struct Parser {
             let lexed = lexed ?? Lexer.tokenize(file)
             var parser = Parser(file: file, lexed: lexed)
             let decls = parser.parseFile()
-            return SourceUnit(file: file, declarations: decls, diagnostics: parser.diagnostics)
+            var unit = SourceUnit(file: file, declarations: decls, diagnostics: parser.diagnostics)
+            unit.comments = lexed.comments
+            return unit
         }
     }
 

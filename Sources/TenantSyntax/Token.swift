@@ -103,6 +103,28 @@ public struct Token: Sendable {
     }
 }
 
+/// A comment as written, kept beside the tokens (not in them): what a printer interleaves with
+/// the tree by position, so that formatting loses none.
+public struct Comment: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// `// …` to the end of the line.
+        case line
+        /// `/// …`, a doc comment line.
+        case doc
+        /// `/* … */`, nesting.
+        case block
+    }
+
+    public var kind: Kind
+    /// Byte offsets of the whole comment, delimiters included (not the line's newline).
+    public var start: UInt32
+    public var end: UInt32
+    /// The index of the token that follows it.
+    public var nextToken: Int
+    /// A token on the same line before it: the comment trails that code.
+    public var trailsCode: Bool
+}
+
 /// A `///` doc comment block, attached to the token that follows it.
 public struct DocComment: Sendable {
     public var tokenIndex: Int
