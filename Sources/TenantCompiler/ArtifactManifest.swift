@@ -42,6 +42,52 @@ enum ArtifactManifest {
         var fingerprint: UInt64
     }
 
+    /// The indices of the `entries` (of the manifest `old`, in path order) whose path this build's
+    /// `lines` (`sorted` by path) do not hold.
+    static func notProduced(_ entries: [Entry], of old: [UInt8], by lines: Lines, sorted: [Range<Int>]) -> [Int] {
+        var result: [Int] = []
+        lines.bytes.withUnsafeBufferPointer { nb in
+            old.withUnsafeBufferPointer { ob in
+                var i = 0
+                for j in entries.indices {
+                    var c = 1
+                    while i < sorted.count {
+                        c = compare(nb, lines.path(sorted[i]), ob, entries[j].path)
+                        if c >= 0 { break }
+                        i += 1
+                    }
+                    if i < sorted.count, c == 0 { continue }
+                    result.append(j)
+                }
+            }
+        }
+        return result
+    }
+
+    /// The new manifest: this build's `lines` (`sorted` by path) and the earlier entries `kept`
+    /// (lines of `old`, in path order), merged in path order.
+    static func merged(_ lines: Lines, sorted: [Range<Int>], keeping kept: [Entry], of old: [UInt8]) -> [UInt8] {
+        var bytes = header
+        bytes.reserveCapacity(header.count + lines.bytes.count + sorted.count + kept.reduce(0) { $0 + $1.line.count + 1 })
+        lines.bytes.withUnsafeBufferPointer { nb in
+            old.withUnsafeBufferPointer { ob in
+                var i = 0
+                var k = 0
+                while i < sorted.count || k < kept.count {
+                    if k == kept.count || (i < sorted.count && compare(nb, lines.path(sorted[i]), ob, kept[k].path) < 0) {
+                        bytes.append(contentsOf: nb[sorted[i]])
+                        i += 1
+                    } else {
+                        bytes.append(contentsOf: ob[kept[k].line])
+                        k += 1
+                    }
+                    bytes.append(0x0A)
+                }
+            }
+        }
+        return bytes
+    }
+
     /// Why a manifest cannot be used.
     struct Unreadable: Error {
         var reason: String
@@ -341,23 +387,7 @@ extension ArtifactWriter {
             report.warnings.append(unusableManifest(display(manifestPath), reason))
         }
 
-        // The manifest's artifacts that this build did not produce, in path order.
-        var notProduced: [Int] = []
-        lines.bytes.withUnsafeBufferPointer { nb in
-            old.withUnsafeBufferPointer { ob in
-                var i = 0
-                for j in entries.indices {
-                    var c = 1
-                    while i < newSorted.count {
-                        c = ArtifactManifest.compare(nb, lines.path(newSorted[i]), ob, entries[j].path)
-                        if c >= 0 { break }
-                        i += 1
-                    }
-                    if i < newSorted.count, c == 0 { continue }
-                    notProduced.append(j)
-                }
-            }
-        }
+        let notProduced = ArtifactManifest.notProduced(entries, of: old, by: lines, sorted: newSorted)
 
         var kept: [Int] = []
         var stale: [(shown: String, tenant: String, note: String?)] = []
@@ -404,27 +434,7 @@ extension ArtifactWriter {
         }
         kept.sort()
 
-        // The new manifest: this build's artifacts and the earlier ones kept, in path order.
-        var bytes = ArtifactManifest.header
-        bytes.reserveCapacity(fresh.count + kept.reduce(0) { $0 + entries[$1].line.count + 1 })
-        lines.bytes.withUnsafeBufferPointer { nb in
-            old.withUnsafeBufferPointer { ob in
-                var i = 0
-                var k = 0
-                while i < newSorted.count || k < kept.count {
-                    let takeNew = k == kept.count
-                        || (i < newSorted.count && ArtifactManifest.compare(nb, lines.path(newSorted[i]), ob, entries[kept[k]].path) < 0)
-                    if takeNew {
-                        bytes.append(contentsOf: nb[newSorted[i]])
-                        i += 1
-                    } else {
-                        bytes.append(contentsOf: ob[entries[kept[k]].line])
-                        k += 1
-                    }
-                    bytes.append(0x0A)
-                }
-            }
-        }
+        let bytes = ArtifactManifest.merged(lines, sorted: newSorted, keeping: kept.map { entries[$0] }, of: old)
         // Fingerprints of plaintext artifacts are kept as private as the artifacts.
         let mode: mode_t = privateMode || (oldPrivate && !kept.isEmpty) ? 0o600 : fileMode
         if bytes != old || (mode & 0o077 == 0 && oldOpen) {

@@ -129,22 +129,8 @@ extension TierSet {
 
         // The environment: --env, else the tenant's `tenant_info.environment` before overlays.
         let envSlot = schema.lookup(environmentFieldPath)
-        var env = environment ?? "production"
-        if let environment {
-            if let envSlot {
-                defs.append(Definition(kind: .value(.constant(.string(environment))), span: decl.headerSpan,
-                                       statementSpan: decl.headerSpan, origin: .commandLine), to: Int(envSlot))
-            }
-        } else if let envSlot, let top = defs[Int(envSlot)].last {
-            if case .value(let e) = top.kind, case .string(let s)? = e.constantValue {
-                env = s
-            } else {
-                let probe = Evaluator(schema: schema, defs: defs, subject: EvaluationSubject(
-                    tenantID: id, tierName: tier.name, environment: env, headerSpan: decl.headerSpan, isTierSelfCheck: false, origin: origin),
-                                      shared: stepBudget)
-                if case .string(let s)? = try? probe.value(envSlot) { env = s }
-            }
-        }
+        let env = tenantEnvironment(decl, given: environment, slot: envSlot, schema: schema, defs: &defs, tier: tier.name, origin: origin,
+                                    budget: stepBudget)
 
         // Layer 3: overlays of the tiers (root first), then the tenant's own.
         let tierOverlay = tier.overlay(env, schema: schema, sources: sources)
@@ -157,24 +143,9 @@ extension TierSet {
                                         isTierSelfCheck: false, origin: origin)
         subject.afterSyntaxErrors = afterSyntaxErrors
         // Reuse the tier's baseline for everything this tenant's layers cannot have changed.
-        var dirty: DirtySet?
         let baseline = options.usesTierBaselines && schema.count == tier.schema.count ? self.baseline(tier, env) : nil
-        if let baseline {
-            var d = DirtySet(schema: schema)
-            for ops in [builder.ops, ownOverlay.ops] {
-                for op in ops {
-                    switch op {
-                    case .define(let s, _): d.mark(s)
-                    case .clear(let s): for t in schema.subtree(s) { d.mark(t) }
-                    case .scale(let slots, _): for s in slots { d.mark(s) }
-                    }
-                }
-            }
-            if environment != nil, let envSlot { d.mark(envSlot) }
-            for s in baseline.unavailable { d.mark(s) }
-            for s in baseline.readsTenantID { d.mark(s) }
-            d.propagate(baseline)
-            dirty = d
+        let dirty = baseline.map {
+            TierSet.changedFields(from: $0, ops: [builder.ops, ownOverlay.ops], envSlot: environment != nil ? envSlot : nil, schema: schema)
         }
         let evaluator = Evaluator(schema: schema, defs: defs, subject: subject, baseline: baseline, dirty: dirty, shared: stepBudget)
         evaluator.countsOutput = artifact && maxArtifactBytes != nil
@@ -219,6 +190,44 @@ extension TierSet {
             }
         }
         return result
+    }
+
+    /// The environment a tenant is resolved in: `--env` (then set as its
+    /// `tenant_info.environment`), else that field's value before the overlays, else production.
+    private func tenantEnvironment(_ decl: Declaration, given: String?, slot: Int32?, schema: Schema, defs: inout DefinitionTable,
+                                   tier: String, origin: LayerOrigin, budget: SharedBudget?) -> String {
+        if let given {
+            if let slot {
+                defs.append(Definition(kind: .value(.constant(.string(given))), span: decl.headerSpan,
+                                       statementSpan: decl.headerSpan, origin: .commandLine), to: Int(slot))
+            }
+            return given
+        }
+        guard let slot, let top = defs[Int(slot)].last else { return "production" }
+        if case .value(let e) = top.kind, case .string(let s)? = e.constantValue { return s }
+        let probe = Evaluator(schema: schema, defs: defs, subject: EvaluationSubject(
+            tenantID: decl.name.text, tierName: tier, environment: "production", headerSpan: decl.headerSpan, isTierSelfCheck: false,
+            origin: origin), shared: budget)
+        if case .string(let s)? = try? probe.value(slot) { return s }
+        return "production"
+    }
+
+    /// The fields a tenant's layers (`ops`) may have changed from its tier's baseline, with what
+    /// depends on them: only these are evaluated again.
+    private static func changedFields(from baseline: Baseline, ops: [[LayerOp]], envSlot: Int32?, schema: Schema) -> DirtySet {
+        var d = DirtySet(schema: schema)
+        for op in ops.joined() {
+            switch op {
+            case .define(let s, _): d.mark(s)
+            case .clear(let s): for t in schema.subtree(s) { d.mark(t) }
+            case .scale(let slots, _): for s in slots { d.mark(s) }
+            }
+        }
+        if let envSlot { d.mark(envSlot) }
+        for s in baseline.unavailable { d.mark(s) }
+        for s in baseline.readsTenantID { d.mark(s) }
+        d.propagate(baseline)
+        return d
     }
 
     private func artifactTooLarge(_ id: String, _ estimate: OutputEstimate, limit: Int, schema: Schema, defs: DefinitionTable,
