@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "TenantModel", swiftSettings: hotPath),
         // Tokens, lexer, AST, parser.
         .target(name: "TenantSyntax", dependencies: ["TenantDiagnostics", "TenantModel", "CStackBounds"], swiftSettings: hotPath),
+        // The canonical layout of a file: `tenantc fmt` (docs/format.md).
+        .target(name: "TenantFormat", dependencies: ["TenantSyntax", "TenantDiagnostics"], swiftSettings: hotPath),
         // Tier graph, schema, layers, types, evaluation, checks.
         .target(name: "TenantSemantics", dependencies: ["TenantSyntax", "TenantDiagnostics", "TenantModel"], swiftSettings: hotPath),
         // Keys, encryption and decryption of `secret` values.
@@ -50,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "tenantc",
             dependencies: [
-                "TenantCompiler", "TenantDiagnostics", "TenantBackends", "TenantSecrets", "TenantModel",
+                "TenantCompiler", "TenantDiagnostics", "TenantBackends", "TenantSecrets", "TenantModel", "TenantFormat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // A fully static executable (the Swift runtime, libyaml, libc): an editor runs
@@ -65,6 +67,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TenantSyntaxTests", dependencies: ["TenantSyntax", "TenantDiagnostics", "TenantModel"]),
+        .testTarget(name: "TenantFormatTests", dependencies: ["TenantFormat", "TenantSyntax", "TenantDiagnostics", "TenantCompiler", "TenantTestSupport"]),
         .testTarget(name: "TenantSemanticsTests", dependencies: ["TenantSemantics", "TenantSyntax", "TenantDiagnostics", "TenantModel"]),
         // Shared by the tests: reads YAML back with libyaml's parser.
         .target(name: "TenantTestSupport", dependencies: ["CYAML"], path: "Tests/TenantTestSupport"),
