@@ -8,14 +8,16 @@ import Testing
         + files(in: "examples/invalid", suffix: ".tenant") + files(in: "bench/tiers", suffix: ".tenant")
         + files(in: "fuzz/seeds/files") + files(in: "fuzz/seeds/bodies")
 
-    static let corpus = files(in: "fuzz/corpus/parser") + files(in: "fuzz/corpus/evaluator") + files(in: "fuzz/corpus/redaction")
+    /// The fuzzer's seeds, and the corpus it grew when there is one (it is not committed).
+    static let corpus = files(in: "fuzz/seeds/files") + files(in: "fuzz/seeds/bodies") + files(in: "fuzz/corpus/parser") + files(in: "fuzz/corpus/evaluator") + files(in: "fuzz/corpus/redaction")
         + files(in: "fuzz/corpus/emitter")
 
     /// A file's bytes; a tenant's body (the fuzzer's `.body` seeds and body corpora) wrapped in
     /// its declaration, as the fuzzer feeds it.
     static func source(_ path: String) throws -> [UInt8] {
         let bytes = try Self.source(path)
-        guard path.hasSuffix(".body") || !path.contains("/parser/") && path.contains("/corpus/") else { return bytes }
+        let body = path.hasSuffix(".body") || path.contains("/corpus/") && !path.contains("/corpus/parser/")
+        guard body else { return bytes }
         return Array("tenant fuzz extends standard {\n".utf8) + bytes + Array("\n}\n".utf8)
     }
 
