@@ -35,7 +35,9 @@ struct Printer {
     private var previous: LayoutItem?
     private var previousToken: TokenKind?
     private var previousWasUnary = false
-    /// The last item closed a top-level declaration: a blank line follows it.
+    /// The item printed last opened its line.
+    private var previousStartedLine = true
+    /// A top-level declaration closed on the line being written: a blank line follows it.
     private var closedDeclaration = false
 
     init(bytes: [UInt8], tokens: [Token], shape: SyntaxShape) {
@@ -60,8 +62,10 @@ struct Printer {
         }
         let breaks = sourceBreaks(before: item)
         if previous != nil {
-            if startsLine(item, breaks) {
+            previousStartedLine = startsLine(item, breaks)
+            if previousStartedLine {
                 newLines(blank: keepsBlankLine(item, breaks))
+                closedDeclaration = false
                 lineIndent = indent(of: item)
                 out.append(contentsOf: repeatElement(0x20, count: lineIndent * Printer.indentWidth))
             } else if spaced(item) {
@@ -91,7 +95,6 @@ struct Printer {
 
     /// Updates the state after printing `item`.
     private mutating func record(_ item: LayoutItem) {
-        closedDeclaration = false
         frames[frames.count - 1].hasContent = true
         previous = item
         guard case .token(let kind) = item.kind else { return }
@@ -105,7 +108,7 @@ struct Printer {
         case .rbrace, .rbracket, .rparen:
             guard frames.count > 1 else { return }
             let closed = frames.removeLast()
-            closedDeclaration = closed.kind == .body && frames.count == 1
+            if closed.kind == .body && frames.count == 1 { closedDeclaration = true }
         default:
             break
         }
@@ -123,7 +126,10 @@ struct Printer {
             return frame.hasContent && (frame.kind == .body || frame.multiline || breaks > 0)
         }
         let start = tokens[item.token].start
-        if shape.declarationStarts.contains(start) || shape.statementStarts.contains(start) { return true }
+        if shape.declarationStarts.contains(start) || shape.statementStarts.contains(start) {
+            // `/* why */ replicas = 3`: a block comment that opens the line stays before its statement.
+            return !(previous?.kind == .comment(.block) && previousStartedLine && breaks == 0)
+        }
         if kind == .lbrace, shape.bodyBraces.contains(item.token), case .token = previous?.kind { return false }
         return breaks > 0
     }

@@ -1,0 +1,279 @@
+import TenantFormat
+import Testing
+
+/// The layout of docs/format.md, rule by rule: each input formats to the expected text, which
+/// is a fixed point, means the same and keeps every comment.
+@Suite struct LayoutTests {
+    @Test func oneStatementPerLineIndentedByTwoSpaces() {
+        expectLayout("""
+            tier t {
+            limits { cpu = 2cores  memory = 8GiB; storage = 1GiB }
+            }
+            """, """
+            tier t {
+              limits {
+                cpu = 2cores
+                memory = 8GiB
+                storage = 1GiB
+              }
+            }
+
+            """)
+    }
+
+    @Test func spacesAroundOperatorsAndAssignments() {
+        expectLayout("""
+            tenant a extends free{tenant_info.tenant_name="A" limits.cpu=1cores*2}
+            """, """
+            tenant a extends free {
+              tenant_info.tenant_name = "A"
+              limits.cpu = 1cores * 2
+            }
+
+            """)
+    }
+
+    @Test func declarationsAndTypes() {
+        expectLayout("""
+            tier r {
+              port : int( 1 .. 65535 ) = 8080
+              mode:"a"|"b" = "a"
+              tags : [ string ]?
+              limit: size | unlimited = unlimited
+            }
+            """, """
+            tier r {
+              port: int(1..65535) = 8080
+              mode: "a" | "b" = "a"
+              tags: [string]?
+              limit: size | unlimited = unlimited
+            }
+
+            """)
+    }
+
+    @Test func blankLinesKeptAtMostOneAndAddedBetweenDeclarations() {
+        expectLayout("""
+
+
+            tier r {
+
+
+              a: int = 1
+
+
+
+              b: int = 2
+
+            }
+            tenant t extends r {
+            }
+            """, """
+            tier r {
+              a: int = 1
+
+              b: int = 2
+            }
+
+            tenant t extends r {}
+
+            """)
+    }
+
+    @Test func commentsStayWhereTheyAre() {
+        expectLayout("""
+            // header comment
+
+            /// The root.
+            tier r {   // on the brace
+              /// A field.
+              a: int = 1    // trailing
+                /* leading */ b: int = 2
+              c: int = /* inline */ 3
+              d: int = 4 /* after */ e: int = 5
+                  // last words
+            } // end
+            tier s extends r {}
+            """, """
+            // header comment
+
+            /// The root.
+            tier r { // on the brace
+              /// A field.
+              a: int = 1 // trailing
+              /* leading */ b: int = 2
+              c: int = /* inline */ 3
+              d: int = 4 /* after */
+              e: int = 5
+              // last words
+            } // end
+
+            tier s extends r {}
+
+            """)
+    }
+
+    @Test func listsAndRecordsKeepTheirLineBreaks() {
+        expectLayout("""
+            tenant t extends free {
+              tenant_info.tenant_name = "T"
+              security.network.allowed_ips = super + [
+                  "10.0.0.0/8",   "192.168.0.0/16"]
+              access_control.service_accounts = [ {username="a",roles=["x"]} ]
+              monitoring.alerts.rules = [
+              { name = "cpu", threshold = 80, duration = 5m },
+              { name = "disk"
+                threshold = 90
+                duration = 10m },
+              ]
+            }
+            """, """
+            tenant t extends free {
+              tenant_info.tenant_name = "T"
+              security.network.allowed_ips = super + [
+                "10.0.0.0/8", "192.168.0.0/16"
+              ]
+              access_control.service_accounts = [{ username = "a", roles = ["x"] }]
+              monitoring.alerts.rules = [
+                { name = "cpu", threshold = 80, duration = 5m },
+                { name = "disk"
+                  threshold = 90
+                  duration = 10m },
+              ]
+            }
+
+            """)
+    }
+
+    @Test func envBlocksRulesAndContinuationLines() {
+        expectLayout("""
+            tier r {
+              a: int = 1
+              env staging { a = 2; scale a by 50% }
+              check a > 0
+              else "a must be positive"
+              check a > 0 &&
+              a < 10
+              warn a < 5
+                      implies a > 1
+            }
+            """, """
+            tier r {
+              a: int = 1
+              env staging {
+                a = 2
+                scale a by 50%
+              }
+              check a > 0
+                else "a must be positive"
+              check a > 0 &&
+                a < 10
+              warn a < 5
+                implies a > 1
+            }
+
+            """)
+    }
+
+    @Test func comprehensionsConditionalsAndUnaryOperators() {
+        expectLayout("""
+            tier r {
+              x: [int] = [ i*2 for i in [1,2] if i>1 ]
+              y: int = if x == [] then 2 else 3
+              z: int( -5 .. -1 ) = - 3
+              w: bool = ! true
+              v: int = 1 - -2
+              u: int = (1+2)*3
+              n: int = len( x )
+            }
+            """, """
+            tier r {
+              x: [int] = [i * 2 for i in [1, 2] if i > 1]
+              y: int = if x == [] then 2 else 3
+              z: int(-5..-1) = -3
+              w: bool = !true
+              v: int = 1 - -2
+              u: int = (1 + 2) * 3
+              n: int = len(x)
+            }
+
+            """)
+    }
+
+    @Test func literalsAreKeptAsWritten() {
+        let text = """
+            tier r {
+              n: int = 1_000
+              s: size = 512MiB
+              c: cpu = 0.25cores
+              d: duration = 90m
+              p: percent = 12.5%
+              t: string = "tab\\there \\u{1F600} $x \\${y}"
+              f: float = 1e3
+            }
+
+            """
+        expectLayout(text, text)
+    }
+
+    @Test func multiLineStringsAreKeptByteForByte() {
+        expectLayout("""
+            tier r {
+                  text: string = \"\"\"
+               hello
+                 world
+               \"\"\"
+              b: string = "${text}"
+            }
+            """, """
+            tier r {
+              text: string = \"\"\"
+               hello
+                 world
+               \"\"\"
+              b: string = "${text}"
+            }
+
+            """)
+    }
+
+    @Test func keywordsAsFieldNamesStartTheirOwnLines() {
+        expectLayout("""
+            tier r { locked: bool = true; in: int = 1; env: { check: int = 2 } }
+            """, """
+            tier r {
+              locked: bool = true
+              in: int = 1
+              env: {
+                check: int = 2
+              }
+            }
+
+            """)
+    }
+
+    @Test func byteOrderMarkAndCarriageReturnsGo() {
+        #expect(formatted("\u{FEFF}tier r {\r\n  a: int = 1 // note\r\n}\r\n") == "tier r {\n  a: int = 1 // note\n}\n")
+    }
+
+    @Test func emptyAndCommentOnlyFiles() {
+        #expect(formatted("") == "")
+        #expect(formatted("\n\n") == "")
+        #expect(formatted("  // only a comment  \n\n\n/* and a block */") == "// only a comment  \n\n/* and a block */\n")
+    }
+
+    @Test func filesWithSyntaxErrorsAreNotFormatted() {
+        #expect(formatted("tier r {\n  a: int = \n}\n") == nil)
+        #expect(formatted("tier r {\n  a = 2 hours\n}\n") == nil)
+        #expect(formatted("tier r {") == nil)
+    }
+}
+
+func expectLayout(_ before: String, _ after: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    guard let out = formatted(before, sourceLocation: sourceLocation) else {
+        Issue.record("not formatted", sourceLocation: sourceLocation)
+        return
+    }
+    #expect(out == after, sourceLocation: sourceLocation)
+    expectGuarantees(Array(before.utf8), Array(out.utf8), "test.tenant", sourceLocation: sourceLocation)
+}
