@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "TenantSecretsTests", dependencies: ["TenantSecrets", "TenantModel"]),
         .testTarget(
             name: "TenantCompilerTests",
-            dependencies: ["TenantCompiler", "TenantSemantics", "TenantSyntax", "TenantDiagnostics", "TenantModel", "TenantBackends", "TenantSecrets", "CYAML", "TenantTestSupport"],
+            dependencies: ["TenantCompiler", "TenantSemantics", "TenantSyntax", "TenantDiagnostics", "TenantModel", "TenantBackends", "TenantSecrets", "TenantFormat", "CYAML", "TenantTestSupport"],
             exclude: ["Goldens"]
         ),
     ]
