@@ -35,6 +35,14 @@ import Testing
         #expect(formattedCount == Self.shipped.count - 2)  // spaced_unit and syntax_error do not parse
     }
 
+    @Test func generatedTenantsKeepTheirMeaningCommentsAndAreFixedPoints() throws {
+        for tenant in GeneratedTenants.make(1_000) {
+            let bytes = Array(tenant.text.utf8)
+            let once = try #require(formatted(bytes, path: tenant.name))
+            expectGuarantees(bytes, once, tenant.name)
+        }
+    }
+
     @Test func fuzzCorpusKeepsItsMeaningCommentsAndIsAFixedPoint() throws {
         var formattedCount = 0
         for path in Self.corpus {
