@@ -15,7 +15,7 @@ import Testing
     /// A file's bytes; a tenant's body (the fuzzer's `.body` seeds and body corpora) wrapped in
     /// its declaration, as the fuzzer feeds it.
     static func source(_ path: String) throws -> [UInt8] {
-        let bytes = try Self.source(path)
+        let bytes = try read(path)
         let body = path.hasSuffix(".body") || path.contains("/corpus/") && !path.contains("/corpus/parser/")
         guard body else { return bytes }
         return Array("tenant fuzz extends standard {\n".utf8) + bytes + Array("\n}\n".utf8)
