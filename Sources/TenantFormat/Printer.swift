@@ -35,6 +35,9 @@ struct Printer {
     private var previous: LayoutItem?
     private var previousToken: TokenKind?
     private var previousWasUnary = false
+    /// The output's line breaks so far.
+    private var line = 0
+    private var alignment = CommentAlignment()
     /// The item printed last opened its line.
     private var previousStartedLine = true
     /// A top-level declaration closed on the line being written: a blank line follows it.
@@ -50,6 +53,7 @@ struct Printer {
     mutating func print(_ items: [LayoutItem]) {
         for item in items { place(item) }
         if !out.isEmpty { out.append(0x0A) }
+        out = alignment.apply(to: out)
     }
 
     // MARK: - One item
@@ -69,10 +73,17 @@ struct Printer {
                 lineIndent = indent(of: item)
                 out.append(contentsOf: repeatElement(0x20, count: lineIndent * Printer.indentWidth))
             } else if spaced(item) {
+                if case .comment(let kind) = item.kind, kind != .block {
+                    alignment.note(after: out, line: line, indent: lineIndent)
+                }
                 out.append(0x20)
             }
         }
-        out.append(contentsOf: bytes[Int(item.start)..<Int(item.end)])
+        let text = bytes[Int(item.start)..<Int(item.end)]
+        out.append(contentsOf: text)
+        if item.kind == .token(.stringStart) || item.kind == .comment(.block) {
+            line += text.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        }
         record(item)
     }
 
@@ -90,7 +101,11 @@ struct Printer {
 
     private mutating func newLines(blank: Bool) {
         out.append(0x0A)
-        if blank { out.append(0x0A) }
+        line += 1
+        if blank {
+            out.append(0x0A)
+            line += 1
+        }
     }
 
     /// Updates the state after printing `item`.

@@ -113,6 +113,35 @@ import Testing
             """)
     }
 
+    @Test func trailingCommentsOfARunAlignInOneColumn() {
+        expectLayout("""
+            tier r {
+              a: int = 1 // one
+              long_name: string = "x"      // two
+              s: string = "é" // accents count as one column
+              b: int = 3
+
+              c: int = 4   // a run of its own
+              d: {
+                e: int = 5        // another level
+              } // closes d
+            }
+            """, """
+            tier r {
+              a: int = 1              // one
+              long_name: string = "x" // two
+              s: string = "é"         // accents count as one column
+              b: int = 3
+
+              c: int = 4 // a run of its own
+              d: {
+                e: int = 5 // another level
+              } // closes d
+            }
+
+            """)
+    }
+
     @Test func listsAndRecordsKeepTheirLineBreaks() {
         expectLayout("""
             tenant t extends free {
