@@ -35,6 +35,20 @@ import Testing
         #expect(formattedCount == Self.shipped.count - 2)  // spaced_unit and syntax_error do not parse
     }
 
+    /// `.ci/run` checks the same with `tenantc fmt --check`.
+    @Test func everyShippedTenantFileIsCanonical() throws {
+        let tenantFiles = Self.shipped.filter { $0.hasSuffix(".tenant") }
+        #expect(tenantFiles.count == 29)
+        for path in tenantFiles {
+            let bytes = try read(path)
+            guard let once = formatted(bytes, path: path) else {
+                #expect(["examples/invalid/spaced_unit.tenant", "examples/invalid/syntax_error.tenant"].contains(path))
+                continue
+            }
+            #expect(once == bytes, "\(path) is not in the canonical layout: run `tenantc fmt \(path)`")
+        }
+    }
+
     @Test func generatedTenantsKeepTheirMeaningCommentsAndAreFixedPoints() throws {
         for tenant in GeneratedTenants.make(1_000) {
             let bytes = Array(tenant.text.utf8)
