@@ -148,6 +148,7 @@ def tenantc_rows(label, tenants, tiers, n, out, build_row=None):
     # A tier edit checked against the project: every tenant whose chain passes through it.
     tier = os.path.join(tiers, "premium.tenant")
     rows.append(measure(f"{label}: tenantc check (one tier file)", lambda o: [TENANTC, "check", tier, "--tiers", tiers], n))
+    rows.append(measure(f"{label}: tenantc fmt --check (all)", lambda o: [TENANTC, "fmt", "--check", tenants], n))
     return rows
 
 

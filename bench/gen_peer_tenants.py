@@ -2,7 +2,7 @@
 """gen_peer_tenants.py MODEL_JSON OUTDIR
 
 Writes the peers' benchmark tenants (the `model.json` that the peer benchmark's gen.py makes)
-as .tenant files, one per tenant, for bench/tiers/. Overrides set the hidden plan fields;
+as .tenant files, one per tenant, for bench/tiers/, in `tenantc fmt`'s canonical layout. Overrides set the hidden plan fields;
 `security.allowed_ips` appends (`super + [...]`), as the peers' `Append` does.
 """
 import json
@@ -37,8 +37,12 @@ def overrides(ov, path=()):
 
 def tenant(t):
     lines = [f"tenant {t['tenant_id']} extends {t['tier']} {{",
-             f"  tenant_info {{ name = {lit(t['name'])}  region = {lit(t['region'])}  "
-             f"environment = {lit(t['environment'])}  cost_center = {lit(t['cost_center'])} }}",
+             "  tenant_info {",
+             f"    name = {lit(t['name'])}",
+             f"    region = {lit(t['region'])}",
+             f"    environment = {lit(t['environment'])}",
+             f"    cost_center = {lit(t['cost_center'])}",
+             "  }",
              f"  _slot = {t['slot']}"]
     if t["regulations"]:
         lines.append(f"  compliance.regulations = {lit(t['regulations'])}")

@@ -3,7 +3,8 @@
 
 Writes N tenant files for the shipped tiers (tiers/), deterministic (tenant i depends only on i):
 a realistic mix of tiers (40% free, 30% standard, 20% premium, 10% enterprise), regions,
-environments, compliance sets and overrides, like the shipped examples. Every tenant compiles.
+environments, compliance sets and overrides, like the shipped examples. Every tenant compiles,
+and is written in `tenantc fmt`'s canonical layout (the benchmark times `fmt --check` on them).
 """
 import os
 import random
@@ -77,7 +78,7 @@ def tenant(i):
         lines.append("    regions = [" + ", ".join(f'"{x}"' for x in regions) + "]")
         lines.append("  }")
         if any(x.startswith("eu") for x in regions):
-            lines.append('  compliance.data_residency { enabled = true  requirements = ["EU_GDPR"] }')
+            lines += ["  compliance.data_residency {", "    enabled = true", '    requirements = ["EU_GDPR"]', "  }"]
     lines.append("}")
     return tid, "\n".join(lines) + "\n"
 
