@@ -45,7 +45,7 @@ let package = Package(
         // The driver shared by the CLI and editor integrations: load, resolve, check, emit.
         .target(
             name: "TenantCompiler",
-            dependencies: ["TenantSyntax", "TenantSemantics", "TenantDiagnostics", "TenantModel", "TenantBackends", "TenantSecrets"],
+            dependencies: ["TenantSyntax", "TenantSemantics", "TenantDiagnostics", "TenantModel", "TenantBackends", "TenantSecrets", "TenantFormat"],
             swiftSettings: hotPath
         ),
         // The command-line interface.

@@ -4,7 +4,7 @@ import ArgumentParser
 /// parser quadratic time; past a few dozen, the files are taken out of the command line before
 /// parsing and put back into the parsed command.
 enum FileArguments {
-    /// Options of `build` and `check` that take a value (the next argument).
+    /// Options of `build`, `check`, `rekey` and `fmt` that take a value (the next argument).
     static let valued: Set<String> = [
         "--tiers", "--env", "--format", "--color", "--jobs", "-o", "--output", "--emit", "--units", "--stdin-filename",
         "--sensitive", "--key-file", "--old-key-file",
@@ -13,9 +13,12 @@ enum FileArguments {
     /// Below this many files the parser sees the command line as it is.
     static let threshold = 64
 
-    /// Splits `build`/`check` arguments into the rest and the files; files nil when untouched.
+    /// The commands whose arguments are files.
+    static let commands: Set<String> = ["build", "check", "rekey", "fmt"]
+
+    /// Splits the arguments of those commands into the rest and the files; files nil when untouched.
     static func split(_ args: [String]) -> ([String], [String]?) {
-        guard let sub = args.first, sub == "build" || sub == "check" || sub == "rekey" else { return (args, nil) }
+        guard let sub = args.first, commands.contains(sub) else { return (args, nil) }
         var rest = [sub]
         var files: [String] = []
         var i = 1
@@ -49,6 +52,9 @@ enum FileArguments {
         } else if var rekey = command as? Rekey {
             rekey.files = files
             command = rekey
+        } else if var format = command as? Format {
+            format.files = files
+            command = format
         }
     }
 }

@@ -20,14 +20,14 @@ struct TenantC: ParsableCommand {
             2 usage or I/O error, 3 internal error.
             """,
         version: tenantcVersion,
-        subcommands: [Build.self, Check.self, Plan.self, Migrate.self, Access.self, Keygen.self, Encrypt.self, Decrypt.self, Rekey.self]
+        subcommands: [Build.self, Check.self, Format.self, Plan.self, Migrate.self, Access.self, Keygen.self, Encrypt.self, Decrypt.self, Rekey.self]
     )
 }
 
 let tenantcVersion = "0.1.0"
 
 extension TenantC {
-    /// `tenantc fmt`: an unknown command is named as such (exit 2), with the nearest one, rather
+    /// `tenantc lint`: an unknown command is named as such (exit 2), with the nearest one, rather
     /// than taken for unexpected arguments.
     static func refuseUnknownCommand(_ first: String?) {
         guard let first, !first.hasPrefix("-") else { return }

@@ -90,7 +90,7 @@ import Testing
 
 /// What the command line says about itself.
 @Suite struct CommandLineTests {
-    @Test(arguments: [("fmt", nil), ("chek", "check"), ("biuld", "build")] as [(String, String?)])
+    @Test(arguments: [("lint", nil), ("chek", "check"), ("biuld", "build"), ("fnt", "fmt")] as [(String, String?)])
     func anUnknownCommandIsNamedWithTheNearestOne(_ command: String, _ near: String?) throws {
         let dir = try TenantcCLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
