@@ -5,7 +5,8 @@ import TenantSyntax
 public enum FormatOutcome: Sendable {
     /// The file in canonical layout (equal to the input when it already was).
     case formatted([UInt8])
-    /// The file does not parse: it is not formatted. Every diagnostic of the parse.
+    /// The file does not parse (every diagnostic of the parse), or formatted it would be larger
+    /// than a source file may be: it is not formatted.
     case syntaxErrors([Diagnostic])
     /// The layout would have changed a token or a comment: a defect of the formatter, reported
     /// rather than written.
@@ -21,11 +22,22 @@ public enum Formatter {
         let shape = SyntaxShape(unit, tokens: lexed.tokens)
         var printer = Printer(bytes: file.bytes, tokens: lexed.tokens, shape: shape)
         printer.print(LayoutItem.items(tokens: lexed.tokens, comments: lexed.comments, shape: shape))
+        // Indentation can grow a file near the limit past it, and tenantc would not read it back.
+        guard printer.out.count <= Lexer.maxSourceBytes else {
+            return .syntaxErrors([.error(.inputTooLarge, "`\(file.path)` formatted would be \(mebibytes(printer.out.count)) MiB: over the \(Lexer.maxSourceBytes >> 20) MiB of a source file; it is left as it is",
+                                         at: nil, help: ["split the configuration into several files"])])
+        }
         if let problem = FormatCheck(original: file, lexed: lexed, dropped: printer.dropped).problem(in: printer.out) {
             return .internalError("formatting `\(file.path)` would change it: \(problem)")
         }
         return .formatted(printer.out)
     }
+}
+
+/// `17_196_646` → `16.4`.
+private func mebibytes(_ bytes: Int) -> String {
+    let tenths = bytes * 10 >> 20
+    return "\(tenths / 10).\(tenths % 10)"
 }
 
 /// The safety net of every format: the output, lexed again, has the input's tokens (less the
