@@ -36,7 +36,7 @@ public enum Formatter {
 
 /// `17_196_646` → `16.4`.
 private func mebibytes(_ bytes: Int) -> String {
-    let tenths = bytes * 10 >> 20
+    let tenths = (bytes * 10) >> 20
     return "\(tenths / 10).\(tenths % 10)"
 }
 

@@ -301,7 +301,7 @@ import Testing
             return
         }
         #expect(diagnostics.map(\.code) == [.inputTooLarge])
-        #expect(diagnostics.first?.message.contains("formatted would be 16.") == true)
+        #expect(diagnostics.first?.message.contains("formatted would be 16.") == true, "\(diagnostics)")
         #expect(diagnostics.first?.message.contains("MiB: over the 16 MiB of a source file") == true)
     }
 
