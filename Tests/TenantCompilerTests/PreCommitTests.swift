@@ -21,7 +21,7 @@ enum PreCommitTool {
         """
 }
 
-/// The hook `.pre-commit-hooks.yaml` offers, driven by the real pre-commit tool and real
+/// The hooks `.pre-commit-hooks.yaml` offers, driven by the real pre-commit tool and real
 /// `git commit`s in a repository of its own, with this repository as the hook's `repo:` at
 /// `rev:` its HEAD. pre-commit builds tenantc from that commit, not from the work tree: commit
 /// before running this test. The build (release, a few minutes) is kept in
@@ -157,6 +157,7 @@ enum PreCommitTool {
                 rev: \(rev)
                 hooks:
                   - id: tenantc-check
+                  - id: tenantc-fmt
 
             """, ".pre-commit-config.yaml")
 
@@ -169,6 +170,7 @@ enum PreCommitTool {
         let initial = try await run(["commit", "-m", "The project"])
         #expect(initial.status == 0, "\(initial.output)")
         #expect(initial.output.contains("tenantc check") && initial.output.contains("Passed"), "\(initial.output)")
+        #expect(initial.output.contains("tenantc fmt") && !initial.output.contains("Failed"), "\(initial.output)")
         #expect(try await commits() == 1)
 
         // 2. A broken tenant is blocked, with tenantc's error, and nothing is committed.
@@ -223,5 +225,30 @@ enum PreCommitTool {
         #expect(try await commits() == 2)
         #expect(try await gitOK(["show", "HEAD:tiers/plus.tenant"]) == Self.loweredPlusTier)
         #expect(try await staged().isEmpty)
+
+        // 6. A tenant that checks but is not in the canonical layout is refused by tenantc-fmt,
+        // with the file and the diff; nothing is rewritten.
+        let squeezed = "tenant acme extends basic { tenant_info.tenant_name = \"Acme Corp\" }\n"
+        try write(squeezed, "tenants/acme.tenant")
+        try await gitOK(["add", "tenants/acme.tenant"])
+        let unformatted = try await run(["commit", "-m", "Rename acme"])
+        #expect(unformatted.status != 0, "\(unformatted.output)")
+        #expect(unformatted.output.contains("- hook id: tenantc-fmt"), "\(unformatted.output)")
+        #expect(unformatted.output.contains("--- a/tenants/acme.tenant") && unformatted.output.contains("+++ b/tenants/acme.tenant"),
+                "\(unformatted.output)")
+        #expect(unformatted.output.contains("-" + squeezed) && unformatted.output.contains("+  tenant_info.tenant_name = \"Acme Corp\""),
+                "\(unformatted.output)")
+        #expect(!unformatted.output.contains("- hook id: tenantc-check"), "\(unformatted.output)")
+        #expect(try await commits() == 2)
+        #expect(try read("tenants/acme.tenant") == squeezed)
+
+        // 7. Formatted with `tenantc fmt`, it is committed.
+        let fmt = try await runProgramOffThePool(TenantcCLI.tenantc, ["fmt", "tenants/acme.tenant"], environment: env, in: project)
+        #expect(fmt.status == 0, "\(fmt.output)")
+        #expect(try read("tenants/acme.tenant") == "tenant acme extends basic {\n  tenant_info.tenant_name = \"Acme Corp\"\n}\n")
+        try await gitOK(["add", "tenants/acme.tenant"])
+        let formatted = try await run(["commit", "-m", "Rename acme, formatted"])
+        #expect(formatted.status == 0, "\(formatted.output)")
+        #expect(try await commits() == 3)
     }
 }
