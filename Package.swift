@@ -91,7 +91,7 @@ if Context.environment["TENANTC_FUZZ"] != nil {
             name: "TenantFuzz",
             // Not the driver: its file handling is not what the targets feed, and every module
             // linked in adds coverage counters libFuzzer scans after each input.
-            dependencies: ["CFuzzerDriver", "TenantBackends", "TenantDiagnostics", "TenantSemantics", "TenantSyntax", "TenantModel"]
+            dependencies: ["CFuzzerDriver", "TenantBackends", "TenantDiagnostics", "TenantFormat", "TenantSemantics", "TenantSyntax", "TenantModel"]
         ),
     ]
     package.products += [.executable(name: "tenantc-fuzz", targets: ["TenantFuzz"])]

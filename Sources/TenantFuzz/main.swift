@@ -11,6 +11,7 @@ let targets: [String: @Sendable ([UInt8], ShippedTiers) -> Void] = [
     "evaluator": fuzzEvaluator,
     "redaction": fuzzRedaction,
     "emitter": fuzzEmitter,
+    "fmt": fuzzFormat,
 ]
 
 func exitWithUsage(_ message: String) -> Never {
