@@ -164,7 +164,16 @@ struct Printer {
         let frame = frames[frames.count - 1]
         if case .token(let kind) = item.kind, Printer.isCloser(kind) { return max(frame.indent, 0) }
         let base = frame.indent + 1
-        return continues(at: item.token, in: frame) ? base + 1 : base
+        return continues(at: nextPrinted(from: item.token, in: frame), in: frame) ? base + 1 : base
+    }
+
+    /// The first token from `index` on that is printed: a comment before a separator that is
+    /// left out is laid out by what follows the separator.
+    private func nextPrinted(from index: Int, in frame: Frame) -> Int {
+        guard frame.kind == .top || frame.kind == .body else { return index }
+        var i = index
+        while i < tokens.count - 1, tokens[i].kind == .semicolon || tokens[i].kind == .comma { i += 1 }
+        return i
     }
 
     /// Whether a line starting at token `index` continues what the line before started.

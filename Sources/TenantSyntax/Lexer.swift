@@ -272,10 +272,40 @@ public struct Lexer {
         if c >= 0x80, c < 0xC0 || !isValidSequence(b, i) {
             return i + 1  // already reported by the UTF-8 validation
         }
+        if Self.isControl(c) {
+            // A run of control characters (binary pasted in) is one error.
+            let (count, same) = controlRun(b, at: i, limit: b.count) { Self.isControl(b[$0]) && !Self.isTrivia(b[$0]) }
+            error(.unexpectedCharacter, Self.repeated(same ? "unexpected \(what)" : "unexpected control characters", count), i, i + count)
+            return i + count
+        }
         // A run of the same character (a file of NUL bytes) is one error.
         let count = runLength(b, at: i, len: len, limit: b.count)
         error(.unexpectedCharacter, Self.repeated("unexpected \(what)", count), i, i + len * count)
         return i + len * count
+    }
+
+    private static func isControl(_ c: UInt8) -> Bool { c < 0x20 || c == 0x7F }
+    private static func isTrivia(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
+
+    /// A byte a string may not hold raw: a control character other than TAB and a line break
+    /// (`CR LF` in a multi-line string).
+    private func isStringControl(_ b: UnsafeBufferPointer<UInt8>, at i: Int, limit: Int, multiline: Bool) -> Bool {
+        let c = b[i]
+        guard Self.isControl(c), c != 0x09, c != 0x0A else { return false }
+        return !(c == 0x0D && multiline && i + 1 < limit && b[i + 1] == 0x0A)
+    }
+
+    /// The run of bytes from `i` that `belongs` accepts (at least the first), and whether they
+    /// are all one byte: each run is one diagnostic, so that a few hundred bytes of binary do
+    /// not make a few hundred diagnostics.
+    private func controlRun(_ b: UnsafeBufferPointer<UInt8>, at i: Int, limit: Int, _ belongs: (Int) -> Bool) -> (count: Int, same: Bool) {
+        var j = i + 1
+        var same = true
+        while j < limit, belongs(j) {
+            same = same && b[j] == b[i]
+            j += 1
+        }
+        return (j - i, same)
     }
 
     // MARK: - Trivia
@@ -511,9 +541,10 @@ public struct Lexer {
             } else if c == UInt8(ascii: "\\") {
                 i = checkEscape(b, at: i, limit: limit)
                 continue
-            } else if (c < 0x20 && c != 0x09 && !(c == 0x0D && ctx.multiline && i + 1 < limit && b[i + 1] == 0x0A)) || c == 0x7F {
-                let count = c == 0x0D ? 1 : runLength(b, at: i, len: 1, limit: limit)
-                error(.unexpectedCharacter, Self.repeated("control character U+\(hex(UInt32(c))) in a string literal", count), i, i + count,
+            } else if isStringControl(b, at: i, limit: limit, multiline: ctx.multiline) {
+                let (count, same) = controlRun(b, at: i, limit: limit) { isStringControl(b, at: $0, limit: limit, multiline: ctx.multiline) }
+                let what = same ? "control character U+\(hex(UInt32(c))) in a string literal" : "control characters in a string literal"
+                error(.unexpectedCharacter, Self.repeated(what, count), i, i + count,
                       help: ["write it as an escape: `\\u{\(hex(UInt32(c)))}`"])
                 if stopped { break }
                 i += count

@@ -282,6 +282,14 @@ import Testing
             """)
     }
 
+    /// Found by the fuzzer: a comment before a `;` that is left out was indented as a
+    /// continuation of the line before, then not on the next run.
+    @Test func aCommentBeforeADroppedSeparatorIsIndentedAsWhatFollows() {
+        expectLayout("//\n//\n;", "//\n//\n")
+        expectLayout("tier a {\n  x = 1\n  // c\n  ;\n}\n", "tier a {\n  x = 1\n  // c\n}\n")
+        expectLayout("tier a {\n  x = 1\n  // c\n  ;  , y = 2\n}\n", "tier a {\n  x = 1\n  // c\n  y = 2\n}\n")
+    }
+
     @Test func byteOrderMarkAndCarriageReturnsGo() {
         #expect(formatted("\u{FEFF}tier r {\r\n  a: int = 1 // note\r\n}\r\n") == "tier r {\n  a: int = 1 // note\n}\n")
     }

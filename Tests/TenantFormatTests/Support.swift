@@ -39,7 +39,8 @@ func treeDump(_ bytes: [UInt8]) -> String {
     return out
 }
 
-private let positionLabels: Set<String> = ["span", "headerSpan", "lockedSpan", "colonSpan"]
+/// Spans are left out; whether there is a `locked` or a `:` written for `=` stays.
+private let positionLabels: Set<String> = ["span", "headerSpan"]
 
 private func dump(_ value: Any, into out: inout String, depth: Int) {
     if value is Span { return }
@@ -58,9 +59,9 @@ private func dump(_ value: Any, into out: inout String, depth: Int) {
 }
 
 /// The texts of a file's comments, in order.
-func commentTexts(_ bytes: [UInt8]) -> [String] {
+func commentTexts(_ bytes: [UInt8]) -> [[UInt8]] {
     let lexed = Lexer.tokenize(sourceFile(bytes))
-    return lexed.comments.map { String(decoding: bytes[Int($0.start)..<Int($0.end)], as: UTF8.self) }
+    return lexed.comments.map { Array(bytes[Int($0.start)..<Int($0.end)]) }
 }
 
 /// Every file of a directory (relative to the repository root) whose name ends with `suffix`.

@@ -27,6 +27,19 @@ struct FloodTests {
         #expect(lexed.diagnostics.map(\.message) == ["control character U+0001 in a string literal, 10000 times in a row"])
     }
 
+    /// Found by the fuzzer: mixed control characters, and carriage returns in a multi-line
+    /// string, made one diagnostic per byte (hundreds of KB of heap for a few hundred bytes).
+    @Test("a run of mixed control characters is one error, in a string or not")
+    func mixedControlCharacters() {
+        let mixed = String(repeating: "\u{1}\u{2}", count: 250)
+        #expect(lex(mixed).diagnostics.map(\.message) == ["unexpected control characters, 500 times in a row"])
+        #expect(lex("x = \"" + mixed + "\"").diagnostics.map(\.message) == ["control characters in a string literal, 500 times in a row"])
+        let returns = lex("x = \"\"\"\n" + String(repeating: "\r", count: 400) + "\n\"\"\"\n")
+        #expect(returns.diagnostics.map(\.message) == ["control character U+000D in a string literal, 399 times in a row"])
+        // A CR before LF ends a line, in a run or not.
+        #expect(lex("x = \"\"\"\n\u{1}\r\n\"\"\"\n").diagnostics.map(\.message) == ["control character U+0001 in a string literal"])
+    }
+
     @Test("lexing stops after a bounded number of errors")
     func lexingStops() {
         let lexed = lex(String(repeating: "@ ", count: 1 << 20))
