@@ -337,11 +337,12 @@ public struct Lexer {
                     var s = i + 3
                     if s < j, b[s] == 0x20 { s += 1 }
                     var e = j
-                    if e > s, b[e - 1] == 0x0D { e -= 1 }
+                    while e > s, b[e - 1] == 0x0D { e -= 1 }
                     pendingDoc.append(String(decoding: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self))
                 }
+                // Carriage returns before the line's end are part of the line break, not of the comment.
                 var e = j
-                if e > i, b[e - 1] == 0x0D { e -= 1 }
+                while e > i, b[e - 1] == 0x0D { e -= 1 }
                 keepComment(isDoc ? .doc : .line, i, e)
                 i = j
             } else if c == UInt8(ascii: "/"), i + 1 < n, b[i + 1] == UInt8(ascii: "*") {

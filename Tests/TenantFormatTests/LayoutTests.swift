@@ -291,6 +291,9 @@ import Testing
     }
 
     @Test func byteOrderMarkAndCarriageReturnsGo() {
+        // Found by the fuzzer: every run took one of the carriage returns ending a comment.
+        #expect(formatted("// note\r\r\r\r") == "// note\n")
+        expectLayout("/// doc\r\r\ntier r {}\r\r\n", "/// doc\ntier r {}\n")
         #expect(formatted("\u{FEFF}tier r {\r\n  a: int = 1 // note\r\n}\r\n") == "tier r {\n  a: int = 1 // note\n}\n")
     }
 
