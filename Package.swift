@@ -67,7 +67,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TenantSyntaxTests", dependencies: ["TenantSyntax", "TenantDiagnostics", "TenantModel"]),
-        .testTarget(name: "TenantFormatTests", dependencies: ["TenantFormat", "TenantSyntax", "TenantDiagnostics", "TenantCompiler", "TenantBackends"]),
+        .testTarget(name: "TenantFormatTests", dependencies: ["TenantFormat", "TenantSyntax", "TenantDiagnostics", "TenantCompiler", "TenantBackends", "TenantTestSupport"]),
         .testTarget(name: "TenantSemanticsTests", dependencies: ["TenantSemantics", "TenantSyntax", "TenantDiagnostics", "TenantModel"]),
         // Shared by the tests: reads YAML back with libyaml's parser.
         .target(name: "TenantTestSupport", dependencies: ["CYAML"], path: "Tests/TenantTestSupport"),

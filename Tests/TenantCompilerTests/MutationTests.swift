@@ -1,3 +1,4 @@
+import TenantTestSupport
 import Foundation
 import TenantBackends
 import TenantDiagnostics

@@ -1,10 +1,12 @@
+import TenantTestSupport
+
 /// 1,000 tenants of the shipped tiers written in every layout people use — one-line blocks,
 /// `;` between statements, dotted paths, comments of every kind, lists on one line or many,
 /// odd spacing — deterministic (tenant i depends only on i). All of them compile.
 enum GeneratedTenants {
     static func make(_ count: Int) -> [(name: String, text: String)] {
         (0..<count).map { i in
-            var r = Mixer(seed: UInt64(i) &* 0x9E37_79B9 &+ 17)
+            var r = SplitMix(seed: UInt64(i) &* 0x9E37_79B9 &+ 17)
             let tiers = ["free", "standard", "premium", "enterprise"]
             let tier = tiers[i % 4]
             let id = "g\(1_000_000 + i)".dropFirst(1)
@@ -16,7 +18,7 @@ enum GeneratedTenants {
         }
     }
 
-    private static func tenantInfo(_ i: Int, _ r: inout Mixer) -> String {
+    private static func tenantInfo(_ i: Int, _ r: inout SplitMix) -> String {
         let name = "tenant_name = \"Tenant \(i)\""
         let region = "region = \"\(r.pick(["us-east-1", "eu-west-1", "ap-southeast-1"]))\""
         let env = "environment = \"\(r.pick(["development", "staging", "production"]))\""
@@ -28,7 +30,7 @@ enum GeneratedTenants {
         }
     }
 
-    private static func overrides(_ i: Int, tier: String, _ r: inout Mixer) -> [String] {
+    private static func overrides(_ i: Int, tier: String, _ r: inout SplitMix) -> [String] {
         var out: [String] = []
         if r.next() % 3 == 0 {
             out.append(r.pick(["  security.network.allowed_ips = super + [\"203.0.113.\(i % 250)/32\", \"198.51.100.0/24\"]",
@@ -48,18 +50,3 @@ enum GeneratedTenants {
     }
 }
 
-/// A small deterministic generator (SplitMix64).
-struct Mixer {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
-}

@@ -64,7 +64,8 @@ import Testing
     @Test func fuzzCorpusKeepsItsMeaningCommentsAndIsAFixedPoint() throws {
         var formattedCount = 0
         for path in Self.corpus {
-            let bytes = try Self.source(path)
+            // A fuzzer at work replaces corpus files while they are read.
+            guard let bytes = try? Self.source(path) else { continue }
             guard let once = formatted(bytes, path: path) else { continue }
             formattedCount += 1
             expectGuarantees(bytes, once, path)
