@@ -33,6 +33,9 @@ TENANTC = os.environ.get("TENANTC") or os.path.join(ROOT, ".build", "release", "
 # Another tenantc (an earlier commit's release build): each of tenantc's commands is then run by
 # it and by TENANTC in turn, RUNS rounds, so that before and after see the same machine.
 BEFORE = os.environ.get("BEFORE")
+# Whether BEFORE has `fmt` (older binaries do not): then `fmt --check` is compared too.
+FMT_BEFORE = bool(BEFORE) and subprocess.run([BEFORE, "fmt", "--help"], stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.DEVNULL).returncode == 0
 
 
 def warm(argv, out):
@@ -163,6 +166,8 @@ def compared_rows(label, tenants, tiers, n, out):
         ("check (one file)", lambda exe: lambda o: [exe, "check", one, "--tiers", tiers], None, 1, max(RUNS, 11)),
         ("check (one tier file)", lambda exe: lambda o: [exe, "check", os.path.join(tiers, "premium.tenant"), "--tiers", tiers], None, n, RUNS),
     ]
+    if FMT_BEFORE:
+        commands.append(("fmt --check (all)", lambda exe: lambda o: [exe, "fmt", "--check", tenants], None, n, RUNS))
     rows = []
     for name, argv_for, o, count, runs in commands:
         rows += measure_interleaved([(f"{label}: before: tenantc {name}", argv_for(BEFORE), o + "-before" if o else None),
