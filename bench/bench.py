@@ -11,6 +11,7 @@ Each command runs RUNS times (default 3), each into a new output directory; the 
 time, tenants/second and peak RSS (/usr/bin/time) are reported, and written to
 bench/work/results.md. Peers and tenantc are run by this script the same way.
 """
+import hashlib
 import json
 import os
 import shutil
@@ -251,9 +252,16 @@ def main():
             # shipped tiers in tiers/, the N tenants in tenants/.
             project = os.path.join(WORK, f"shipped-{n}")
             shipped = os.path.join(project, "tenants")
-            if not os.path.isdir(shipped):
+            # Made again when the generator changed since (its hash is kept beside the tenants).
+            generator = os.path.join(HERE, "gen_tenants.py")
+            with open(generator, "rb") as f:
+                stamp = hashlib.sha256(f.read()).hexdigest()
+            stamp_file = os.path.join(project, ".generator")
+            if not os.path.isdir(shipped) or not os.path.exists(stamp_file) or open(stamp_file).read() != stamp:
                 shutil.rmtree(project, ignore_errors=True)
-                subprocess.run(["python3", os.path.join(HERE, "gen_tenants.py"), str(n), shipped], check=True)
+                subprocess.run(["python3", generator, str(n), shipped], check=True)
+                with open(stamp_file, "w") as f:
+                    f.write(stamp)
             shutil.rmtree(os.path.join(project, "tiers"), ignore_errors=True)
             shutil.copytree(os.path.join(ROOT, "tiers"), os.path.join(project, "tiers"))
             if PEERS:
