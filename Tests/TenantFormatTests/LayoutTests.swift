@@ -290,6 +290,16 @@ import Testing
         expectLayout("tier a {\n  x = 1\n  // c\n  ;  , y = 2\n}\n", "tier a {\n  x = 1\n  // c\n  y = 2\n}\n")
     }
 
+    /// An invalid id (E0206, reported by `check`) is still one name: its tokens stay together.
+    @Test func aTenantIDWrittenWithOtherCharactersIsKept() {
+        expectLayout("tenant Wonka-Co.eu extends free {tenant_info.tenant_name=\"W\"}", """
+            tenant Wonka-Co.eu extends free {
+              tenant_info.tenant_name = "W"
+            }
+
+            """)
+    }
+
     @Test func byteOrderMarkAndCarriageReturnsGo() {
         // Found by the fuzzer: every run took one of the carriage returns ending a comment.
         #expect(formatted("// note\r\r\r\r") == "// note\n")
