@@ -39,8 +39,10 @@ public struct TenantWorkspace: Sendable {
 
     /// Loads `path` and the tiers (`tiersDirectory`, else the nearest `tiers/` above the file).
     /// `tenantID` picks one tenant of a file that declares several.
+    /// `wholeProject`: read every file of the project, for a command that may name any tier
+    /// (`plan`, `migrate`, `access`); else only when the tenant's tier is not in `tiers/`.
     public static func load(path: String, tenantID: String? = nil, tiersDirectory: String? = nil,
-                            workingDirectory: String? = nil) throws(UsageFailure) -> TenantWorkspace {
+                            workingDirectory: String? = nil, wholeProject: Bool = true) throws(UsageFailure) -> TenantWorkspace {
         let base = FileSystem.absolute(workingDirectory ?? FileSystem.currentDirectory, base: FileSystem.currentDirectory)
         let absolute = FileSystem.absolute(path, base: base)
         let sources = SourceMap()
@@ -76,7 +78,8 @@ public struct TenantWorkspace: Sendable {
         guard discovered.groups.count == 1, discovered.groups[0] != nil else {
             throw UsageFailure("no `tiers/` directory above \(path)", help: ["give the tier directory with --tiers DIR"])
         }
-        let projectTiers = ProjectTiers(discovered, inputs: [], wholeProject: true, sources: sources, jobs: request.jobs, base: base)
+        let summary = ProjectTiers.InputSummary(group: 0, unit: unit, parents: declared.map { $0.parent?.text })
+        let projectTiers = ProjectTiers(discovered, inputs: [summary], wholeProject: wholeProject, sources: sources, jobs: request.jobs, base: base)
         if let problem = projectTiers.problems.first { throw UsageFailure(problem.message) }
         let diagnostics = unit.diagnostics + projectTiers.diagnostics
         let tiers = TierSet(units: projectTiers.units[0] + [unit], sources: sources)

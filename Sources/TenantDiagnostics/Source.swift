@@ -173,6 +173,28 @@ public final class SourceFile: Sendable {
         let e = min(Int(span.end), bytes.count)
         return String(decoding: bytes[s..<max(s, e)], as: UTF8.self)
     }
+
+    /// The text of `span` with every value written for a secret field (`sensitiveRanges`) shown
+    /// as `…`: what a command that quotes source shows.
+    public func maskedText(_ span: Span) -> String {
+        let s = min(Int(span.start), bytes.count)
+        let e = max(s, min(Int(span.end), bytes.count))
+        var out = ""
+        var cursor = s
+        for r in sensitiveRanges where r.overlaps(s..<e) {
+            let lower = max(r.lowerBound, cursor)
+            if lower > cursor { out += String(decoding: bytes[cursor..<lower], as: UTF8.self) }
+            out += "…"
+            cursor = max(cursor, min(r.upperBound, e))
+        }
+        return out + String(decoding: bytes[cursor..<e], as: UTF8.self)
+    }
+
+    /// Line `index` (0-based) as `maskedText` shows it, without its line break.
+    public func maskedLine(_ index: Int) -> String {
+        let line = lineBytes(index)
+        return maskedText(Span(file: id, start: UInt32(line.startIndex), end: UInt32(line.endIndex)))
+    }
 }
 
 /// The files of one compilation. Adding is serialised; reading is safe from any thread.

@@ -33,6 +33,26 @@ public func isValidTenantID(_ id: String) -> Bool {
     return b.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
 }
 
+/// One tenant's layers and the evaluator over them, before anything is evaluated.
+struct TenantResolution {
+    var id: String
+    var header: Span
+    var tier: TierLayout
+    var environment: String
+    var schema: Schema
+    var defs: DefinitionTable
+    var evaluator: Evaluator
+    var baseline: Baseline?
+    /// The fields to evaluate: all of them, or those the tenant may have changed from the baseline.
+    var leaves: [Int32]
+    /// The rules that apply in `environment`, the tiers' first.
+    var rules: [Rule]
+    var explicit: [Int32: Definition]
+    var tierOverlay: Overlay
+    var ownOverlay: Overlay
+    var diagnostics: [Diagnostic]
+}
+
 /// How `TierSet.resolve` compiles one tenant: one named value instead of a row of flags.
 public struct ResolveOptions: Sendable {
     /// What the resolution hands back besides the diagnostics.
@@ -90,37 +110,98 @@ extension TierSet {
     }
 
     private func resolveHere(_ decl: Declaration, _ options: ResolveOptions) -> TenantResult {
-        let environment = options.environment
-        let afterSyntaxErrors = options.afterSyntaxErrors
+        let r: TenantResolution
+        switch prepare(decl, options) {
+        case .failure(let early): return early.result
+        case .success(let prepared): r = prepared
+        }
         let artifact = options.output != .diagnosticsOnly
-        let maxArtifactBytes = options.maxArtifactBytes
-        let stepBudget = options.stepBudget
+        let evaluator = r.evaluator
+        for s in r.leaves where !r.schema[s].isRecord { _ = try? evaluator.value(s) }
+        if !options.afterSyntaxErrors {
+            evaluator.checkRequired(among: r.leaves)
+            evaluator.run(r.rules, upgradeHint: upgradeHint(from: r.tier, env: r.environment), known: r.baseline?.rules ?? [])
+        }
+        var diagnostics = r.diagnostics + evaluator.diagnostics
+        if !options.afterSyntaxErrors {
+            diagnostics += OverlayOverrides.diagnostics(tenant: r.id, environment: r.environment, explicit: r.explicit, tierOps: r.tierOverlay.ops,
+                                                        ownOps: r.ownOverlay.ops, evaluator: evaluator, sources: sources)
+        }
+        if artifact, let maxArtifactBytes = options.maxArtifactBytes {
+            let estimate = r.baseline.map { evaluator.outputEstimate.adding($0.outputEstimate) } ?? evaluator.outputEstimate
+            if estimate.bytes > maxArtifactBytes {
+                diagnostics.append(artifactTooLarge(r.id, estimate, limit: maxArtifactBytes, schema: r.schema, defs: r.defs, at: decl.headerSpan))
+            }
+        }
+        return finish(r, diagnostics: diagnostics, options)
+    }
+
+    /// The result once every field is computed: building the artifact cannot fail any more.
+    private func finish(_ r: TenantResolution, diagnostics: [Diagnostic], _ options: ResolveOptions) -> TenantResult {
+        let artifact = options.output != .diagnosticsOnly
+        let evaluator = r.evaluator
+        let failed = r.tier.hasErrors || options.afterSyntaxErrors || diagnostics.contains { $0.severity == .error }
+        var tenant: ResolvedTenant?
+        var tree: EvaluatedConfig?
+        if !failed || (options.evenIfFailing && !r.tier.hasErrors && !options.afterSyntaxErrors), artifact {
+            if options.output == .walked {
+                tree = EvaluatedConfig(id: r.id, tier: r.tier.name, environment: r.environment, evaluator: evaluator,
+                                       sharesRenderings: options.sharesRenderings)
+            } else if let config = try? evaluator.artifact() {
+                tenant = ResolvedTenant(id: r.id, tier: r.tier.name, environment: r.environment, config: config)
+            }
+        }
+        var result = TenantResult(id: r.id, environment: r.environment, tenant: tenant, diagnostics: diagnostics,
+                                  failed: failed || (artifact && tenant == nil && tree == nil))
+        result.tree = tree
+        if options.secretSources, !failed {
+            for s in 0..<r.schema.count where !r.schema.slots[s].isRecord {
+                guard let v = try? evaluator.value(Int32(s)), v.containsSecret else { continue }
+                result.secretSources[r.schema.slots[s].path] = r.defs[s].last?.span ?? r.header
+            }
+        }
+        return result
+    }
+
+    /// A tenant that cannot be resolved at all (no tier, an unknown tier): its result.
+    struct Unresolvable: Error {
+        var result: TenantResult
+    }
+
+    /// Everything up to evaluation (docs/language.md, "Layers"): the tier, the tenant's layer,
+    /// its environment, the overlays, and an evaluator over them — shared by `resolve` and
+    /// `explain`.
+    func prepare(_ decl: Declaration, _ options: ResolveOptions) -> Result<TenantResolution, Unresolvable> {
         let id = decl.name.text
         var diagnostics: [Diagnostic] = []
         if !isValidTenantID(id) {
             diagnostics.append(invalidTenantID(decl.name))
         }
-        guard let parentName = decl.parent else {
-            return TenantResult(id: id, environment: environment ?? "production", tenant: nil, diagnostics: diagnostics, failed: true)
-        }
+        let unresolvable = Unresolvable(result: TenantResult(id: id, environment: options.environment ?? "production", tenant: nil,
+                                                             diagnostics: diagnostics, failed: true))
+        guard let parentName = decl.parent else { return .failure(unresolvable) }
         guard let tier = layout(named: parentName.text) else {
+            var early = unresolvable
             if graph.index[parentName.text] == nil {
                 if tenantNames.contains(parentName.text) {
-                    diagnostics.append(.error(.extendsTenant, "tenant `\(id)` extends `\(parentName.text)`, which is a tenant", at: parentName.span,
-                                              help: ["a tenant extends a tier; to share settings between tenants, define a tier for them"]))
+                    early.result.diagnostics.append(.error(.extendsTenant, "tenant `\(id)` extends `\(parentName.text)`, which is a tenant", at: parentName.span,
+                                                           help: ["a tenant extends a tier; to share settings between tenants, define a tier for them"]))
                 } else {
-                    diagnostics.append(TierGraph.unknownTier(parentName, among: graph.tiers.map(\.name)))
+                    early.result.diagnostics.append(TierGraph.unknownTier(parentName, among: graph.tiers.map(\.name)))
                 }
             }
-            return TenantResult(id: id, environment: environment ?? "production", tenant: nil, diagnostics: diagnostics, failed: true)
+            return .failure(early)
         }
+        return .success(prepare(decl, tier: tier, options, diagnostics: diagnostics))
+    }
 
+    private func prepare(_ decl: Declaration, tier: TierLayout, _ options: ResolveOptions, diagnostics: [Diagnostic]) -> TenantResolution {
+        let id = decl.name.text
         // Layer 2: the tenant's body.
         let origin = LayerOrigin.tenant(id)
         var builder = LayerBuilder(schema: tier.schema, origin: origin, isRoot: false, isTenant: true, environments: tier.environments)
         builder.sources = sources
         builder.apply(decl.body)
-        diagnostics += builder.diagnostics
         let schema = builder.schema
         var defs = DefinitionTable(base: tier.defs, count: schema.count)
         defs.execute(builder.ops, schema: schema)
@@ -129,67 +210,31 @@ extension TierSet {
 
         // The environment: --env, else the tenant's `tenant_info.environment` before overlays.
         let envSlot = schema.lookup(environmentFieldPath)
-        let env = tenantEnvironment(decl, given: environment, slot: envSlot, schema: schema, defs: &defs, tier: tier.name, origin: origin,
-                                    budget: stepBudget)
+        let env = tenantEnvironment(decl, given: options.environment, slot: envSlot, schema: schema, defs: &defs, tier: tier.name,
+                                    origin: origin, budget: options.stepBudget)
 
         // Layer 3: overlays of the tiers (root first), then the tenant's own.
         let tierOverlay = tier.overlay(env, schema: schema, sources: sources)
         defs.execute(tierOverlay.ops, schema: schema)
         let ownOverlay = TierLayout.overlay(env, blocks: builder.envBlocks, schema: schema, environments: tier.environments, sources: sources)
-        diagnostics += ownOverlay.diagnostics
         defs.execute(ownOverlay.ops, schema: schema)
 
         var subject = EvaluationSubject(tenantID: id, tierName: tier.name, environment: env, headerSpan: decl.headerSpan,
                                         isTierSelfCheck: false, origin: origin)
-        subject.afterSyntaxErrors = afterSyntaxErrors
+        subject.afterSyntaxErrors = options.afterSyntaxErrors
         // Reuse the tier's baseline for everything this tenant's layers cannot have changed.
         let baseline = options.usesTierBaselines && schema.count == tier.schema.count ? self.baseline(tier, env) : nil
         let dirty = baseline.map {
-            TierSet.changedFields(from: $0, ops: [builder.ops, ownOverlay.ops], envSlot: environment != nil ? envSlot : nil, schema: schema)
+            TierSet.changedFields(from: $0, ops: [builder.ops, ownOverlay.ops], envSlot: options.environment != nil ? envSlot : nil, schema: schema)
         }
-        let evaluator = Evaluator(schema: schema, defs: defs, subject: subject, baseline: baseline, dirty: dirty, shared: stepBudget)
-        evaluator.countsOutput = artifact && maxArtifactBytes != nil
-        let leaves = dirty?.fields ?? (0..<schema.count).map { Int32($0) }
-        for s in leaves where !schema[s].isRecord { _ = try? evaluator.value(s) }
-        if !afterSyntaxErrors {
-            evaluator.checkRequired(among: leaves)
-            let inherited = baseline?.inheritedRules ?? (tier.rules + tierOverlay.rules).filter { $0.environment == nil || $0.environment == env }
-            let own = (builder.rules + ownOverlay.rules).filter { $0.environment == nil || $0.environment == env }
-            evaluator.run(own.isEmpty ? inherited : inherited + own, upgradeHint: upgradeHint(from: tier, env: env), known: baseline?.rules ?? [])
-        }
-        diagnostics += evaluator.diagnostics
-        if !afterSyntaxErrors {
-            diagnostics += OverlayOverrides.diagnostics(tenant: id, environment: env, explicit: explicit, tierOps: tierOverlay.ops,
-                                                        ownOps: ownOverlay.ops, evaluator: evaluator, sources: sources)
-        }
-        if artifact, let maxArtifactBytes {
-            let estimate = baseline.map { evaluator.outputEstimate.adding($0.outputEstimate) } ?? evaluator.outputEstimate
-            if estimate.bytes > maxArtifactBytes {
-                diagnostics.append(artifactTooLarge(id, estimate, limit: maxArtifactBytes, schema: schema, defs: defs, at: decl.headerSpan))
-            }
-        }
-
-        // Every field is computed by now: building the artifact cannot fail any more.
-        let failed = tier.hasErrors || afterSyntaxErrors || diagnostics.contains { $0.severity == .error }
-        var tenant: ResolvedTenant?
-        var tree: EvaluatedConfig?
-        if !failed || (options.evenIfFailing && !tier.hasErrors && !afterSyntaxErrors), artifact {
-            if options.output == .walked {
-                tree = EvaluatedConfig(id: id, tier: tier.name, environment: env, evaluator: evaluator, sharesRenderings: options.sharesRenderings)
-            } else if let config = try? evaluator.artifact() {
-                tenant = ResolvedTenant(id: id, tier: tier.name, environment: env, config: config)
-            }
-        }
-        var result = TenantResult(id: id, environment: env, tenant: tenant, diagnostics: diagnostics,
-                                  failed: failed || (artifact && tenant == nil && tree == nil))
-        result.tree = tree
-        if options.secretSources, !failed {
-            for s in 0..<schema.count where !schema.slots[s].isRecord {
-                guard let v = try? evaluator.value(Int32(s)), v.containsSecret else { continue }
-                result.secretSources[schema.slots[s].path] = defs[s].last?.span ?? decl.headerSpan
-            }
-        }
-        return result
+        let evaluator = Evaluator(schema: schema, defs: defs, subject: subject, baseline: baseline, dirty: dirty, shared: options.stepBudget)
+        evaluator.countsOutput = options.output != .diagnosticsOnly && options.maxArtifactBytes != nil
+        let inherited = baseline?.inheritedRules ?? (tier.rules + tierOverlay.rules).filter { $0.environment == nil || $0.environment == env }
+        let own = (builder.rules + ownOverlay.rules).filter { $0.environment == nil || $0.environment == env }
+        return TenantResolution(id: id, header: decl.headerSpan, tier: tier, environment: env, schema: schema, defs: defs, evaluator: evaluator,
+                                baseline: baseline, leaves: dirty?.fields ?? (0..<schema.count).map { Int32($0) },
+                                rules: own.isEmpty ? inherited : inherited + own, explicit: explicit, tierOverlay: tierOverlay,
+                                ownOverlay: ownOverlay, diagnostics: diagnostics + builder.diagnostics + ownOverlay.diagnostics)
     }
 
     /// The environment a tenant is resolved in: `--env` (then set as its

@@ -17,9 +17,10 @@ struct TenantOptions: ParsableArguments {
     var color: ColorChoice = .auto
 
     /// The workspace of `file`; a file that cannot be loaded ends the command (exit 2).
-    func load(_ file: String) throws -> TenantWorkspace {
+    /// `wholeProject`: see `TenantWorkspace.load`.
+    func load(_ file: String, wholeProject: Bool = true) throws -> TenantWorkspace {
         try reportingUsage { () throws(UsageFailure) in
-            try TenantWorkspace.load(path: file, tenantID: tenantID, tiersDirectory: tiersDirectory)
+            try TenantWorkspace.load(path: file, tenantID: tenantID, tiersDirectory: tiersDirectory, wholeProject: wholeProject)
         }
     }
 }
