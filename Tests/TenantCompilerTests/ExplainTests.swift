@@ -113,6 +113,20 @@ import Testing
         #expect(shown.contains("password = …"))
     }
 
+    /// The README's example is the command's output (its last rule elided).
+    @Test func theREADMEShowsWhatTheCommandPrints() throws {
+        let readme = try String(contentsOf: URL(fileURLWithPath: repoRoot + "/README.md"), encoding: .utf8)
+        let command = "$ tenantc explain examples/custom_tenant_001.tenant databases.postgresql.resources.cpu --env staging\n"
+        let start = try #require(readme.range(of: command)).upperBound
+        let end = try #require(readme.range(of: "    …\n```", range: start..<readme.endIndex)).lowerBound
+        let shown = String(readme[start..<end])
+        let run = try TenantcCLI.run(["explain", "examples/custom_tenant_001.tenant", "databases.postgresql.resources.cpu", "--env", "staging"],
+                                     in: URL(fileURLWithPath: repoRoot))
+        #expect(run.status == 0)
+        #expect(run.stdout.hasPrefix(shown), "README:\n\(shown)\ncommand:\n\(run.stdout)")
+        #expect(shown.count > 500)
+    }
+
     @Test func theCommandLineInTextAndJSON() throws {
         let dir = URL(fileURLWithPath: repoRoot)
         let text = try TenantcCLI.run(["explain", "examples/custom_tenant_001.tenant", "limits.cpu"], in: dir)
