@@ -37,6 +37,8 @@ BEFORE = os.environ.get("BEFORE")
 # Whether BEFORE has `fmt` (older binaries do not): then `fmt --check` is compared too.
 FMT_BEFORE = bool(BEFORE) and subprocess.run([BEFORE, "fmt", "--help"], stdout=subprocess.DEVNULL,
                                               stderr=subprocess.DEVNULL).returncode == 0
+EXPLAIN_BEFORE = bool(BEFORE) and subprocess.run([BEFORE, "explain", "--help"], stdout=subprocess.DEVNULL,
+                                                  stderr=subprocess.DEVNULL).returncode == 0
 
 
 def warm(argv, out):
@@ -153,7 +155,14 @@ def tenantc_rows(label, tenants, tiers, n, out, build_row=None):
     tier = os.path.join(tiers, "premium.tenant")
     rows.append(measure(f"{label}: tenantc check (one tier file)", lambda o: [TENANTC, "check", tier, "--tiers", tiers], n))
     rows.append(measure(f"{label}: tenantc fmt --check (all)", lambda o: [TENANTC, "fmt", "--check", tenants], n))
+    if label == "shipped tiers":
+        # One field of one tenant explained: a formula, scaled in staging.
+        rows.append(measure(f"{label}: tenantc explain (one path)", lambda o: [TENANTC, "explain", one, EXPLAINED, "--env", "staging", "--tiers", tiers],
+                            1, runs=max(RUNS, 11)))
     return rows
+
+
+EXPLAINED = "databases.postgresql.resources.cpu"
 
 
 def compared_rows(label, tenants, tiers, n, out):
@@ -169,6 +178,9 @@ def compared_rows(label, tenants, tiers, n, out):
     ]
     if FMT_BEFORE:
         commands.append(("fmt --check (all)", lambda exe: lambda o: [exe, "fmt", "--check", tenants], None, n, RUNS))
+    if EXPLAIN_BEFORE and label == "shipped tiers":
+        commands.append(("explain (one path)", lambda exe: lambda o: [exe, "explain", one, EXPLAINED, "--env", "staging", "--tiers", tiers],
+                         None, 1, max(RUNS, 11)))
     rows = []
     for name, argv_for, o, count, runs in commands:
         rows += measure_interleaved([(f"{label}: before: tenantc {name}", argv_for(BEFORE), o + "-before" if o else None),
