@@ -41,6 +41,8 @@ public struct EmitPlan: Sendable {
     public var maxArtifactBytes: Int
     /// `--prune`: remove the artifacts of tenants not among the inputs (`ArtifactManifest`).
     public var prune = false
+    /// `--annotate`: each field of a YAML artifact carries a comment naming the line that set it.
+    public var annotate = false
 
     /// The default of `maxArtifactBytes`: thousands of times any real tenant's artifact.
     public static let defaultMaxArtifactBytes = 64 << 20
@@ -345,6 +347,7 @@ public enum Compiler {
             options.stepBudget = budget
             options.usesTierBaselines = fastPaths.contains(.tierBaselines)
             options.sharesRenderings = fastPaths.contains(.sharedRenderings)
+            options.annotations = emit?.annotate == true
             var r = set.resolve(decl, options)
             if let key { openSecrets(of: &r, key: key, plain: emit?.render.sensitive == .plain, at: decl.headerSpan) }
             var stream: [UInt8] = []
@@ -483,6 +486,7 @@ public enum Compiler {
                 r.failed = true
                 return
             }
+            if emit.annotate, backend is YAMLBackend { buffer.bytes = YAMLAnnotation.annotate(buffer.bytes, r.annotations) }
             guard let writer = target.writer else {
                 stream += buffer.bytes
                 continue

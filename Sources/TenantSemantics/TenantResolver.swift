@@ -16,6 +16,9 @@ public struct TenantResult: Sendable {
     public var secretSources: [String: Span] = [:]
     /// The config as a tree instead of `tenant`, when asked for (`resolve(…, artifactTree: true)`).
     public var tree: (any ConfigTree)?
+    /// When asked for (`build --annotate`): for each field of the artifact (dotted path), where
+    /// the layer that set it is (`tiers/free.tenant:57 (formula, tier free)`).
+    public var annotations: [String: String] = [:]
 
     public init(id: String, environment: String, tenant: ResolvedTenant?, diagnostics: [Diagnostic], failed: Bool) {
         self.id = id
@@ -89,6 +92,8 @@ public struct ResolveOptions: Sendable {
     /// Let the backends keep what they render of a walked config's entries shared with the
     /// tier's baseline, and copy those bytes for the next tenant. Off: every entry is rendered.
     public var sharesRenderings = true
+    /// Say where each field of the artifact was set (`TenantResult.annotations`).
+    public var annotations = false
 
     public init(environment: String? = nil, afterSyntaxErrors: Bool = false, output: Output = .built) {
         self.environment = environment
@@ -154,6 +159,7 @@ extension TierSet {
         var result = TenantResult(id: r.id, environment: r.environment, tenant: tenant, diagnostics: diagnostics,
                                   failed: failed || (artifact && tenant == nil && tree == nil))
         result.tree = tree
+        if options.annotations, tenant != nil || tree != nil { result.annotations = FieldAnnotations.make(r, sources: sources) }
         if options.secretSources, !failed {
             for s in 0..<r.schema.count where !r.schema.slots[s].isRecord {
                 guard let v = try? evaluator.value(Int32(s)), v.containsSecret else { continue }

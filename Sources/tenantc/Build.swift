@@ -39,6 +39,9 @@ struct Build: ParsableCommand {
     @Flag(name: .customLong("sort-keys"), help: "Write record keys in alphabetical order instead of declaration order.")
     var sortKeys = false
 
+    @Flag(help: "In YAML artifacts, end each field's line with a comment naming the file and line that set it (docs/explain.md).")
+    var annotate = false
+
     @Option(help: ArgumentHelp("Secrets in artifacts: redact (\"<redacted>\"), encrypted (the token) or plain (decrypted; needs the key).",
                                valueName: "mode"))
     var sensitive: SensitiveMode = .redact
@@ -108,6 +111,7 @@ struct Build: ParsableCommand {
                             sortKeys: sortKeys, maxArtifactBytes: maxArtifactSize.bytes)
         plan.waiting = { dir in writeAll(2, "tenantc: waiting for another build of \(dir)/ to finish\n") }
         plan.prune = prune
+        plan.annotate = annotate
         var request = try options.request(options.files.map { SourceInput(path: $0) }, emit: plan)
         request.secretKey = key
         let outcome = Compiler.run(request)
