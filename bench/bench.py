@@ -155,6 +155,8 @@ def tenantc_rows(label, tenants, tiers, n, out, build_row=None):
     tier = os.path.join(tiers, "premium.tenant")
     rows.append(measure(f"{label}: tenantc check (one tier file)", lambda o: [TENANTC, "check", tier, "--tiers", tiers], n))
     rows.append(measure(f"{label}: tenantc fmt --check (all)", lambda o: [TENANTC, "fmt", "--check", tenants], n))
+    rows.append(measure(f"{label}: tenantc build --emit yaml --annotate", lambda o: [TENANTC, "build", tenants, "--tiers", tiers, "-o", o, "--emit", "yaml", "--annotate"],
+                        n, out + "-annotated"))
     if label == "shipped tiers":
         # One field of one tenant explained: a formula, scaled in staging.
         rows.append(measure(f"{label}: tenantc explain (one path)", lambda o: [TENANTC, "explain", one, EXPLAINED, "--env", "staging", "--tiers", tiers],
@@ -178,6 +180,9 @@ def compared_rows(label, tenants, tiers, n, out):
     ]
     if FMT_BEFORE:
         commands.append(("fmt --check (all)", lambda exe: lambda o: [exe, "fmt", "--check", tenants], None, n, RUNS))
+    if EXPLAIN_BEFORE:
+        commands.append(("build --emit yaml --annotate", lambda exe: lambda o: [exe, "build", tenants, "--tiers", tiers, "-o", o, "--emit", "yaml", "--annotate"],
+                         out + "-annotated", n, RUNS))
     if EXPLAIN_BEFORE and label == "shipped tiers":
         commands.append(("explain (one path)", lambda exe: lambda o: [exe, "explain", one, EXPLAINED, "--env", "staging", "--tiers", tiers],
                          None, 1, max(RUNS, 11)))
