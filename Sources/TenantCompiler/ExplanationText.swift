@@ -56,6 +56,7 @@ private struct TextWriter {
         switch s.action {
         case .declared: return "declared"
         case .set: return s.value.map { shownValue($0) } == written ? "set to \(written)" : "set to \(written)\(value)"
+        case .replaced: return "replaced by the record literal, with \(written)\(value)"
         case .scaled: return "scaled by \(written)\(value)"
         }
     }

@@ -65,7 +65,7 @@ struct FieldExplainer {
         let field = schema[slot]
         let definitions = resolution.defs[Int(slot)]
         let steps = definitions.enumerated().map { i, d in
-            LayerStep(action: d.kind.isScale ? .scaled : .set, origin: d.origin, span: d.statementSpan, written: written(d),
+            LayerStep(action: action(d), origin: d.origin, span: d.statementSpan, written: written(d),
                       value: field.isRecord ? nil : evaluator.quietDefinitionValue(slot, i))
         }
         let declaration = LayerStep(action: .declared, origin: field.declaredBy, span: field.declaredAt, written: nil, value: nil)
@@ -76,6 +76,14 @@ struct FieldExplainer {
             value: field.isRecord ? nil : try? evaluator.value(slot), declaration: declaration, steps: steps,
             formula: deciding.flatMap { formula(slot, $0, depth: Self.formulaDepth) },
             children: field.isRecord ? children(of: slot) : [], rules: rules(reading: slot))
+    }
+
+    /// `scaled`, `set`, or `replaced` for an entry of a record literal (`r = { f = 1 }`): its
+    /// statement opens a `{` before the value it gives the field.
+    private func action(_ d: Definition) -> LayerStep.Action {
+        if d.kind.isScale { return .scaled }
+        guard d.span.start > d.statementSpan.start, let file = sources.file(d.span.file) else { return .set }
+        return file.text(Span(file: d.span.file, start: d.statementSpan.start, end: d.span.start)).contains("{") ? .replaced : .set
     }
 
     /// What a definition wrote: its expression, or a `scale`'s factor (a constant keeps no

@@ -43,7 +43,8 @@ public struct FieldExplanation: Sendable {
 /// One layer's part in a field's value.
 public struct LayerStep: Sendable {
     public enum Action: String, Sendable {
-        case declared, set, scaled
+        /// `replaced`: set by a record literal that replaced the record holding the field whole.
+        case declared, set, replaced, scaled
     }
 
     public var action: Action

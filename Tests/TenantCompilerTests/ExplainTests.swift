@@ -93,7 +93,7 @@ import Testing
             """.write(to: dir.appendingPathComponent("tiers/base.tenant"), atomically: true, encoding: .utf8)
         try """
             tenant acme extends base {
-              _plan.seats = 60
+              _plan = { seats = 60 }
               password = "hunter2"
             }
 
@@ -106,6 +106,7 @@ import Testing
         #expect(e.text(ws.sources).contains("FAILS  check seats <= 100"))
         let (hidden, _) = try Self.explain("acme.tenant", "_plan.seats", in: dir.path)
         #expect(hidden.fields.first?.hidden == true && hidden.fields.first?.value == .int(60))
+        #expect(hidden.fields.first?.steps.map(\.action) == [.replaced])  // the tier's definition went with the record
         // A plaintext written where a secret belongs is never shown.
         let (secret, sws) = try Self.explain("acme.tenant", "password", in: dir.path)
         let shown = secret.text(sws.sources) + secret.json(sws.sources)
