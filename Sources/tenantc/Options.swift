@@ -113,12 +113,26 @@ func report(_ diagnostics: [Diagnostic], sources: SourceMap, counts: DiagnosticC
     let text = render(diagnostics, as: format, sourceMap: sources, style: style, counts: counts, toolVersion: tenantcVersion)
     switch format {
     case .human:
-        writeAll(2, text + renderSummary(counts, color: style.color))
+        writeAll(2, text + renderSummary(counts, color: style.color) + explainHint(diagnostics))
     case .gcc:
         writeAll(2, text)
     case .json, .sarif:
         writeAll(machineFD, text)
     }
+}
+
+/// The line after the human summary that points at the pages of the codes shown, as rustc's
+/// "try `rustc --explain`": `For more about E0310 and W0311, run `tenantc explain-error CODE`.`
+func explainHint(_ diagnostics: [Diagnostic]) -> String {
+    var codes: [String] = []
+    for d in diagnostics where !codes.contains(d.code.id) { codes.append(d.code.id) }
+    guard let first = codes.first else { return "" }
+    if codes.count == 1 { return "For more about \(first), run `tenantc explain-error \(first)`.\n" }
+    let listed = Array(codes.prefix(5))
+    let named = codes.count > listed.count
+        ? listed.joined(separator: ", ") + " and \(codes.count - listed.count) more"
+        : listed.dropLast().joined(separator: ", ") + " and " + listed[listed.count - 1]
+    return "For more about \(named), run `tenantc explain-error CODE`.\n"
 }
 
 /// The key `find` gives, for `check` and `build`: a key that cannot be had is diagnostic E0604

@@ -136,6 +136,29 @@ import Testing
         #expect(word.status == 2 && word.stderr.contains("is not a diagnostic code"), "\(word.stderr)")
     }
 
+    /// Human diagnostics end with the codes shown and the command that explains them.
+    @Test func humanDiagnosticsPointAtTheirPages() throws {
+        let dir = try TenantcCLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let files: [String: String] = [
+            "tiers/basic.tenant": "tier basic {\n  name: string\n  retention = 30d\n  warn retention >= 7d\n}\n",
+            "tenants/acme.tenant": "tenant acme extends basic {\n  name = \"Acme\"\n  databse = 1\n}\n",
+            "tenants/globex.tenant": "tenant globex extends basic {\n  name = \"Globex\"\n  retention = 1d\n}\n",
+            "tenants/initech.tenant": "tenant initech extends basic {\n  name = \"Initech\"\n}\n",
+        ]
+        for (path, text) in files {
+            let url = dir.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let one = try TenantcCLI.run(["check", "tenants/acme.tenant"], in: dir)
+        #expect(one.stderr.hasSuffix("error: 1 error emitted\nFor more about E0301, run `tenantc explain-error E0301`.\n"), "\(one.stderr)")
+        let two = try TenantcCLI.run(["check", "tenants/"], in: dir)
+        #expect(two.stderr.hasSuffix("For more about E0301 and W0311, run `tenantc explain-error CODE`.\n"), "\(two.stderr)")
+        // Only the human format has it; nothing reported, nothing added.
+        #expect(!(try TenantcCLI.run(["check", "tenants/", "--format", "gcc"], in: dir).stderr.contains("explain-error")))
+        #expect(try TenantcCLI.run(["check", "tenants/initech.tenant"], in: dir).stderr.isEmpty)
+    }
 }
 
 /// An example run as a user would: its files written to a fresh directory, its setup done,
