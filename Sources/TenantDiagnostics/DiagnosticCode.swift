@@ -93,3 +93,24 @@ extension DiagnosticCode {
     public static let undecryptableSecret = DiagnosticCode("E0603", "secret does not decrypt")
     public static let keyFile = DiagnosticCode("E0604", "key file missing or unusable")
 }
+
+extension DiagnosticCode {
+    /// Every code, in order. `tenantc explain-error` has a page for each (Explanations/), and
+    /// ExplainErrorTests checks that this list holds every code declared above: a new code
+    /// goes here too, with its page.
+    public static let all: [DiagnosticCode] = [
+        .invalidUTF8, .unexpectedCharacter, .unterminatedString, .invalidEscape, .unterminatedComment, .invalidNumber,
+        .unknownUnit, .quantityPrecision, .inputTooLarge,
+        .syntax, .unclosedDelimiter, .unexpectedDelimiter, .nestingTooDeep, .reservedKeyword, .invalidType,
+        .duplicateTier, .duplicateTenant, .unknownTier, .extendsCycle, .extendsTenant, .invalidTenantID, .unknownEnvironment,
+        .chainTooDeep,
+        .unknownField, .duplicateField, .lockedField, .missingRequired, .typeMismatch, .notARecord, .outOfBounds,
+        .invalidEnumMember, .invalidFormat, .checkFailed, .warnFailed, .checkNotBool, .misplacedStatement,
+        .environmentOverride, .invalidSuper, .unknownName, .overlayOverridesTenant,
+        .referenceCycle, .overflow, .divisionByZero, .operandTypes, .badCall, .evaluationLimit, .noSuchMember,
+        .evaluationBudget,
+        .unreadableFile, .noTiers, .unwritableOutput, .backendFailed, .tooManyDiagnostics, .artifactTooLarge,
+        .staleArtifact, .changedArtifact, .unusableManifest,
+        .invalidSecret, .plaintextSecret, .undecryptableSecret, .keyFile,
+    ]
+}

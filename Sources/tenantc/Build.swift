@@ -106,7 +106,9 @@ struct Build: ParsableCommand {
         let backends = try backends()
         let target: OutputTarget = output == "-" ? .standardOutput : .directory(output)
         // The key is read when given, or when plain artifacts need it (then from the environment too).
-        let key = sensitive == .plain ? try resolveKey(keyFile, required: true) : try keyFile.map { try loadKey($0) }
+        let key = try compileKey(options, machineFD: target == .standardOutput ? 2 : 1) { () throws(KeyProblem) in
+            sensitive == .plain ? try findKey(keyFile, required: true) : try keyFile.map { path throws(KeyProblem) in try readKey(path) }
+        }
         var plan = EmitPlan(backends: backends, output: target, keepGoing: keepGoing, render: RenderOptions(units: units, sensitive: sensitive),
                             sortKeys: sortKeys, maxArtifactBytes: maxArtifactSize.bytes)
         plan.waiting = { dir in writeAll(2, "tenantc: waiting for another build of \(dir)/ to finish\n") }

@@ -34,7 +34,7 @@ struct Check: ParsableCommand {
         }
         var request = try options.request(inputs)
         // With a key, every secret is checked to decrypt.
-        request.secretKey = try key.load(required: false)
+        request.secretKey = try compileKey(options) { () throws(KeyProblem) in try findKey(key.keyFile, required: false) }
         let outcome = Compiler.run(request)
         report(outcome, format: options.format, color: options.color)
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }

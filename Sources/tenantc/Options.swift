@@ -7,6 +7,7 @@ import Darwin
 #endif
 import TenantCompiler
 import TenantDiagnostics
+import TenantSecrets
 
 /// Options every compiling command shares.
 struct CompileOptions: ParsableArguments {
@@ -103,15 +104,46 @@ func failure(_ message: String, help: [String] = [], code: Int32 = 2) -> ExitCod
 /// Prints diagnostics in the chosen format: human and gcc on stderr; json and sarif on
 /// `machineFD` (stdout, unless stdout carries artifacts).
 func report(_ outcome: CompileOutcome, format: DiagnosticFormat, color: ColorChoice, machineFD: Int32 = 1) {
+    report(outcome.diagnostics, sources: outcome.sources, counts: outcome.counts, format: format, color: color, machineFD: machineFD)
+}
+
+func report(_ diagnostics: [Diagnostic], sources: SourceMap, counts: DiagnosticCounts, format: DiagnosticFormat, color: ColorChoice,
+            machineFD: Int32 = 1) {
     let style = RenderStyle(color: useColor(color))
-    let text = render(outcome.diagnostics, as: format, sourceMap: outcome.sources, style: style, counts: outcome.counts,
-                      toolVersion: tenantcVersion)
+    let text = render(diagnostics, as: format, sourceMap: sources, style: style, counts: counts, toolVersion: tenantcVersion)
     switch format {
     case .human:
-        writeAll(2, text + renderSummary(outcome.counts, color: style.color))
+        writeAll(2, text + renderSummary(counts, color: style.color) + explainHint(diagnostics))
     case .gcc:
         writeAll(2, text)
     case .json, .sarif:
         writeAll(machineFD, text)
+    }
+}
+
+/// The line after the human summary that points at the pages of the codes shown, as rustc's
+/// "try `rustc --explain`": `For more about E0310 and W0311, run `tenantc explain-error CODE`.`
+func explainHint(_ diagnostics: [Diagnostic]) -> String {
+    var codes: [String] = []
+    for d in diagnostics where !codes.contains(d.code.id) { codes.append(d.code.id) }
+    guard let first = codes.first else { return "" }
+    if codes.count == 1 { return "For more about \(first), run `tenantc explain-error \(first)`.\n" }
+    let listed = Array(codes.prefix(5))
+    let named = codes.count > listed.count
+        ? listed.joined(separator: ", ") + " and \(codes.count - listed.count) more"
+        : listed.dropLast().joined(separator: ", ") + " and " + listed[listed.count - 1]
+    return "For more about \(named), run `tenantc explain-error CODE`.\n"
+}
+
+/// The key `find` gives, for `check` and `build`: a key that cannot be had is diagnostic E0604
+/// in the chosen format (exit 2), as an unreadable input is E0501, so that `--format json`
+/// still gets its document.
+func compileKey(_ options: CompileOptions, machineFD: Int32 = 1, _ find: () throws(KeyProblem) -> SecretKey?) throws -> SecretKey? {
+    do {
+        return try find()
+    } catch {
+        report([.error(.keyFile, error.message, at: nil)], sources: SourceMap(), counts: DiagnosticCounts(errors: 1),
+               format: options.format, color: options.color, machineFD: machineFD)
+        throw ExitCode(2)
     }
 }

@@ -20,23 +20,39 @@ struct KeyOptions: ParsableArguments {
     func load(required: Bool, sealing: Bool = false) throws -> SecretKey? { try resolveKey(keyFile, required: required, sealing: sealing) }
 }
 
+/// Why there is no key: `check` and `build` report it as diagnostic E0604 (`compileKey`), the
+/// other commands as `tenantc: error:`.
+struct KeyProblem: Error {
+    var message: String
+}
+
+/// `findKey`, or an exit with its problem (code 2).
+func resolveKey(_ explicit: String?, required: Bool, sealing: Bool = false) throws -> SecretKey? {
+    do { return try findKey(explicit, required: required, sealing: sealing) } catch { throw failure(error.message) }
+}
+
+/// `readKey`, or an exit with its problem (code 2).
+func loadKey(_ path: String, sealing: Bool = false) throws -> SecretKey {
+    do { return try readKey(path, sealing: sealing) } catch { throw failure(error.message) }
+}
+
 /// The key `explicit` (a `--key-file`) names, else the file `TENANTC_KEY_FILE` names; nil
 /// when neither does and the key is not `required`.
-func resolveKey(_ explicit: String?, required: Bool, sealing: Bool = false) throws -> SecretKey? {
+func findKey(_ explicit: String?, required: Bool, sealing: Bool = false) throws(KeyProblem) -> SecretKey? {
     var path = explicit
     if path == nil, let v = getenv(KeyFile.environmentVariable), v.pointee != 0 { path = String(cString: v) }
     guard let path else {
         if required {
-            throw failure("no key: give --key-file PATH, or set \(KeyFile.environmentVariable)")
+            throw KeyProblem(message: "no key: give --key-file PATH, or set \(KeyFile.environmentVariable)")
         }
         return nil
     }
-    return try loadKey(path, sealing: sealing)
+    return try readKey(path, sealing: sealing)
 }
 
-/// Reads a key file, or exits 2 with the reason. A demo key (docs/secrets.md) is read without
-/// a word, unless it is to seal values (`sealing`): what it seals, anyone can read.
-func loadKey(_ path: String, sealing: Bool = false) throws -> SecretKey {
+/// Reads a key file. A demo key (docs/secrets.md) is read without a word, unless it is to seal
+/// values (`sealing`): what it seals, anyone can read.
+func readKey(_ path: String, sealing: Bool = false) throws(KeyProblem) -> SecretKey {
     do {
         let contents = try KeyFile.readContents(path)
         if let warning = contents.warning { writeAll(2, "tenantc: warning: \(warning)\n") }
@@ -46,7 +62,7 @@ func loadKey(_ path: String, sealing: Bool = false) throws -> SecretKey {
         }
         return contents.key
     } catch {
-        throw failure(error.message)
+        throw KeyProblem(message: error.message)
     }
 }
 

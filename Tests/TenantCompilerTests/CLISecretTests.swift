@@ -86,6 +86,22 @@ import Testing
         #expect(missing.status == 2 && missing.stderr.contains("cannot read key file nowhere"))
     }
 
+    /// `check` and `build` report a key they cannot use as diagnostic E0604, in the format
+    /// asked for (a JSON document on stderr when stdout carries the artifacts), exit 2.
+    @Test func checkAndBuildReportAKeyProblemAsE0604() throws {
+        let dir = try TenantcCLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "tier t {\n  name: string\n}\ntenant acme extends t {\n  name = \"Acme\"\n}\n"
+            .write(to: dir.appendingPathComponent("acme.tenant"), atomically: true, encoding: .utf8)
+        let human = try TenantcCLI.run(["check", "acme.tenant", "--key-file", "nowhere"], in: dir)
+        #expect(human.status == 2)
+        #expect(human.stderr.hasPrefix("error[E0604]: cannot read key file nowhere: no such file or directory\n"), "\(human.stderr)")
+        let json = try TenantcCLI.run(["build", "acme.tenant", "-o", "-", "--sensitive", "plain", "--format", "json"], in: dir)
+        #expect(json.status == 2 && json.stdout.isEmpty)
+        #expect(json.stderr.contains("\"code\": \"E0604\"") && json.stderr.contains("no key: give --key-file PATH"), "\(json.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out").path))
+    }
+
     @Test func buildPlainAndRekeyFromTheCommandLine() throws {
         let dir = try TenantcCLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }

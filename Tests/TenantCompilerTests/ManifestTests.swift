@@ -350,6 +350,7 @@ import Testing
             until then it is reported at every build
 
             warning: 1 warning emitted
+            For more about W0507, run `tenantc explain-error W0507`.
             tenantc: 0 written, 2 unchanged in out/
 
             """, "\(warned.stderr)")
