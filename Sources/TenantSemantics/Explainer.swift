@@ -4,16 +4,16 @@ import TenantSyntax
 
 extension TierSet {
     /// Explains the fields of one tenant that `path` names (`a.b.c`; `*` for every child of a
-    /// record) in `environment` (default: its own): see `Explanation`.
+    /// record) in `environment` (default: its own): see `ValueExplanation`.
     ///
     /// Every field is evaluated from the layers (no tier baseline), so that each layer's value
     /// can be shown; rules are evaluated again, recording what they read.
     public func explain(_ decl: Declaration, path: String, environment: String? = nil,
-                        afterSyntaxErrors: Bool = false) -> Result<Explanation, ExplainFailure> {
+                        afterSyntaxErrors: Bool = false) -> Result<ValueExplanation, ExplainFailure> {
         withStackSpace { explainHere(decl, path: path, environment: environment, afterSyntaxErrors: afterSyntaxErrors) }
     }
 
-    private func explainHere(_ decl: Declaration, path: String, environment: String?, afterSyntaxErrors: Bool) -> Result<Explanation, ExplainFailure> {
+    private func explainHere(_ decl: Declaration, path: String, environment: String?, afterSyntaxErrors: Bool) -> Result<ValueExplanation, ExplainFailure> {
         var options = ResolveOptions(environment: environment, afterSyntaxErrors: afterSyntaxErrors, output: .diagnosticsOnly)
         options.usesTierBaselines = false
         let r: TenantResolution
@@ -29,7 +29,7 @@ extension TierSet {
         for s in 0..<r.schema.count where !r.schema[Int32(s)].isRecord { _ = try? r.evaluator.value(Int32(s)) }
         let explainer = FieldExplainer(resolution: r, sources: sources)
         let fields = slots.map { explainer.explain($0) }
-        return .success(Explanation(tenant: r.id, tier: r.tier.name, environment: r.environment, fields: fields,
+        return .success(ValueExplanation(tenant: r.id, tier: r.tier.name, environment: r.environment, fields: fields,
                                     diagnostics: r.diagnostics + r.evaluator.diagnostics))
     }
 }

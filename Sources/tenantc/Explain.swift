@@ -30,7 +30,7 @@ struct Explain: ParsableCommand {
         // Only the tenant's own tiers are needed: the project is read only when one is missing.
         let workspace = try options.load(file, wholeProject: false)
         let explanation = try reportingUsage { () throws(UsageFailure) in
-            try ValueExplanation.run(workspace, path: path, environment: options.environment)
+            try ValueExplainer.run(workspace, path: path, environment: options.environment)
         }
         switch format {
         case .text:

@@ -6,9 +6,9 @@ import Testing
 
 /// `tenantc explain` (docs/explain.md): the layers, formula and rules behind a value.
 @Suite struct ExplainTests {
-    static func explain(_ file: String, _ path: String, env: String? = nil, in dir: String = repoRoot) throws -> (Explanation, TenantWorkspace) {
+    static func explain(_ file: String, _ path: String, env: String? = nil, in dir: String = repoRoot) throws -> (ValueExplanation, TenantWorkspace) {
         let workspace = try TenantWorkspace.load(path: file, workingDirectory: dir, wholeProject: false)
-        return (try ValueExplanation.run(workspace, path: path, environment: env), workspace)
+        return (try ValueExplainer.run(workspace, path: path, environment: env), workspace)
     }
 
     @Test func aFormulaScaledByAnOverlayShowsEveryLayerAndTheValuesItRead() throws {
@@ -67,9 +67,9 @@ import Testing
 
     @Test func anUnknownPathIsAUsageErrorWithTheNearestPath() throws {
         let workspace = try TenantWorkspace.load(path: "examples/custom_tenant_001.tenant", workingDirectory: repoRoot, wholeProject: false)
-        #expect(throws: UsageFailure.self) { try ValueExplanation.run(workspace, path: "limits.cpus", environment: nil) }
+        #expect(throws: UsageFailure.self) { try ValueExplainer.run(workspace, path: "limits.cpus", environment: nil) }
         do {
-            _ = try ValueExplanation.run(workspace, path: "limits.cpus", environment: nil)
+            _ = try ValueExplainer.run(workspace, path: "limits.cpus", environment: nil)
         } catch {
             #expect(error.message == "tenant custom_tenant_001 has no field `limits.cpus`")
             #expect(error.help == ["did you mean `limits.cpu`?"])

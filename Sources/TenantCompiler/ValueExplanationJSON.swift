@@ -3,12 +3,12 @@ import TenantDiagnostics
 import TenantModel
 import TenantSemantics
 
-extension Explanation {
+extension ValueExplanation {
     /// The explanation as the versioned JSON document of docs/explain.md.
     public func json(_ sources: SourceMap) -> String {
         let writer = JSONExplanationWriter(sources: sources)
         return JSONValue.object([
-            ("format_version", .string(ValueExplanation.jsonFormatVersion)),
+            ("format_version", .string(ValueExplainer.jsonFormatVersion)),
             ("tenant", .string(tenant)),
             ("tier", .string(tier)),
             ("environment", .string(environment)),

@@ -2,7 +2,7 @@ import TenantDiagnostics
 import TenantModel
 import TenantSemantics
 
-extension Explanation {
+extension ValueExplanation {
     /// The explanation for a terminal: per field, its value, then each layer with its source
     /// line, the formula with the values it read, the children of a record, and the rules.
     public func text(_ sources: SourceMap) -> String {

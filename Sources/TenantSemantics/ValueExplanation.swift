@@ -4,7 +4,7 @@ import TenantModel
 /// Why one tenant's fields have the values they have (`tenantc explain`, docs/explain.md): for
 /// each field, its declaration, every layer that set or scaled it in the order they applied,
 /// the formula that gave its value with the values it read, and the rules that read it.
-public struct Explanation: Sendable {
+public struct ValueExplanation: Sendable {
     public var tenant: String
     public var tier: String
     public var environment: String

@@ -5,13 +5,13 @@ import TenantSemantics
 import TenantSyntax
 
 /// `tenantc explain FILE PATH` (docs/explain.md): why a tenant's fields have their values.
-public enum ValueExplanation {
+public enum ValueExplainer {
     /// The version of the JSON form: the minor part grows when members are added, the major
     /// part when one changes or goes.
     public static let jsonFormatVersion = "1.0"
 
     /// The fields of the workspace's tenant that `path` names, in `environment` (default: its own).
-    public static func run(_ workspace: TenantWorkspace, path: String, environment: String?) throws(UsageFailure) -> Explanation {
+    public static func run(_ workspace: TenantWorkspace, path: String, environment: String?) throws(UsageFailure) -> ValueExplanation {
         try workspace.validate(environment: environment)
         // Source lines are quoted: values written for secret fields are masked in them.
         for file in workspace.sources.all { SecretValues.mark(in: file, secretFields: workspace.tiers.secretFieldNames) }
