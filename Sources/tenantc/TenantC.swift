@@ -20,8 +20,8 @@ struct TenantC: ParsableCommand {
             2 usage or I/O error, 3 internal error.
             """,
         version: tenantcVersion,
-        subcommands: [Build.self, Check.self, Format.self, Explain.self, Plan.self, Migrate.self, Access.self, Tiers.self, Keygen.self, Encrypt.self,
-                      Decrypt.self, Rekey.self, ExplainError.self]
+        subcommands: [Build.self, Check.self, Format.self, Explain.self, SchemaCommand.self, Plan.self, Migrate.self, Access.self,
+                      Tiers.self, Keygen.self, Encrypt.self, Decrypt.self, Rekey.self, ExplainError.self]
     )
 }
 
