@@ -4,17 +4,17 @@ import ArgumentParser
 /// parser quadratic time; past a few dozen, the files are taken out of the command line before
 /// parsing and put back into the parsed command.
 enum FileArguments {
-    /// Options of `build`, `check`, `rekey` and `fmt` that take a value (the next argument).
+    /// Options of `build`, `check`, `rekey`, `fmt` and `schema` that take a value (the next argument).
     static let valued: Set<String> = [
         "--tiers", "--env", "--format", "--color", "--jobs", "-o", "--output", "--emit", "--units", "--stdin-filename",
-        "--sensitive", "--key-file", "--old-key-file",
+        "--sensitive", "--key-file", "--old-key-file", "--tier",
     ]
 
     /// Below this many files the parser sees the command line as it is.
     static let threshold = 64
 
     /// The commands whose arguments are files.
-    static let commands: Set<String> = ["build", "check", "rekey", "fmt"]
+    static let commands: Set<String> = ["build", "check", "rekey", "fmt", "schema"]
 
     /// Splits the arguments of those commands into the rest and the files; files nil when untouched.
     static func split(_ args: [String]) -> ([String], [String]?) {
@@ -55,6 +55,9 @@ enum FileArguments {
         } else if var format = command as? Format {
             format.files = files
             command = format
+        } else if var schema = command as? SchemaCommand {
+            schema.files = files
+            command = schema
         }
     }
 }
