@@ -60,7 +60,8 @@ public struct TierGraph: Sendable {
         if !names.isEmpty {
             help.append("the tiers are \(names.sorted().map { "`\($0)`" }.joined(separator: ", "))")
         } else {
-            help.append("no tiers were found: put them in a `tiers/` directory next to (or above) the tenants, or pass `--tiers DIR`")
+            help.append("put the tiers in a `tiers/` directory next to (or above) the tenants, or pass `--tiers DIR`")
+            return .error(.noTiers, "no tiers found: tier `\(name.text)` is unknown", at: name.span, label: "no tier of this name", help: help)
         }
         return .error(.unknownTier, "unknown tier `\(name.text)`", at: name.span, label: "no tier of this name", help: help, fixes: fixes)
     }

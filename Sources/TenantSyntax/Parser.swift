@@ -248,6 +248,9 @@ public struct Parser {
                 error("`import` is reserved for a future module system", peekSpan, code: .reservedKeyword,
                       help: ["tiers are found in the nearest `tiers/` directory, or with `--tiers DIR`"])
                 synchronizeDeclaration()
+            case .rbrace, .rbracket, .rparen:
+                unexpectedCloser()
+                synchronizeDeclaration()
             default:
                 error("expected `tier` or `tenant` at the top level, found \(peek.kind.display)", peekSpan,
                       help: ["a file holds declarations like `tier NAME { … }` and `tenant ID extends TIER { … }`"])
@@ -406,6 +409,14 @@ public struct Parser {
         }
     }
 
+    /// A `}`, `]` or `)` where nothing it could close is open (E0103).
+    private mutating func unexpectedCloser() {
+        let closer = peek.kind.display
+        let opener = peek.kind == .rbrace ? "`{`" : peek.kind == .rbracket ? "`[`" : "`(`"
+        error("unexpected \(closer): no \(opener) is open here", peekSpan, code: .unexpectedDelimiter, label: "nothing to close",
+              help: ["remove it, or add the \(opener) it was meant to close"])
+    }
+
     // MARK: - Statements
 
     private mutating func parseStatement() -> Statement? {
@@ -457,7 +468,11 @@ public struct Parser {
             break
         }
         guard isFieldNameToken(peek.kind) else {
-            error("expected a field, `check`, `warn`, `env` or `scale`, found \(peek.kind.display)", peekSpan)
+            if peek.kind == .rbracket || peek.kind == .rparen {
+                unexpectedCloser()
+            } else {
+                error("expected a field, `check`, `warn`, `env` or `scale`, found \(peek.kind.display)", peekSpan)
+            }
             return nil
         }
         guard let path = parsePath(allowWildcards: true) else { return nil }

@@ -391,7 +391,8 @@ struct StatementTests {
     func topLevelGarbage() {
         let unit = parse("hello world\ntier t { x = 1 }\n}}}\ntier u { }\n42")
         #expect(unit.declarations.map(\.name.text) == ["t", "u"])
-        #expect(codes(unit.diagnostics) == ["E0101", "E0101", "E0101"])
+        #expect(codes(unit.diagnostics) == ["E0101", "E0103", "E0101"])
+        #expect(unit.diagnostics[1].message == "unexpected `}`: no `{` is open here")
         #expect(shapes(unit.declarations[0].body) == ["x = 1"])
     }
 

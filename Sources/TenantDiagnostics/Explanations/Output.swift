@@ -19,18 +19,15 @@ extension Explanation {
         fixed: Example([nameTier, acmeTenant], command: ["check", "tenants/acme.tenant"]))
 
     private static let noTiers = Explanation(.noTiers, """
-        No tier was found for an input. This code is reserved: a tenant whose tier cannot be
-        found is reported as an unknown tier (E0203), whose help says where tiers are looked
-        for when there are none at all: the `.tenant` files of the nearest `tiers/` directory
-        above each input, or `--tiers DIR`.
+        A tenant extends a tier, and no tier was found at all: the tier directory is missing,
+        empty, or not where tenantc looks. Tiers are the `.tenant` files of the nearest `tiers/`
+        directory above each input, or of `--tiers DIR`, and every tier declared elsewhere in
+        the project. (With some tiers found, a tier name none of them declares is E0203.)
 
         Put the tiers in a `tiers/` directory at the root of the project, or pass `--tiers DIR`.
         """,
         failing: Example([acmeTenant]),
-        fixed: Example([nameTier, acmeTenant]),
-        unreproducible: Unreproducible(
-            reason: "a tenant whose tier cannot be found, whether there are tiers or not, is an unknown tier (E0203)",
-            reportedAs: .unknownTier))
+        fixed: Example([nameTier, acmeTenant]))
 
     private static let unwritableOutput = Explanation(.unwritableOutput, """
         An artifact, the output directory or the build manifest cannot be written: a file

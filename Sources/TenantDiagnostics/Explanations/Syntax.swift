@@ -56,9 +56,10 @@ extension Explanation {
             """)]))
 
     private static let unexpectedDelimiter = Explanation(.unexpectedDelimiter, """
-        A closing `}`, `]` or `)` without an opening one. This code is reserved: tenantc
-        reports such a bracket as a syntax error (E0101) at the bracket, "expected … found
-        `}`", since the parser meets it where a statement or a declaration should start.
+        A closing `}`, `]` or `)` where nothing it could close is open: at the top level of a
+        file, or where a statement should start. It is usually one bracket too many after an
+        edit, or the opening bracket of a block deleted with the line that held it. tenantc
+        reports it at the bracket and reads on.
 
         Remove the extra bracket, or add the opening one it was meant to close.
         """,
@@ -72,10 +73,7 @@ extension Explanation {
             tenant acme extends basic {
               name = "Acme"
             }
-            """)]),
-        unreproducible: Unreproducible(
-            reason: "the parser reports a closing bracket without an opening one as a syntax error (E0101)",
-            reportedAs: .syntax))
+            """)]))
 
     private static let nestingTooDeep: Explanation = {
         let names = Array(repeating: "a", count: 129).joined(separator: ".")
