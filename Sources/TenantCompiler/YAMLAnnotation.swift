@@ -1,3 +1,5 @@
+import TenantSemantics
+
 /// `build --annotate`: a trailing comment on the line of each field of a YAML artifact, naming
 /// where the layer that set it is. Only comments are added: the document reads back as the
 /// same data.
@@ -7,20 +9,20 @@
 /// string's lines belong to the field above them. The comment goes on the field's first line,
 /// after its value or its `|` header, where YAML allows one.
 enum YAMLAnnotation {
-    static func annotate(_ yaml: [UInt8], _ annotations: [String: String]) -> [UInt8] {
-        guard !annotations.isEmpty else { return yaml }
+    static func annotate(_ yaml: [UInt8], _ annotations: FieldAnnotations?) -> [UInt8] {
+        guard let annotations else { return yaml }
         var out: [UInt8] = []
         out.reserveCapacity(yaml.count * 2)
-        var walker = KeyPathWalker()
+        var walker = KeyPathWalker(annotations)
         var lineStart = 0
         while lineStart < yaml.count {
             var lineEnd = lineStart
             while lineEnd < yaml.count, yaml[lineEnd] != 0x0A { lineEnd += 1 }
-            let line = yaml[lineStart..<lineEnd]
-            out.append(contentsOf: line)
-            if let path = walker.field(on: line), let note = annotations[path] {
+            out.append(contentsOf: yaml[lineStart..<lineEnd])
+            if let field = walker.field(on: yaml[lineStart..<lineEnd]), !annotations.isRecord(field) {
+                let mark = out.count
                 out.append(contentsOf: "  # ".utf8)
-                out.append(contentsOf: note.utf8)
+                if !annotations.appendNote(for: field, to: &out) { out.removeSubrange(mark...) }
             }
             if lineEnd < yaml.count { out.append(0x0A) }
             lineStart = lineEnd + 1
@@ -31,13 +33,16 @@ enum YAMLAnnotation {
 
 /// Follows the mapping keys of a block-style YAML document line by line.
 private struct KeyPathWalker {
-    /// The open keys: their indentation and name.
-    private var keys: [(indent: Int, name: String)] = []
+    private let fields: FieldAnnotations
+    /// The open keys: their indentation and field (-1: not a field of the config).
+    private var keys: [(indent: Int, field: Int32)] = []
     /// Lines more indented than this belong to the value of the field above (a list, a block string).
     private var valueIndent: Int?
 
-    /// The dotted path of the field that starts on `line`, if one does.
-    mutating func field(on line: ArraySlice<UInt8>) -> String? {
+    init(_ fields: FieldAnnotations) { self.fields = fields }
+
+    /// The field that starts on `line`, if one does.
+    mutating func field(on line: ArraySlice<UInt8>) -> Int32? {
         let indent = line.prefix { $0 == 0x20 }.count
         let content = line.dropFirst(indent)
         guard let first = content.first, content.first != 0x23 else { return nil }  // blank or a comment
@@ -53,11 +58,13 @@ private struct KeyPathWalker {
         }
         guard let (name, rest) = Self.key(content) else { return nil }
         while let last = keys.last, last.indent >= indent { keys.removeLast() }
-        keys.append((indent, name))
+        let parent = keys.last?.field ?? FieldAnnotations.root
+        let field = parent < 0 ? -1 : fields.field(name, under: parent) ?? -1
+        keys.append((indent, field))
         // `KEY:` alone opens a record or a list; `KEY: |` a block string: what follows belongs to it.
         let value = rest.drop { $0 == 0x20 }
         if value.first == UInt8(ascii: "|") || value.first == UInt8(ascii: ">") { valueIndent = indent }
-        return keys.map(\.name).joined(separator: ".")
+        return field < 0 ? nil : field
     }
 
     /// `name: rest` (the name unquoted), when the line is a mapping entry.

@@ -1,45 +1,78 @@
 import TenantDiagnostics
 
 /// `build --annotate`: for each field of a tenant's artifact, where the layer that decided its
-/// value is — the file and line of its last definition, and what that definition is.
-enum FieldAnnotations {
-    static func make(_ r: TenantResolution, sources: SourceMap) -> [String: String] {
-        var annotations: [String: String] = [:]
-        var places: [Span: String] = [:]  // most fields of a tenant are set by a few tier lines each
-        for s in 0..<r.schema.count {
-            let field = r.schema.slots[s]
-            guard !field.isRecord, !field.path.hasPrefix("_"), !field.path.contains("._"), let d = r.defs[s].last else { continue }
-            let place: String
-            if let known = places[d.statementSpan] {
-                place = known
-            } else {
-                place = location(d.statementSpan, sources)
-                places[d.statementSpan] = place
-            }
-            annotations[field.path] = "\(place) (\(what(d)))"
-        }
-        return annotations
+/// value is — the file and line of its last definition, and what that definition is
+/// (`tiers/free.tenant:57 (formula, tier free)`).
+///
+/// The notes are written on demand, straight into the artifact's bytes: a build writes
+/// hundreds of them per tenant, and making each a string first cost more than the build.
+public struct FieldAnnotations: Sendable {
+    private let schema: Schema
+    private let defs: DefinitionTable
+    private let sources: SourceMap
+
+    init(_ r: TenantResolution, sources: SourceMap) {
+        schema = r.schema
+        defs = r.defs
+        self.sources = sources
     }
 
-    /// `tiers/free.tenant:57`.
-    private static func location(_ span: Span, _ sources: SourceMap) -> String {
-        guard let file = sources.file(span.file) else { return "?" }
-        return "\(file.path):\(file.lineIndex(ofByte: Int(span.start)) + 1)"
+    /// The root of the config, for `field(_:under:)`.
+    public static let root = Schema.root
+
+    /// The field `name` of record `parent`, if the config has one.
+    public func field(_ name: String, under parent: Int32) -> Int32? {
+        guard parent >= 0, Int(parent) < schema.count else { return nil }
+        return schema.child(parent, name)
+    }
+
+    /// Whether `slot` is a record (its fields carry the notes, not the record).
+    public func isRecord(_ slot: Int32) -> Bool { schema[slot].isRecord }
+
+    /// Appends the note of field `slot` (without the `# `); false when it has none.
+    public func appendNote(for slot: Int32, to out: inout [UInt8]) -> Bool {
+        guard !schema[slot].isRecord, let d = defs[Int(slot)].last, let file = sources.file(d.statementSpan.file) else { return false }
+        out.append(contentsOf: file.path.utf8)
+        out.append(UInt8(ascii: ":"))
+        appendDecimal(file.lineIndex(ofByte: Int(d.statementSpan.start)) + 1, to: &out)
+        out.append(contentsOf: " (".utf8)
+        appendLayer(d, to: &out)
+        out.append(UInt8(ascii: ")"))
+        return true
     }
 
     /// `formula, tier free`, `tenant`, `scaled, env staging of tier free`, `--env`.
-    private static func what(_ d: Definition) -> String {
-        let layer: String
-        switch d.origin {
-        case .tier(let t): layer = "tier \(t)"
-        case .tierEnv(let t, let e): layer = "env \(e) of tier \(t)"
-        case .tenant: layer = "tenant"
-        case .tenantEnv(_, let e): layer = "env \(e) of the tenant"
-        case .commandLine: return "--env"
+    private func appendLayer(_ d: Definition, to out: inout [UInt8]) {
+        if case .commandLine = d.origin {
+            out.append(contentsOf: "--env".utf8)
+            return
         }
         switch d.kind {
-        case .scale: return "scaled, " + layer
-        case .value(let e): return e.constantValue == nil ? "formula, " + layer : layer
+        case .scale: out.append(contentsOf: "scaled, ".utf8)
+        case .value(let e): if e.constantValue == nil { out.append(contentsOf: "formula, ".utf8) }
         }
+        switch d.origin {
+        case .tier(let t):
+            out.append(contentsOf: "tier ".utf8)
+            out.append(contentsOf: t.utf8)
+        case .tierEnv(let t, let e):
+            out.append(contentsOf: "env ".utf8)
+            out.append(contentsOf: e.utf8)
+            out.append(contentsOf: " of tier ".utf8)
+            out.append(contentsOf: t.utf8)
+        case .tenant:
+            out.append(contentsOf: "tenant".utf8)
+        case .tenantEnv(_, let e):
+            out.append(contentsOf: "env ".utf8)
+            out.append(contentsOf: e.utf8)
+            out.append(contentsOf: " of the tenant".utf8)
+        case .commandLine:
+            break
+        }
+    }
+
+    private func appendDecimal(_ n: Int, to out: inout [UInt8]) {
+        if n >= 10 { appendDecimal(n / 10, to: &out) }
+        out.append(UInt8(ascii: "0") + UInt8(n % 10))
     }
 }

@@ -18,7 +18,7 @@ public struct TenantResult: Sendable {
     public var tree: (any ConfigTree)?
     /// When asked for (`build --annotate`): for each field of the artifact (dotted path), where
     /// the layer that set it is (`tiers/free.tenant:57 (formula, tier free)`).
-    public var annotations: [String: String] = [:]
+    public var annotations: FieldAnnotations?
 
     public init(id: String, environment: String, tenant: ResolvedTenant?, diagnostics: [Diagnostic], failed: Bool) {
         self.id = id
@@ -159,7 +159,7 @@ extension TierSet {
         var result = TenantResult(id: r.id, environment: r.environment, tenant: tenant, diagnostics: diagnostics,
                                   failed: failed || (artifact && tenant == nil && tree == nil))
         result.tree = tree
-        if options.annotations, tenant != nil || tree != nil { result.annotations = FieldAnnotations.make(r, sources: sources) }
+        if options.annotations, tenant != nil || tree != nil { result.annotations = FieldAnnotations(r, sources: sources) }
         if options.secretSources, !failed {
             for s in 0..<r.schema.count where !r.schema.slots[s].isRecord {
                 guard let v = try? evaluator.value(Int32(s)), v.containsSecret else { continue }
