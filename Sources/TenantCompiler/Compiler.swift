@@ -486,7 +486,10 @@ public enum Compiler {
                 r.failed = true
                 return
             }
-            if emit.annotate, backend is YAMLBackend { buffer.bytes = YAMLAnnotation.annotate(buffer.bytes, r.annotations) }
+            if emit.annotate, backend is YAMLBackend, let annotations = r.annotations {
+                YAMLAnnotation.annotate(buffer.bytes, annotations, into: &buffer.annotated)
+                swap(&buffer.bytes, &buffer.annotated)
+            }
             guard let writer = target.writer else {
                 stream += buffer.bytes
                 continue
@@ -516,6 +519,8 @@ public enum Compiler {
     /// One worker's artifact bytes, reused from tenant to tenant (only that worker touches it).
     final class RenderBuffer: @unchecked Sendable {
         var bytes: [UInt8] = []
+        /// `--annotate`'s copy of `bytes` with the comments, swapped with it.
+        var annotated: [UInt8] = []
     }
 
     /// Threads that read the inputs: reading a file the cache no longer holds waits on the

@@ -9,10 +9,10 @@ import TenantSemantics
 /// string's lines belong to the field above them. The comment goes on the field's first line,
 /// after its value or its `|` header, where YAML allows one.
 enum YAMLAnnotation {
-    static func annotate(_ yaml: [UInt8], _ annotations: FieldAnnotations?) -> [UInt8] {
-        guard let annotations else { return yaml }
-        var out: [UInt8] = []
-        out.reserveCapacity(yaml.count * 2)
+    /// `yaml` annotated, into `out` (emptied first: a worker reuses its storage from tenant to tenant).
+    static func annotate(_ yaml: [UInt8], _ annotations: FieldAnnotations, into out: inout [UInt8]) {
+        var annotations = annotations
+        out.removeAll(keepingCapacity: true)
         var walker = KeyPathWalker(annotations)
         var lineStart = 0
         while lineStart < yaml.count {
@@ -27,7 +27,6 @@ enum YAMLAnnotation {
             if lineEnd < yaml.count { out.append(0x0A) }
             lineStart = lineEnd + 1
         }
-        return out
     }
 }
 

@@ -10,6 +10,9 @@ public struct FieldAnnotations: Sendable {
     private let schema: Schema
     private let defs: DefinitionTable
     private let sources: SourceMap
+    /// The file of the last note: a tenant's fields come from a few files, and the source map
+    /// takes a lock per lookup.
+    private var lastFile: SourceFile?
 
     init(_ r: TenantResolution, sources: SourceMap) {
         schema = r.schema
@@ -23,15 +26,18 @@ public struct FieldAnnotations: Sendable {
     /// The field `name` of record `parent`, if the config has one.
     public func field(_ name: String, under parent: Int32) -> Int32? {
         guard parent >= 0, Int(parent) < schema.count else { return nil }
-        return schema.child(parent, name)
+        // Through the slots' storage: a `Slot` copied out would retain its strings and tables.
+        return schema.slots[Int(parent)].childIndex[name]
     }
 
     /// Whether `slot` is a record (its fields carry the notes, not the record).
-    public func isRecord(_ slot: Int32) -> Bool { schema[slot].isRecord }
+    public func isRecord(_ slot: Int32) -> Bool { schema.slots[Int(slot)].isRecord }
 
     /// Appends the note of field `slot` (without the `# `); false when it has none.
-    public func appendNote(for slot: Int32, to out: inout [UInt8]) -> Bool {
-        guard !schema[slot].isRecord, let d = defs[Int(slot)].last, let file = sources.file(d.statementSpan.file) else { return false }
+    public mutating func appendNote(for slot: Int32, to out: inout [UInt8]) -> Bool {
+        guard !schema.slots[Int(slot)].isRecord, let d = defs[Int(slot)].last else { return false }
+        if lastFile?.id != d.statementSpan.file { lastFile = sources.file(d.statementSpan.file) }
+        guard let file = lastFile else { return false }
         out.append(contentsOf: file.path.utf8)
         out.append(UInt8(ascii: ":"))
         appendDecimal(file.lineIndex(ofByte: Int(d.statementSpan.start)) + 1, to: &out)
