@@ -14,7 +14,7 @@ struct SchemaSources {
 
     static func load(_ request: ArtifactSchemaRequest) throws(UsageFailure) -> SchemaSources {
         let base = FileSystem.absolute(request.workingDirectory ?? FileSystem.currentDirectory, base: FileSystem.currentDirectory)
-        let tiersDir = try directory(request.tiersDirectory, base: base)
+        let tiersDir = try TierDirectory.locate(request.tiersDirectory, base: base)
         let sources = SourceMap()
         var inputs: [String] = []
         for file in request.files {
@@ -28,7 +28,8 @@ struct SchemaSources {
         let tierFiles: [String]
         do { tierFiles = try FileSystem.tenantFiles(in: tiersDir) } catch { throw UsageFailure("cannot list tiers in \(error.description)") }
         let inputUnits = try parse(inputs, base: base, sources: sources)
-        let tierUnits = try parse(tierFiles.filter { !inputs.contains($0) }, base: base, sources: sources)
+        let given = Set(inputs)
+        let tierUnits = try parse(tierFiles.filter { !given.contains($0) }, base: base, sources: sources)
         let units = tierUnits + inputUnits
         let tiers = TierSet(units: units, sources: sources)
         guard !tiers.graph.tiers.isEmpty else {
@@ -36,19 +37,6 @@ struct SchemaSources {
         }
         let tenants = inputUnits.flatMap { $0.declarations.filter { $0.kind == .tenant } }
         return SchemaSources(sources: sources, tiers: tiers, tenants: tenants, diagnostics: units.flatMap(\.diagnostics))
-    }
-
-    /// `--tiers DIR`, else the nearest `tiers/` at or above the working directory.
-    private static func directory(_ given: String?, base: String) throws(UsageFailure) -> String {
-        if let given {
-            let absolute = FileSystem.absolute(given, base: base)
-            guard FileSystem.isDirectory(absolute) else { throw UsageFailure("--tiers \(given): not a directory") }
-            return absolute
-        }
-        guard let found = FileSystem.nearestTiersDirectory(above: base) else {
-            throw UsageFailure("no `tiers/` directory at or above the current directory", help: ["give the tier directory with --tiers DIR"])
-        }
-        return found
     }
 
     private static func parse(_ paths: [String], base: String, sources: SourceMap) throws(UsageFailure) -> [SourceUnit] {

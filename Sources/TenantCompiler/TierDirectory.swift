@@ -57,8 +57,8 @@ public struct TierDirectory: Sendable {
         return TierDirectory(path: shown, sources: sources, tiers: tiers, diagnostics: shownDiagnostics, counts: list.counts)
     }
 
-    /// The absolute tier directory: `--tiers`, else the nearest `tiers/` above `base`.
-    private static func locate(_ directory: String?, base: String) throws(UsageFailure) -> String {
+    /// The absolute tier directory: `--tiers`, else the nearest `tiers/` above `base` (`tiers`, `schema`).
+    static func locate(_ directory: String?, base: String) throws(UsageFailure) -> String {
         if let directory {
             let absolute = FileSystem.absolute(directory, base: base)
             guard FileSystem.isDirectory(absolute) else { throw UsageFailure("--tiers \(directory): not a directory") }

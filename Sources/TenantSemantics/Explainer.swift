@@ -27,7 +27,7 @@ extension TierSet {
             return .failure(.noSuchField(path, suggestion: suggestion(for: path, among: paths)))
         }
         for s in 0..<r.schema.count where !r.schema[Int32(s)].isRecord { _ = try? r.evaluator.value(Int32(s)) }
-        let explainer = FieldExplainer(resolution: r, sources: sources)
+        let explainer = FieldExplainer(resolution: r, sources: sources, ruleRuns: RuleRun.all(r))
         let fields = slots.map { explainer.explain($0) }
         return .success(ValueExplanation(tenant: r.id, tier: r.tier.name, environment: r.environment, fields: fields,
                                     diagnostics: r.diagnostics + r.evaluator.diagnostics))
@@ -52,9 +52,29 @@ struct FieldMatcher {
 }
 
 /// Builds one field's explanation from a tenant's evaluated layers.
+/// One rule of the tenant evaluated once, with the fields it read: every field explained looks
+/// its rules up here.
+struct RuleRun {
+    var outcome: RuleOutcome
+    var reads: Set<Int32>
+
+    static func all(_ r: TenantResolution) -> [RuleRun] {
+        r.rules.map { rule in
+            r.evaluator.readLog = []
+            let result = try? r.evaluator.eval(rule.condition, frame: .none)
+            let reads = Set(r.evaluator.readLog ?? [])
+            r.evaluator.readLog = nil
+            let passed: Bool? = if case .bool(let b)? = result { b } else { nil }
+            return RuleRun(outcome: RuleOutcome(isWarning: rule.severity == .warning, text: rule.text, span: rule.span, origin: rule.origin,
+                                                passed: passed), reads: reads)
+        }
+    }
+}
+
 struct FieldExplainer {
     let resolution: TenantResolution
     let sources: SourceMap
+    let ruleRuns: [RuleRun]
     /// How deep formulas of the fields a formula reads are shown.
     static let formulaDepth = 3
 
@@ -156,18 +176,10 @@ struct FieldExplainer {
         }
     }
 
-    /// The rules whose condition reads the field (or a field under it), evaluated again.
+    /// The rules whose condition read the field (or a field under it).
     private func rules(reading slot: Int32) -> [RuleOutcome] {
-        let fields = Set(schema[slot].isRecord ? schema.subtree(slot) : [slot])
-        return resolution.rules.compactMap { rule in
-            evaluator.readLog = []
-            let result = try? evaluator.eval(rule.condition, frame: .none)
-            let reads = evaluator.readLog ?? []
-            evaluator.readLog = nil
-            guard reads.contains(where: fields.contains) else { return nil }
-            let passed: Bool? = if case .bool(let b)? = result { b } else { nil }
-            return RuleOutcome(isWarning: rule.severity == .warning, text: rule.text, span: rule.span, origin: rule.origin, passed: passed)
-        }
+        let fields = schema[slot].isRecord ? schema.subtree(slot) : [slot]
+        return ruleRuns.filter { run in fields.contains(where: run.reads.contains) }.map(\.outcome)
     }
 }
 
