@@ -26,6 +26,8 @@ public struct BufferDiagnostics {
 /// `fastPath = false` turns the second off (to debug it, and to compare the two in tests).
 public final class BufferChecker {
     public var fastPath: Bool
+    /// How many checks the fast path answered.
+    public private(set) var fastChecks = 0
     private var contexts: [String: TierContext] = [:]
 
     public init(fastPath: Bool = true) { self.fastPath = fastPath }
@@ -47,6 +49,7 @@ public final class BufferChecker {
         let base = BufferChecker.projectRoot(of: absolutePath)
         if fastPath, let fast = FastBufferCheck(path: absolutePath, bytes: bytes, overlay: overlay, base: base, context: context(for: absolutePath, overlay, base)) {
             defer { fast.forget() }
+            fastChecks += 1
             return body(fast.result)
         }
         return body(BufferChecker.driverCheck(path: absolutePath, bytes: bytes, overlay: overlay, base: base))

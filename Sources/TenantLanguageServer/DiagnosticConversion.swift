@@ -1,8 +1,7 @@
 import TenantCompiler
 import TenantDiagnostics
 
-/// `check`'s diagnostics as the protocol carries them: the message with its label, notes and
-/// help, the code, the severity, the secondary spans as `relatedInformation`. Each is redacted
+/// `check`'s diagnostics as the protocol carries them: the message with its notes and help, the code, the severity, the secondary spans as `relatedInformation`. Each is redacted
 /// as every renderer redacts it, so no plaintext of a secret reaches the client.
 struct DiagnosticConversion {
     let result: BufferDiagnostics
@@ -44,7 +43,6 @@ struct DiagnosticConversion {
 
     private mutating func convert(_ d: Diagnostic, range: LSPRange) -> JSONValue {
         var message = d.message
-        if !d.label.isEmpty, d.label != d.message { message += " (\(d.label))" }
         for note in d.notes { message += "\nnote: " + note }
         for help in d.help { message += "\nhelp: " + help }
         var members: [(String, JSONValue)] = [

@@ -161,3 +161,8 @@ extension Array where Element == JSONValue {
     var codes: [String] { compactMap { $0["code"]?.stringValue } }
     var lines: [Int] { compactMap { $0["range"]?["start"]?["line"]?.intValue } }
 }
+
+/// Published diagnostics in a comparable form.
+func describe(_ published: [String: [JSONValue]]) -> String {
+    published.keys.sorted().map { "\($0): " + JSONValue.array(published[$0] ?? []).compactText }.joined(separator: "\n")
+}
