@@ -51,7 +51,7 @@ let package = Package(
         // The language server: `tenantc lsp` (docs/editors.md).
         .target(
             name: "TenantLanguageServer",
-            dependencies: ["TenantCompiler", "TenantSemantics", "TenantSyntax", "TenantDiagnostics", "TenantFormat", "TenantModel"]
+            dependencies: ["TenantCompiler", "TenantSemantics", "TenantSyntax", "TenantDiagnostics", "TenantFormat", "TenantModel", "TenantSecrets"]
         ),
         // The command-line interface.
         .executableTarget(
@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "TenantDiagnosticsTests", dependencies: ["TenantDiagnostics"]),
         .testTarget(
             name: "TenantLanguageServerTests",
-            dependencies: ["TenantLanguageServer", "TenantCompiler", "TenantDiagnostics", "TenantTestSupport"]
+            dependencies: ["TenantLanguageServer", "TenantCompiler", "TenantDiagnostics", "TenantSecrets", "TenantFormat", "TenantTestSupport"]
         ),
         .testTarget(name: "TenantSecretsTests", dependencies: ["TenantSecrets", "TenantModel"]),
         .testTarget(

@@ -1,4 +1,5 @@
 import TenantDiagnostics
+import TenantSecrets
 import TenantSemantics
 import TenantSyntax
 
@@ -26,6 +27,10 @@ public struct BufferDiagnostics {
 /// `fastPath = false` turns the second off (to debug it, and to compare the two in tests).
 public final class BufferChecker {
     public var fastPath: Bool
+    /// The key of the `secret` values (`--key-file`): with it, every secret is checked to
+    /// decrypt, as `check --key-file` does; without it, none is ever decrypted. Checks with a
+    /// key take the driver's path.
+    public var secretKey: SecretKey?
     /// How many checks the fast path answered.
     public private(set) var fastChecks = 0
     private var contexts: [String: TierContext] = [:]
@@ -47,12 +52,12 @@ public final class BufferChecker {
     /// `body`; the buffer's text is forgotten when it returns.
     public func check<T>(path absolutePath: String, bytes: [UInt8], overlay: SourceOverlay, _ body: (BufferDiagnostics) -> T) -> T {
         let base = BufferChecker.projectRoot(of: absolutePath)
-        if fastPath, let fast = FastBufferCheck(path: absolutePath, bytes: bytes, overlay: overlay, base: base, context: context(for: absolutePath, overlay, base)) {
+        if fastPath, secretKey == nil, let fast = FastBufferCheck(path: absolutePath, bytes: bytes, overlay: overlay, base: base, context: context(for: absolutePath, overlay, base)) {
             defer { fast.forget() }
             fastChecks += 1
             return body(fast.result)
         }
-        return body(BufferChecker.driverCheck(path: absolutePath, bytes: bytes, overlay: overlay, base: base))
+        return body(BufferChecker.driverCheck(path: absolutePath, bytes: bytes, overlay: overlay, base: base, key: secretKey))
     }
 
     /// The tier context of the file's project, rebuilt when its tier files changed; nil when
@@ -66,12 +71,13 @@ public final class BufferChecker {
     }
 
     /// The clear path: `check` itself, the buffer an input and the other buffers an overlay.
-    static func driverCheck(path absolutePath: String, bytes: [UInt8], overlay: SourceOverlay, base: String) -> BufferDiagnostics {
+    static func driverCheck(path absolutePath: String, bytes: [UInt8], overlay: SourceOverlay, base: String, key: SecretKey?) -> BufferDiagnostics {
         var others = overlay
         others.buffers[absolutePath] = nil
         var request = CompileRequest(inputs: [SourceInput.buffer(path: FileSystem.display(absolutePath, base: base), bytes: bytes)],
                                      jobs: 1, workingDirectory: base)
         request.overlay = others
+        request.secretKey = key
         let outcome = Compiler.run(request)
         return BufferDiagnostics(sources: outcome.sources, diagnostics: outcome.diagnostics, base: base, tookFastPath: false)
     }

@@ -1,5 +1,6 @@
 import TenantCompiler
 import TenantDiagnostics
+import TenantSecrets
 
 /// How the server was started.
 public struct ServerOptions: Sendable {
@@ -10,10 +11,13 @@ public struct ServerOptions: Sendable {
     /// message: `affected` when the other open buffers of a tier's project are published,
     /// `published` when the changed buffer's own diagnostics are.
     public var timing: (@Sendable (String, Double) -> Void)?
+    /// `--key-file`: secrets are checked to decrypt, as `check --key-file` checks them.
+    public var secretKey: SecretKey?
 
-    public init(fastPaths: FastPaths = .all, timing: (@Sendable (String, Double) -> Void)? = nil) {
+    public init(fastPaths: FastPaths = .all, timing: (@Sendable (String, Double) -> Void)? = nil, secretKey: SecretKey? = nil) {
         self.fastPaths = fastPaths
         self.timing = timing
+        self.secretKey = secretKey
     }
 }
 
@@ -44,6 +48,7 @@ public final class LanguageServer {
         self.options = options
         self.output = output
         checker = BufferChecker(fastPath: options.fastPaths.contains(.tierContexts))
+        checker.secretKey = options.secretKey
         inbox = Inbox(cancellations: cancellations)
     }
 

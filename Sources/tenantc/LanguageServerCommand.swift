@@ -12,11 +12,14 @@ struct LanguageServerCommand: ParsableCommand {
     @Flag(name: .customLong("stdio"), help: "Speak on standard input and output (the default and only transport; accepted for editors that pass it).")
     var stdio = false
 
+    @OptionGroup var key: KeyOptions
+
     @Flag(name: .customLong("timings"), help: "Write to stderr how long each publication of diagnostics took after a change.")
     var timings = false
 
     func run() throws {
         var options = ServerOptions(fastPaths: try fastPaths())
+        options.secretKey = try key.load(required: false)
         if timings {
             options.timing = { label, milliseconds in
                 let line = "\(label) \(milliseconds)\n"

@@ -1,6 +1,7 @@
 import Foundation
 @testable import TenantLanguageServer
 import TenantDiagnostics
+import TenantSecrets
 import Testing
 
 /// The repository root, found from this file's path.
@@ -19,9 +20,9 @@ final class TestClient {
     private(set) var received: [JSONValue] = []
     private var nextID = 0
 
-    init(fastPath: Bool = true, encodings: [String]? = nil, initialize: Bool = true) {
+    init(fastPath: Bool = true, encodings: [String]? = nil, initialize: Bool = true, secretKey: SecretKey? = nil) {
         let sink = OutputSink()
-        server = LanguageServer(options: ServerOptions(fastPaths: fastPath ? .all : [])) { sink.bytes += $0 }
+        server = LanguageServer(options: ServerOptions(fastPaths: fastPath ? .all : [], secretKey: secretKey)) { sink.bytes += $0 }
         self.sink = sink
         if initialize {
             var capabilities: [(String, JSONValue)] = []

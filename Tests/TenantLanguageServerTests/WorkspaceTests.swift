@@ -1,6 +1,8 @@
 import Foundation
 @testable import TenantLanguageServer
+import TenantCompiler
 import TenantDiagnostics
+import TenantSecrets
 import Testing
 
 /// Buffers see each other: a tier edit re-checks the open tenants it affects and reports the
@@ -113,5 +115,29 @@ import Testing
             client.close(path)
         }
         #expect(try project.snapshot() == before)
+    }
+}
+
+/// With a key configured, secrets are checked to decrypt, as `check --key-file` checks them;
+/// without one, none is decrypted.
+@Suite struct SecretKeyTests {
+    @Test func secretsAreCheckedOnlyWithAKey() throws {
+        let project = try ProjectCopy()
+        defer { project.remove() }
+        let key = try KeyFile.readContents(repoRoot + "/examples/demo.key").key
+        let path = project.path("examples/corp_enterprise_001.tenant")
+        // A ciphertext damaged in its last characters: it does not decrypt.
+        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "PNr\")", with: "PNq\")")
+        let withKey = TestClient(secretKey: key)
+        let withoutKey = TestClient()
+        let checked = Compiler.run({
+            var r = CompileRequest(inputs: [SourceInput(path: path, contents: Array(text.utf8))], jobs: 1, workingDirectory: project.root)
+            r.secretKey = key
+            return r
+        }())
+        let expected = checked.diagnostics.map(\.code.id)
+        #expect(!expected.isEmpty)
+        #expect(withKey.open(path, text: text)[withKey.uri(path)]?.codes == expected)
+        #expect(withoutKey.open(path, text: text)[withoutKey.uri(path)]?.isEmpty == true)
     }
 }
