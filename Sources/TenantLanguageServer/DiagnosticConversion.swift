@@ -33,14 +33,6 @@ struct DiagnosticConversion {
         return (path, convert(shown, range: range))
     }
 
-    /// A fix-it as a text edit, with its file; nil for one that would write over a secret's value.
-    mutating func edit(_ fix: FixIt) -> (path: String, json: JSONValue)? {
-        guard let file = result.sources.file(fix.span.file),
-              !(Int(fix.span.start)..<max(Int(fix.span.end), Int(fix.span.start) + 1)).contains(where: file.isSensitive(byte:)) else { return nil }
-        let (path, range) = place(fix.span)
-        return (path, .object([("range", range.json), ("newText", .string(fix.replacement))]))
-    }
-
     private mutating func convert(_ d: Diagnostic, range: LSPRange) -> JSONValue {
         var message = d.message
         for note in d.notes { message += "\nnote: " + note }
