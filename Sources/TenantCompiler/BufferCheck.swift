@@ -48,6 +48,30 @@ public final class BufferChecker {
     /// change the diagnostics of its project's tenants.
     public static func mayDeclareTiers(_ bytes: [UInt8]) -> Bool { ProjectScan.mentionsTier(bytes) }
 
+    /// The tiers a buffer declares, by name.
+    public static func declaredTiers(_ bytes: [UInt8]) -> Set<String> {
+        guard mayDeclareTiers(bytes) else { return [] }
+        let unit = Parser.parse(SourceFile(id: FileID(raw: 0), path: "", bytes: Array(bytes.prefix(FileSystem.maxSourceBytes))))
+        return Set(unit.declarations.filter { $0.kind == .tier }.map(\.name.text))
+    }
+
+    /// Whether a change to the tiers named `changed` may change what a check of the buffer
+    /// reports: it declares tiers itself, or one of its tenants extends a tier whose chain
+    /// passes through one of them, or a tier its project's tier context does not declare (the
+    /// rule `check` follows for a project's tenants, `AffectedTenants`). Without a tier
+    /// context to ask, every buffer is.
+    public func isAffected(path absolutePath: String, bytes: [UInt8], byTiers changed: Set<String>, overlay: SourceOverlay) -> Bool {
+        let outline = Lexer.outline(bytes)
+        if outline.declaresTiers { return true }
+        guard fastPath, let context = context(for: absolutePath, overlay, BufferChecker.projectRoot(of: absolutePath)) else { return true }
+        let graph = context.tiers.graph
+        for case let parent? in outline.parents {
+            guard let t = graph.index[parent], graph.tiers[t].isValid else { return true }
+            if changed.contains(parent) || graph.tiers[t].chain.contains(where: { changed.contains(graph.tiers[$0].name) }) { return true }
+        }
+        return false
+    }
+
     /// The diagnostics of the buffer `bytes` standing for the file at `absolutePath`, given to
     /// `body`; the buffer's text is forgotten when it returns.
     public func check<T>(path absolutePath: String, bytes: [UInt8], overlay: SourceOverlay, _ body: (BufferDiagnostics) -> T) -> T {

@@ -9,34 +9,45 @@ extension LanguageServer {
         }
         guard let path = DocumentURI.path(of: uri) else { throw .invalidParams("\(uri) is not a file: URI with an absolute path") }
         let document = TextDocument(uri: uri, path: path, version: item["version"]?.intValue ?? 0, text: text, encoding: encoding)
+        let before = documents[uri].map { BufferChecker.declaredTiers($0.bytes) } ?? []
         documents[uri] = document
-        changed(document)
+        changed(document, tiersBefore: before)
     }
 
     func didChange(_ params: JSONValue, publish: Bool) throws(RPCError) {
         var document = try document(params)
         guard let changes = params["contentChanges"]?.arrayValue else { throw .invalidParams("contentChanges is required") }
+        // The tiers the buffer declared before this batch of changes, as last published.
+        let before = declaredTiers[document.uri] ?? BufferChecker.declaredTiers(document.bytes)
         try document.apply(changes)
         if let version = params["textDocument"]?["version"]?.intValue { document.version = version }
         documents[document.uri] = document
-        if publish { changed(document) }
+        if publish {
+            changed(document, tiersBefore: before)
+        } else if declaredTiers[document.uri] == nil {
+            declaredTiers[document.uri] = before
+        }
     }
 
     /// A closed buffer's file is read from disk again by every later check.
     func didClose(_ params: JSONValue) throws(RPCError) {
         let document = try document(params)
         documents[document.uri] = nil
+        declaredTiers[document.uri] = nil
         setForeign(from: document.uri, [:])
         publish(document.path, foreign[document.path].map(union) ?? [], version: nil)
-        if BufferChecker.mayDeclareTiers(document.bytes) { republishProject(of: document.path) }
+        let tiers = BufferChecker.declaredTiers(document.bytes)
+        if !tiers.isEmpty { republishProject(of: document.path, affectedBy: tiers) }
     }
 
-    /// After a buffer changed: its diagnostics, and when it may declare tiers, those of every
-    /// other open buffer of its project first (the tenants a tier edit affects).
-    private func changed(_ document: TextDocument) {
+    /// After a buffer changed: its diagnostics, and when it declares tiers (or did), first
+    /// those of the other open buffers of its project that the tiers affect.
+    private func changed(_ document: TextDocument, tiersBefore: Set<String>) {
         let start = Clock.now
-        if BufferChecker.mayDeclareTiers(document.bytes) {
-            republishProject(of: document.path, except: document.uri)
+        let tiers = BufferChecker.declaredTiers(document.bytes)
+        declaredTiers[document.uri] = tiers
+        if !tiers.isEmpty || !tiersBefore.isEmpty {
+            republishProject(of: document.path, affectedBy: tiers.union(tiersBefore), except: document.uri)
             options.timing?("affected", Clock.milliseconds(since: start))
         }
         check(document)
@@ -47,10 +58,14 @@ extension LanguageServer {
         for document in documents.values.sorted(by: { $0.uri < $1.uri }) { check(document) }
     }
 
-    private func republishProject(of path: String, except uri: String? = nil) {
+    /// Checks the open buffers of the project of `path` that a change of the tiers named
+    /// `changed` may affect.
+    private func republishProject(of path: String, affectedBy changed: Set<String>, except uri: String? = nil) {
         let root = BufferChecker.projectRoot(of: path)
+        let overlay = overlay
         for document in documents.values.sorted(by: { $0.uri < $1.uri })
-        where document.uri != uri && BufferChecker.projectRoot(of: document.path) == root {
+        where document.uri != uri && BufferChecker.projectRoot(of: document.path) == root
+            && checker.isAffected(path: document.path, bytes: document.bytes, byTiers: changed, overlay: overlay) {
             check(document)
         }
     }
