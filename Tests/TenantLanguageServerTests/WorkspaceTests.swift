@@ -30,6 +30,25 @@ import Testing
         #expect(closed[client.uri(tier)]?.isEmpty == true)
     }
 
+    @Test func aTierEditRechecksOnlyTheOpenTenantsWhoseChainPassesThroughIt() throws {
+        let project = try ProjectCopy()
+        defer { project.remove() }
+        let client = TestClient()
+        let free = project.path("examples/startup_001.tenant")
+        let standard = project.path("examples/existing_tenant.tenant")
+        let premium = project.path("examples/custom_tenant_001.tenant")
+        for path in [free, standard, premium] { client.open(path) }
+        let tier = project.path("tiers/standard.tenant")
+        client.open(tier)
+        let text = try String(contentsOfFile: tier, encoding: .utf8)
+        let edited = client.change(tier, text: text.replacingOccurrences(of: "max_users = 1_000", with: "max_users = 1_001"), version: 2)
+        #expect(edited[client.uri(standard)] != nil && edited[client.uri(premium)] != nil)
+        #expect(edited[client.uri(free)] == nil, "a tenant of `free` is not affected by `standard`")
+        // Renaming the tier affects the tenants that extended the old name.
+        let renamed = client.change(tier, text: text.replacingOccurrences(of: "tier standard extends free", with: "tier standard2 extends free"), version: 3)
+        #expect(renamed[client.uri(standard)]?.codes.isEmpty == false, "\(renamed)")
+    }
+
     @Test func aTierEditReportsTheProjectTenantsOnDiskItBreaks() throws {
         let project = try ProjectCopy()
         defer { project.remove() }
