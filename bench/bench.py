@@ -313,10 +313,27 @@ def main():
                     verify[n] = v.stdout.strip()
                     print(v.stdout, flush=True)
             rows += tenantc_rows("shipped tiers", shipped, os.path.join(project, "tiers"), n, os.path.join(WORK, f"out-{n}", "shipped"))
+            if n >= 1000:
+                LSP[n] = lsp_figures(project)
     finally:
         for d in SCRATCH:
             shutil.rmtree(d, ignore_errors=True)
     report(sizes, rows, verify, ratios)
+
+
+# The language server's figures per N (bench/lsp.py), for TENANTC and, when it has `lsp`, BEFORE.
+LSP = {}
+
+
+def lsp_figures(project):
+    out = {}
+    for who, exe in (("before", BEFORE), ("after", TENANTC)) if BEFORE else (("tenantc", TENANTC),):
+        if subprocess.run([exe, "lsp", "--help"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode != 0:
+            continue
+        r = subprocess.run(["python3", os.path.join(HERE, "lsp.py"), exe, project], capture_output=True, text=True, check=True)
+        out[who] = json.loads(r.stdout)
+        print(f"  lsp ({who}): {out[who]}", flush=True)
+    return out
 
 
 def report(sizes, rows, verify, ratios):
@@ -336,6 +353,13 @@ def report(sizes, rows, verify, ratios):
     if ratios:
         lines += ["", "seed-c and tenantc's `build --emit yaml` run in turn; median over median: " +
                   ", ".join(f"N={n}: {r:.1f}x" for n, r in ratios.items())]
+    if LSP:
+        lines += ["", "## The language server (bench/lsp.py)", "",
+                  "| N | who | publish after a tenant edit (median) | tier edit, 50 open tenants re-published (median) | RSS after opening 1,000 files (peak) |",
+                  "|---|---|---|---|---|"]
+        for n, figures in LSP.items():
+            for who, f in figures.items():
+                lines.append(f"| {n} | {who} | {f['edit_ms']:.2f} ms | {f['tier_edit_ms']:.1f} ms | {f['rss_mib']:.0f} MiB ({f['hwm_mib']:.0f} MiB) |")
     if verify:
         lines += ["", "## Equivalence (the peers' verify.py, every tenant)", ""]
         for n, text in verify.items():

@@ -210,15 +210,14 @@ public enum Compiler {
         //    alone. A file that declares tiers is parsed now, as its tiers join its group's; the
         //    others are read again, one at a time, when their tenants are compiled — so memory
         //    does not grow with the number of inputs.
-        let read = request.overlay.reading(through: request.readInput)
         var inputs = InputStore(pendingFiles.filter(\.isInput), sources: sources, budget: request.inputMemoryBudget, jobs: request.jobs,
-                                read: read)
+                                read: request.overlay.reading(through: request.readInput))
 
         // 4. The tier files and the rest of each project, read and parsed once per run: the
         //    tiers they declare, and when a check changes tiers, the tenants they declare.
         let changed = request.emit == nil ? inputs.declaredTiers : [:]
         let projectTiers = ProjectTiers(discovered, inputs: inputs.summaries, following: Set(changed.keys), sources: sources, jobs: request.jobs,
-                                        base: base, read: read)
+                                        base: base, read: request.overlay.reading(through: FileSystem.readSourceFile))
         diagnostics.append(contentsOf: projectTiers.diagnostics)
         ioProblems += projectTiers.problems
 
