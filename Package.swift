@@ -48,11 +48,16 @@ let package = Package(
             dependencies: ["TenantSyntax", "TenantSemantics", "TenantDiagnostics", "TenantModel", "TenantBackends", "TenantSecrets", "TenantFormat"],
             swiftSettings: hotPath
         ),
+        // The language server: `tenantc lsp` (docs/editors.md).
+        .target(
+            name: "TenantLanguageServer",
+            dependencies: ["TenantCompiler", "TenantSemantics", "TenantSyntax", "TenantDiagnostics", "TenantFormat", "TenantModel", "TenantSecrets"]
+        ),
         // The command-line interface.
         .executableTarget(
             name: "tenantc",
             dependencies: [
-                "TenantCompiler", "TenantDiagnostics", "TenantBackends", "TenantSecrets", "TenantModel", "TenantFormat",
+                "TenantCompiler", "TenantDiagnostics", "TenantBackends", "TenantSecrets", "TenantModel", "TenantFormat", "TenantLanguageServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // A fully static executable (the Swift runtime, libyaml, libc): an editor runs
@@ -73,6 +78,10 @@ let package = Package(
         .target(name: "TenantTestSupport", dependencies: ["CYAML"], path: "Tests/TenantTestSupport"),
         .testTarget(name: "TenantBackendsTests", dependencies: ["TenantBackends", "TenantModel", "CYAML", "TenantTestSupport"]),
         .testTarget(name: "TenantDiagnosticsTests", dependencies: ["TenantDiagnostics"]),
+        .testTarget(
+            name: "TenantLanguageServerTests",
+            dependencies: ["TenantLanguageServer", "TenantCompiler", "TenantDiagnostics", "TenantSecrets", "TenantFormat", "TenantTestSupport"]
+        ),
         .testTarget(name: "TenantSecretsTests", dependencies: ["TenantSecrets", "TenantModel"]),
         .testTarget(
             name: "TenantCompilerTests",

@@ -70,10 +70,14 @@ public struct FastPaths: OptionSet, Sendable {
     public static let sharedRenderings = FastPaths(rawValue: 2)
     /// Backends walk the evaluated config instead of a `Record` built from it.
     public static let walkedArtifacts = FastPaths(rawValue: 4)
-    public static let all: FastPaths = [.tierBaselines, .sharedRenderings, .walkedArtifacts]
+    /// The language server keeps each project's tier context between checks of a tenant
+    /// buffer (`BufferChecker`), instead of a compile per keystroke.
+    public static let tierContexts = FastPaths(rawValue: 8)
+    public static let all: FastPaths = [.tierBaselines, .sharedRenderings, .walkedArtifacts, .tierContexts]
 
     public static let names: [(name: String, path: FastPaths)] = [
         ("baselines", .tierBaselines), ("shared-renderings", .sharedRenderings), ("walked-artifacts", .walkedArtifacts),
+        ("tier-contexts", .tierContexts),
     ]
 
     /// `all`, `none`, or the names of the fast paths to keep, separated by commas.
@@ -119,6 +123,9 @@ public struct CompileRequest: Sendable {
     public var freesWorkingMemory = true
     /// The fast paths taken (default: all of them).
     public var fastPaths: FastPaths = .all
+    /// Unsaved editor buffers read instead of the files they stand for (inputs, tier files,
+    /// project files): how the language server checks what the user sees.
+    public var overlay = SourceOverlay()
 
     public init(inputs: [SourceInput], tiersDirectory: String? = nil, environments: [String] = [], jobs: Int = availableCores,
                 emit: EmitPlan? = nil, keepResolved: Bool = false, workingDirectory: String? = nil) {
@@ -203,14 +210,15 @@ public enum Compiler {
         //    alone. A file that declares tiers is parsed now, as its tiers join its group's; the
         //    others are read again, one at a time, when their tenants are compiled — so memory
         //    does not grow with the number of inputs.
+        let read = request.overlay.reading(through: request.readInput)
         var inputs = InputStore(pendingFiles.filter(\.isInput), sources: sources, budget: request.inputMemoryBudget, jobs: request.jobs,
-                                read: request.readInput)
+                                read: read)
 
         // 4. The tier files and the rest of each project, read and parsed once per run: the
         //    tiers they declare, and when a check changes tiers, the tenants they declare.
         let changed = request.emit == nil ? inputs.declaredTiers : [:]
         let projectTiers = ProjectTiers(discovered, inputs: inputs.summaries, following: Set(changed.keys), sources: sources, jobs: request.jobs,
-                                        base: base)
+                                        base: base, read: read)
         diagnostics.append(contentsOf: projectTiers.diagnostics)
         ioProblems += projectTiers.problems
 
@@ -600,11 +608,12 @@ extension Compiler {
     }
 
     /// Phase 2: the tier files, read and parsed once per run, in parallel.
-    static func parseTierFiles(_ tierFiles: [InputDiscovery.PendingFile], sources: SourceMap, jobs: Int) -> [Result<SourceUnit, IOFailure>?] {
+    static func parseTierFiles(_ tierFiles: [InputDiscovery.PendingFile], sources: SourceMap, jobs: Int,
+                               read: @escaping InputReader = FileSystem.readSourceFile) -> [Result<SourceUnit, IOFailure>?] {
         let parsed = ResultSlots<Result<SourceUnit, IOFailure>>(count: tierFiles.count)
         parallelFor(tierFiles.count, jobs: jobs) { i in
             do throws(IOFailure) {
-                let bytes = try FileSystem.readFile(tierFiles[i].absolute)
+                let bytes = try read(tierFiles[i].absolute)
                 parsed.set(i, .success(Parser.parse(sources.add(path: tierFiles[i].display, bytes: bytes))))
             } catch {
                 parsed.set(i, .failure(error))

@@ -23,13 +23,14 @@ struct ProjectScan {
     private(set) var diagnostics: [Diagnostic] = []
 
     /// `following`: the groups whose tenants are wanted (a tier of theirs is being checked).
-    init(_ files: [InputDiscovery.PendingFile], following: Set<Int>, discovery: InputDiscovery, sources: SourceMap, jobs: Int) {
+    init(_ files: [InputDiscovery.PendingFile], following: Set<Int>, discovery: InputDiscovery, sources: SourceMap, jobs: Int,
+         read: @escaping InputReader) {
         let scanned = ResultSlots<FileOutline>(count: files.count)
         let unreadable = Mutex<[IOFailure]>([])
         parallelFor(files.count, jobs: Compiler.readers(jobs)) { i in
             let f = files[i]
             let bytes: [UInt8]
-            do throws(IOFailure) { bytes = try FileSystem.readFile(f.absolute) } catch {
+            do throws(IOFailure) { bytes = try read(f.absolute) } catch {
                 unreadable.withLock { $0.append(error) }
                 return
             }
@@ -115,11 +116,12 @@ struct ProjectTiers {
     /// project is read whole. Another group's project is read only when an input needs a tier
     /// that neither its tier directory nor the inputs declare.
     /// `wholeProject`: read every group's project (a one-tenant command, which may name any tier).
+    /// `read`: how files are read (through an editor's unsaved buffers, for the language server).
     init(_ discovered: InputDiscovery, inputs: [InputSummary], following: Set<Int> = [], wholeProject: Bool = false, sources: SourceMap,
-         jobs: Int, base: String) {
+         jobs: Int, base: String, read: @escaping InputReader = FileSystem.readSourceFile) {
         units = Array(repeating: [], count: discovered.groups.count)
         let tierFiles = discovered.files.filter { $0.role == .tier }
-        for (i, r) in Compiler.parseTierFiles(tierFiles, sources: sources, jobs: jobs).enumerated() {
+        for (i, r) in Compiler.parseTierFiles(tierFiles, sources: sources, jobs: jobs, read: read).enumerated() {
             switch r {
             case .success(let unit)?:
                 diagnostics.append(contentsOf: unit.diagnostics)
@@ -137,7 +139,7 @@ struct ProjectTiers {
                                             help: ["the tiers its files may declare are unknown to this check"]))
             }
         }
-        scan = ProjectScan(projectFiles, following: following, discovery: discovered, sources: sources, jobs: jobs)
+        scan = ProjectScan(projectFiles, following: following, discovery: discovered, sources: sources, jobs: jobs, read: read)
         diagnostics.append(contentsOf: scan.diagnostics)
         for i in projectFiles.indices {
             if let unit = scan.outlines[i].unit { units[projectFiles[i].group].append(unit) }

@@ -115,6 +115,13 @@ public indirect enum JSONValue: Sendable {
         }
     }
 
+    /// The document on one line (a protocol message).
+    public var compactText: String {
+        var out = ""
+        writeCompact(to: &out)
+        return out
+    }
+
     func writeCompact(to out: inout String) {
         switch self {
         case .array(let items):
