@@ -26,10 +26,13 @@ struct LSPCase {
     /// The error the example's `.expected` output shows first: its code and 0-based line.
     let diagnosticCode: String
     let diagnosticLine: Int
-    /// On `tenant_name` in `tenant_info.tenant_name = …`: its declared type in the root tier, its
-    /// doc comment there, and `file:line` of the tenant's line that sets it.
+    /// On `tenant_name` in `tenant_info.tenant_name = …`: its declared type in the root tier, the
+    /// lines of its doc comment there, the value the tenant gives it, and `file:line` of the
+    /// tenant's line that sets it.
     let hover: Position
     let hoverType: String
+    let hoverDoc: [String]
+    let hoverValue: String
     let hoverSetAt: String
     /// On the parent tier in `extends …`: that tier's declaration.
     let tierName: Position
@@ -62,6 +65,7 @@ struct LSPCase {
         let setLine = try #require(lines.firstIndex { $0.contains("tenant_info.tenant_name") }, "the example sets no tenant_name")
         let nameColumn = try Self.column(of: "tenant_name", after: "tenant_info.", in: lines[setLine])
         hover = Position(line: setLine, character: nameColumn + 2)
+        hoverValue = try #require(lines[setLine].firstMatch(of: /tenant_name = (.+)$/), "no value").1.trimmingCharacters(in: .whitespaces)
         hoverSetAt = "\(Self.example).tenant:\(setLine + 1)"
 
         let header = try #require(lines.firstIndex { $0.hasPrefix("tenant ") }, "the example declares no tenant")
@@ -76,6 +80,8 @@ struct LSPCase {
         let declared = try #require(rootLines.firstIndex { $0.firstMatch(of: /^\s*tenant_name:/) != nil }, "the root tier declares no tenant_name")
         fieldDeclaration = Location(file: root.path, line: declared)
         hoverType = try #require(rootLines[declared].firstMatch(of: /tenant_name:\s*([^\s=]+)/), "no type").1.description
+        hoverDoc = Self.docComment(above: declared, in: rootLines)
+        #expect(!hoverDoc.isEmpty, "the root tier documents tenant_name")
     }
 
     static func lines(_ path: String) throws -> [String] {
@@ -86,6 +92,17 @@ struct LSPCase {
     static func column(of word: String, after prefix: String, in line: String) throws -> Int {
         let range = try #require(line.range(of: prefix + word), "no `\(prefix + word)` in `\(line)`")
         return line.utf16.distance(from: line.startIndex, to: range.lowerBound) + prefix.utf16.count
+    }
+
+    /// The text of the `///` lines right above line `index`.
+    static func docComment(above index: Int, in lines: [String]) -> [String] {
+        var doc: [String] = []
+        var i = index - 1
+        while i >= 0, let m = lines[i].firstMatch(of: /^\s*\/\/\/ ?(.*)$/) {
+            doc.insert(String(m.1), at: 0)
+            i -= 1
+        }
+        return doc
     }
 
     /// Each tier's name and the file that declares it.
@@ -147,6 +164,8 @@ struct LSPCase {
         let hoverText = result["hover"] as? String ?? ""
         #expect(hoverText.contains(hoverType), "\(editor): the hover does not give the type `\(hoverType)`: \(hoverText)")
         #expect(hoverText.contains(hoverSetAt), "\(editor): the hover does not say the value is set at \(hoverSetAt): \(hoverText)")
+        #expect(hoverDoc.allSatisfy { hoverText.contains($0) }, "\(editor): the hover does not give the doc comment \(hoverDoc): \(hoverText)")
+        #expect(hoverText.contains(hoverValue), "\(editor): the hover does not give the value \(hoverValue): \(hoverText)")
 
         let definitions = Self.locations(result["definitions"])
         let expected = [tierDeclaration, fieldDeclaration].map { Location(file: realPath($0.file), line: $0.line) }

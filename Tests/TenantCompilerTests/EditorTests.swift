@@ -39,6 +39,7 @@ struct NeovimTests {
         #expect(result["syntax"] as? String == "tenant")
         #expect(result["commentstring"] as? String == "// %s")
         #expect(result["shiftwidth"] as? Int == 2 && result["expandtab"] as? Bool == true)
+        #expect(realPath(result["root"] as? String ?? "") == realPath(c.project.path), "the client's root is the directory holding tiers/")
 
         let diagnostics = result["diagnostics"] as? [[String: Any]] ?? []
         #expect(diagnostics.contains { $0["code"] as? String == c.diagnosticCode && $0["line"] as? Int == c.diagnosticLine && $0["source"] as? String == "tenantc" },
@@ -85,6 +86,7 @@ struct EmacsTests {
         #expect(result["mode"] as? String == "tenant-mode")
         #expect(result["comment_start"] as? String == "// ")
         #expect(result["indent_offset"] as? Int == 2)
+        #expect(realPath(result["root"] as? String ?? "") == realPath(c.project.path), "the server's project is the directory holding tiers/")
 
         // Flymake shows eglot's `source [code]: message`.
         let diagnostics = result["diagnostics"] as? [[String: Any]] ?? []

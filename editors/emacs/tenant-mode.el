@@ -179,11 +179,16 @@ it, one level more for a continuation of a statement."
 
 ;;; The mode
 
-;; Eglot's project: the nearest directory holding `tiers/', where tenantc finds the tier table.
+(defvar eglot-lsp-context)
+
+;; Eglot's project, one server each: the nearest directory holding `tiers/', where tenantc
+;; finds the tier table.  Other project commands keep the usual project (the repository).
 (defun tenant--project (dir)
-  "The project of a `.tenant' file in DIR: the directory above it holding `tiers/'."
-  (let ((root (locate-dominating-file dir (lambda (d) (file-directory-p (expand-file-name "tiers" d))))))
-    (when root (cons 'transient (expand-file-name root)))))
+  "For eglot, the project of a file in DIR: the directory holding `tiers/'."
+  (when (bound-and-true-p eglot-lsp-context)
+    (let ((root (locate-dominating-file
+                 dir (lambda (d) (file-directory-p (expand-file-name "tiers" d))))))
+      (when root (cons 'transient (expand-file-name root))))))
 
 ;;;###autoload
 (define-derived-mode tenant-mode prog-mode "Tenant"
@@ -194,7 +199,6 @@ it, one level more for a continuation of a statement."
   (setq-local comment-start-skip "\\(?://+\\|/\\*+\\)\\s-*")
   (setq-local indent-line-function #'tenant-indent-line)
   (setq-local indent-tabs-mode nil)
-  (setq-local tab-width tenant-indent-offset)
   (setq-local electric-indent-chars (append "}])" electric-indent-chars))
   (setq-local syntax-propertize-function #'tenant--syntax-propertize)
   (setq-local font-lock-defaults
@@ -208,7 +212,8 @@ it, one level more for a continuation of a statement."
 (defvar eglot-server-programs)
 
 (defun tenant--lsp-contact (&rest _)
-  "The server eglot starts for `tenant-mode': `tenant-lsp-command'."
+  "The server eglot starts for `tenant-mode': `tenant-lsp-command'.
+Eglot's arguments (whether it was asked interactively, ...) are not needed."
   tenant-lsp-command)
 
 ;; Now if eglot is loaded, else when it is: the entry is read when eglot starts a server, so

@@ -94,6 +94,7 @@
     (lsp-session-wait "eglot to manage the buffer"
                       (lambda () (and (eglot-current-server) eglot--managed-mode)))
     (let ((server (eglot-current-server)))
+      (push `(root . ,(expand-file-name (project-root (eglot--project server)))) result)
       ;; Flymake starts its backends after a command too (or on an idle timer).
       (flymake-start nil t)
       (lsp-session-wait "diagnostics"

@@ -123,6 +123,7 @@ local function session()
   wait_for('a client attached to the buffer', running(function()
     return #vim.lsp.buf_get_clients(bufnr) > 0
   end))
+  result.root = vim.lsp.get_client_by_id(client_id).config.root_dir
   wait_for('diagnostics', running(function()
     return #vim.diagnostic.get(bufnr) > 0
   end))
