@@ -99,9 +99,10 @@ if Context.environment["TENANTC_FUZZ"] != nil {
         .target(name: "CFuzzerDriver"),
         .executableTarget(
             name: "TenantFuzz",
-            // Not the driver: its file handling is not what the targets feed, and every module
+            // The driver comes in with the language server only (target `lsp`): every module
             // linked in adds coverage counters libFuzzer scans after each input.
-            dependencies: ["CFuzzerDriver", "TenantBackends", "TenantDiagnostics", "TenantFormat", "TenantSemantics", "TenantSyntax", "TenantModel"]
+            dependencies: ["CFuzzerDriver", "TenantBackends", "TenantDiagnostics", "TenantFormat", "TenantSemantics", "TenantSyntax", "TenantModel",
+                           "TenantLanguageServer"]
         ),
     ]
     package.products += [.executable(name: "tenantc-fuzz", targets: ["TenantFuzz"])]

@@ -2,11 +2,12 @@
 # Builds the libFuzzer executable with AddressSanitizer and fuzzes each target in turn.
 #   fuzz/run.sh [SECONDS] [TARGET...]
 # SECONDS (default 60) is the total, shared evenly by the targets (at least 10 s each); the
-# targets default to all of them: parser, evaluator, redaction, emitter, fmt.
+# targets default to all of them: parser, evaluator, redaction, emitter, fmt, lsp.
 #   fuzz/run.sh 1800 evaluator     # half an hour on the evaluator
 #   JOBS=2 fuzz/run.sh 600         # two fuzzing processes per target
 # Seeds: fuzz/seeds/files/ (whole files, with the shipped tiers and the examples) for `parser`
-# and `fmt`, fuzz/seeds/bodies/ (tenant bodies) for the others. New interesting inputs go to
+# and `fmt`, fuzz/seeds/sessions/ (language server sessions) for `lsp`, fuzz/seeds/bodies/
+# (tenant bodies) for the others. New interesting inputs go to
 # fuzz/corpus/TARGET/, findings to fuzz/crashes/ (neither is committed). Every target runs even
 # after another's finding; the exit status is non-zero when any target had one.
 set -euo pipefail
@@ -14,7 +15,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-if [ "${#targets[@]}" = 0 ]; then targets=(parser evaluator redaction emitter fmt); fi
+if [ "${#targets[@]}" = 0 ]; then targets=(parser evaluator redaction emitter fmt lsp); fi
 jobs="${JOBS:-1}"
 each=$(( seconds / ${#targets[@]} ))
 if [ "$each" -lt 10 ]; then each=10; fi
@@ -37,7 +38,8 @@ for target in "${targets[@]}"; do
   case "$target" in
     parser|fmt) seeds="$files" ;;
     evaluator|redaction|emitter) seeds=fuzz/seeds/bodies ;;
-    *) echo "fuzz: unknown target $target (parser, evaluator, redaction, emitter, fmt)" >&2; exit 2 ;;
+    lsp) seeds=fuzz/seeds/sessions ;;
+    *) echo "fuzz: unknown target $target (parser, evaluator, redaction, emitter, fmt, lsp)" >&2; exit 2 ;;
   esac
   mkdir -p "fuzz/corpus/$target" fuzz/crashes
   args=("fuzz/corpus/$target" "$seeds" -dict=fuzz/tenant.dict -max_total_time="$each" "${limits[@]}"

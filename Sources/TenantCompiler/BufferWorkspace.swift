@@ -79,10 +79,14 @@ public struct ProjectDeclarations {
 
     public private(set) var entries: [Entry] = []
 
-    /// Every `.tenant` file under `root` (hidden ones skipped), read through `overlay`; only
-    /// declarations whose name contains `query` (ignoring case) are kept.
+    /// The project's files — its tier directory's, and the others under `root` but not in a
+    /// nested project — read through `overlay`; only declarations whose name contains `query`
+    /// (ignoring case) are kept.
     public init(root: String, overlay: SourceOverlay, matching query: String) {
-        guard let paths = try? FileSystem.tenantFiles(under: root) else { return }
+        let tiers = root == "/" ? "/tiers" : root + "/tiers"
+        let tierFiles = FileSystem.isDirectory(tiers) ? (try? FileSystem.tenantFiles(in: tiers)) ?? [] : []
+        guard let others = try? FileSystem.projectFiles(under: root, tiersDirectory: tiers, skipping: []) else { return }
+        let paths = tierFiles + others
         let read = overlay.reading(through: FileSystem.readSourceFile)
         let wanted = query.lowercased()
         let sources = SourceMap()

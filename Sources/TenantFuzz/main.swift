@@ -12,6 +12,7 @@ let targets: [String: @Sendable ([UInt8], ShippedTiers) -> Void] = [
     "redaction": fuzzRedaction,
     "emitter": fuzzEmitter,
     "fmt": fuzzFormat,
+    "lsp": fuzzLanguageServer,
 ]
 
 func exitWithUsage(_ message: String) -> Never {

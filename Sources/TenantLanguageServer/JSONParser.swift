@@ -1,21 +1,21 @@
 import TenantDiagnostics
 
 /// Why a message's bytes are not JSON.
-struct JSONParseError: Error, Sendable {
-    var message: String
-    var offset: Int
+public struct JSONParseError: Error, Sendable {
+    public var message: String
+    public var offset: Int
 }
 
 /// RFC 8259 JSON into `JSONValue`. Integers that fit in `Int` become `.int`; any other number
 /// is kept as its text (`.raw`): the protocol's numbers are integers, and nothing else is
 /// computed with. Nesting is bounded, so no message can exhaust the stack.
-struct JSONParser {
+public struct JSONParser {
     static let maxDepth = 256
     private let bytes: [UInt8]
     private var i = 0
     private var depth = 0
 
-    static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         parser.skipSpace()
         let value = try parser.value()

@@ -44,11 +44,13 @@ public final class LanguageServer {
     /// Set by `exit`: 0 after `shutdown`, else 1.
     public private(set) var exitCode: Int32?
 
-    public init(options: ServerOptions = ServerOptions(), output: @escaping ([UInt8]) -> Void) {
+    /// `checker`: one shared with other sessions, whose tier contexts are then reused (the
+    /// fuzzer runs a session per input); by default the session's own.
+    public init(options: ServerOptions = ServerOptions(), checker: BufferChecker? = nil, output: @escaping ([UInt8]) -> Void) {
         self.options = options
         self.output = output
-        checker = BufferChecker(fastPath: options.fastPaths.contains(.tierContexts))
-        checker.secretKey = options.secretKey
+        self.checker = checker ?? BufferChecker(fastPath: options.fastPaths.contains(.tierContexts))
+        self.checker.secretKey = options.secretKey
         inbox = Inbox(cancellations: cancellations)
     }
 

@@ -2,8 +2,8 @@
 /// and a blank line, then N bytes of JSON. The decoder takes bytes as they arrive and hands
 /// out whole messages; a header it cannot read is skipped up to its blank line and reported,
 /// so one bad frame costs one error, not the session.
-struct FrameDecoder {
-    enum Frame: Equatable {
+public struct FrameDecoder {
+    public enum Frame: Equatable {
         case message([UInt8])
         case malformed(String)
     }
@@ -18,7 +18,9 @@ struct FrameDecoder {
     /// Bytes still to drop: the body of a frame refused for its size.
     private var skipping = 0
 
-    mutating func append(_ bytes: some Collection<UInt8>) {
+    public init() {}
+
+    public mutating func append(_ bytes: some Collection<UInt8>) {
         if start > 0, start == buffer.count {
             buffer.removeAll(keepingCapacity: true)
             start = 0
@@ -34,7 +36,7 @@ struct FrameDecoder {
     }
 
     /// The next complete frame, or nil until more bytes arrive.
-    mutating func next() -> Frame? {
+    public mutating func next() -> Frame? {
         guard skipping == 0 else { return nil }
         guard let headerEnd = findHeaderEnd() else {
             guard buffer.count - start > FrameDecoder.maxHeaderBytes else { return nil }
@@ -102,7 +104,7 @@ struct FrameDecoder {
     }
 
     /// One message, framed.
-    static func frame(_ body: [UInt8]) -> [UInt8] {
+    public static func frame(_ body: [UInt8]) -> [UInt8] {
         Array("Content-Length: \(body.count)\r\n\r\n".utf8) + body
     }
 }
