@@ -86,7 +86,8 @@ let package = Package(
         .testTarget(
             name: "TenantCompilerTests",
             dependencies: ["TenantCompiler", "TenantSemantics", "TenantSyntax", "TenantDiagnostics", "TenantModel", "TenantBackends", "TenantSecrets", "TenantFormat", "CYAML", "TenantTestSupport"],
-            exclude: ["Goldens"]
+            // Goldens: expected outputs; Editors: the scripts the editor tests run in Neovim and Emacs.
+            exclude: ["Goldens", "Editors"]
         ),
     ]
 )

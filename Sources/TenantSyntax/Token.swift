@@ -79,6 +79,10 @@ public enum TokenKind: UInt8, Sendable {
         "implies": .kwImplies, "import": .kwImport,
     ]
 
+    /// Every keyword's spelling, sorted: what editors' syntax definitions must highlight
+    /// (a test checks the ones in `editors/`).
+    public static var keywordSpellings: [String] { keywords.keys.sorted() }
+
     static let keywordText: [TokenKind: String] = Dictionary(uniqueKeysWithValues: keywords.map { ($1, $0) })
 
     /// The keyword's spelling, for keywords used as field names after `.`.

@@ -1,0 +1,2 @@
+" tenantc's configuration language.
+autocmd BufNewFile,BufRead *.tenant setfiletype tenant
