@@ -6,7 +6,7 @@ PROJECT holds tiers/ (the shipped tiers) and tenants/ (bench/gen_tenants.py's fi
 the server from the change notification to the publication: `published` for the changed buffer,
 `affected` for the other open buffers of a tier's project. Printed as JSON:
   * edit_ms: median `published` over EDITS changes of one open tenant buffer;
-  * tier_edit_ms: median `affected` over TIER_EDITS changes of tiers/standard.tenant, with 50
+  * tier_edit_ms: median `affected` over TIER_EDITS changes of tiers/standard.tenant, with OPEN (50)
     tenants open (a mix of tiers);
   * rss_mib: the server's resident memory after opening 1,000 tenant files and receiving their
     diagnostics (and its peak, hwm_mib).
@@ -108,40 +108,38 @@ class Server:
         self.p.wait(timeout=60)
 
 
+def edits(s, uri, variants, count, label):
+    """The median `label` timing over `count` changes of `uri`, alternating `variants`."""
+    s.drain_timings()
+    times = []
+    for v in range(2, count + 2):
+        s.change(uri, variants[v % 2], v)
+        times.append(s.timing(label))
+        s.wait_published(uri, v)
+    return statistics.median(times)
+
+
 def tenant_edit(tenantc, root, files):
     s = Server(tenantc, root)
-    path = files[0]
-    uri = s.open(path)
+    uri = s.open(files[0])
     s.wait_published(uri, 1)
-    s.drain_timings()
-    text = open(path).read()
-    variants = [text, text.replace("tenant_info {", "tenant_info {\n    region = \"eu-west-1\"", 1)]
-    times = []
-    for v in range(2, EDITS + 2):
-        s.change(uri, variants[v % 2], v)
-        s.wait_published(uri, v)
-        times.append(s.timing("published"))
+    text = open(files[0]).read()
+    median = edits(s, uri, [text, text.replace("tenant_info {", "tenant_info {\n    region = \"eu-west-1\"", 1)], EDITS, "published")
     s.stop()
-    return statistics.median(times)
+    return median
 
 
 def tier_edit(tenantc, root, files):
     s = Server(tenantc, root)
-    for i, path in enumerate(files[:int(os.environ.get("OPEN", "50"))]):
+    for path in files[:int(os.environ.get("OPEN", "50"))]:
         s.wait_published(s.open(path), 1)
     tier = os.path.join(root, "tiers", "standard.tenant")
     uri = s.open(tier)
     s.wait_published(uri, 1)
-    s.drain_timings()
     text = open(tier).read()
-    variants = [text, text.replace("max_users = 1_000", "max_users = 1_001", 1)]
-    times = []
-    for v in range(2, TIER_EDITS + 2):
-        s.change(uri, variants[v % 2], v)
-        times.append(s.timing("affected"))
-        s.wait_published(uri, v)
+    median = edits(s, uri, [text, text.replace("max_users = 1_000", "max_users = 1_001", 1)], TIER_EDITS, "affected")
     s.stop()
-    return statistics.median(times)
+    return median
 
 
 def memory(tenantc, root, files):

@@ -9,6 +9,20 @@ public struct FixEdit: Hashable, Sendable {
         self.range = range
         self.replacement = replacement
     }
+
+    /// `bytes` with `edits` made; the edits are in order, front to back, and do not overlap.
+    public static func apply(_ edits: [FixEdit], to bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + edits.reduce(0) { $0 + $1.replacement.count })
+        var at = 0
+        for edit in edits {
+            out += bytes[at..<edit.range.lowerBound]
+            out += edit.replacement
+            at = edit.range.upperBound
+        }
+        out += bytes[at...]
+        return out
+    }
 }
 
 /// The fix-its of one file that can be applied together, and the file they make: pure, for
@@ -62,18 +76,7 @@ public struct FixSelection: Sendable {
     }
 
     /// `bytes` with the edits made: the bytes the selection was made from.
-    public func applied(to bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + edits.reduce(0) { $0 + $1.replacement.count })
-        var at = 0
-        for edit in edits {
-            out += bytes[at..<edit.range.lowerBound]
-            out += edit.replacement
-            at = edit.range.upperBound
-        }
-        out += bytes[at...]
-        return out
-    }
+    public func applied(to bytes: [UInt8]) -> [UInt8] { FixEdit.apply(edits, to: bytes) }
 
     /// Whether an edit of `range`, taken after the edit of `later` (which starts at or after it),
     /// would overlap it. Two edits at one place conflict: which goes first is not known.

@@ -56,7 +56,7 @@ public enum SecretRekey {
             return
         }
         let t = lexed.tokens
-        var edits: [(range: Range<Int>, text: [UInt8])] = []
+        var edits: [FixEdit] = []
         var problems: [String] = []
         var rekeyed = 0
         var already = 0
@@ -86,7 +86,7 @@ public enum SecretRekey {
             }
             do {
                 let plain = try SecretBox.open(token, with: old)
-                edits.append((range, Array(SecretBox.seal(plain, with: new).text.utf8)))
+                edits.append(FixEdit(range: range, replacement: Array(SecretBox.seal(plain, with: new).text.utf8)))
                 rekeyed += 1
             } catch {
                 problems.append("\(shown):\(line): the secret does not decrypt: \(error.message)")
@@ -98,15 +98,7 @@ public enum SecretRekey {
             return
         }
         guard !edits.isEmpty else { return }
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + edits.count * 8)
-        var at = 0
-        for e in edits {
-            out += bytes[at..<e.range.lowerBound]
-            out += e.text
-            at = e.range.upperBound
-        }
-        out += bytes[at...]
+        let out = FixEdit.apply(edits, to: bytes)
         if let failure = FileSystem.replaceFile(path, with: out) {
             outcome.errors.append("cannot write \(shown): \(failure)")
             outcome.ioFailure = true
