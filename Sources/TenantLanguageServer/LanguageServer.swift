@@ -41,6 +41,9 @@ public final class LanguageServer {
     /// Diagnostics in files that are not open, by path, then by the open buffer whose check
     /// reported them (a tier buffer reports the project tenants it breaks).
     var foreign: [String: [String: [JSONValue]]] = [:]
+    /// The client's workspace folders (`rootUri`, `workspaceFolders`): their projects' tiers
+    /// and tenants are workspace symbols even before a buffer of theirs is opened.
+    var workspaceFolders: [String] = []
     /// The tiers each open buffer declared when it was last checked: a change that adds,
     /// removes or edits one re-checks the open tenants they affect.
     var declaredTiers: [String: Set<String>] = [:]

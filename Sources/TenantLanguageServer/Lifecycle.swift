@@ -6,6 +6,8 @@ extension LanguageServer {
     func initialize(_ params: JSONValue) -> JSONValue {
         let offered = params["capabilities"]?["general"]?["positionEncodings"]?.arrayValue?.compactMap(\.stringValue) ?? []
         encoding = offered.contains(PositionEncoding.utf8.rawValue) ? .utf8 : .utf16
+        let folders = (params["workspaceFolders"]?.arrayValue ?? []).compactMap { $0["uri"]?.stringValue }
+        workspaceFolders = (folders + [params["rootUri"]?.stringValue].compactMap { $0 }).compactMap(DocumentURI.path(of:))
         state = .running
         let capabilities = JSONValue.object([
             ("positionEncoding", .string(encoding.rawValue)),

@@ -3,7 +3,8 @@ import TenantDiagnostics
 import TenantSyntax
 
 /// `textDocument/documentSymbol` (tiers, tenants, and in them records and env blocks) and
-/// `workspace/symbol` (the tiers and tenants of the projects of the open buffers).
+/// `workspace/symbol` (the tiers and tenants of the projects of the open buffers and of the
+/// workspace folders).
 extension LanguageServer {
     func documentSymbols(_ params: JSONValue) throws(RPCError) -> JSONValue {
         let document = try document(params)
@@ -40,7 +41,9 @@ extension LanguageServer {
 
     func workspaceSymbols(_ params: JSONValue) throws(RPCError) -> JSONValue {
         let query = params["query"]?.stringValue ?? ""
-        let roots = Set(documents.values.map { BufferChecker.projectRoot(of: $0.path) }).sorted()
+        // A folder is a project's root, or inside one (`projectRoot` of a file in it).
+        let folders = workspaceFolders.map { BufferChecker.projectRoot(of: $0 + "/.") }
+        let roots = Set(documents.values.map { BufferChecker.projectRoot(of: $0.path) } + folders).sorted()
         var out: [JSONValue] = []
         for root in roots {
             for entry in ProjectDeclarations(root: root, overlay: overlay, matching: query).entries {

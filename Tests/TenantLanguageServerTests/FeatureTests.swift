@@ -109,6 +109,11 @@ import Testing
         #expect(names.isSuperset(of: ["free", "standard", "premium", "enterprise", "custom_tenant_001", "startup_001"]), "\(names)")
         let some = client.request("workspace/symbol", .object([("query", .string("STAND"))]))["result"]?.arrayValue ?? []
         #expect(some.compactMap { $0["name"]?.stringValue } == ["standard"])
+        // Before any buffer is open, the workspace folder's project.
+        let fresh = TestClient(initialize: false)
+        _ = fresh.request("initialize", .object([("capabilities", .object([])), ("rootUri", .string(fresh.uri(project.root)))]))
+        let tiers = fresh.request("workspace/symbol", .object([("query", .string("prem"))]))["result"]?.arrayValue ?? []
+        #expect(tiers.compactMap { $0["name"]?.stringValue } == ["premium"])
     }
 
     @Test func quickFixesApplyTheDiagnosticsFixIts() throws {
