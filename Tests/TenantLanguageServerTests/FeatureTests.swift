@@ -31,6 +31,9 @@ import Testing
         let share = Self.hoverText(client.request("textDocument/hover", client.at(tenant, line: 0, character: prefix.utf16.count + 2)))
         #expect(share.contains("`databases.postgresql.resources.cpu_share`") && share.contains("Value in `production`: `50%`"), "\(share)")
         #expect(share.contains("Set at examples/startup_001.tenant:1 (tenant `startup_001`)"), "\(share)")
+        // On `extends premium`: the tier.
+        let tier = Self.hoverText(client.request("textDocument/hover", client.at(path, line: 1, character: 38)))
+        #expect(tier.hasPrefix("**tier `premium`** extends `standard`") && tier.contains("Declared at tiers/premium.tenant:4"), "\(tier)")
     }
 
     @Test func hoverInATierShowsTheDeclaration() throws {
