@@ -42,10 +42,13 @@ let package = Package(
         .target(name: "TenantSecrets", dependencies: ["TenantModel", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: hotPath),
         // Backend protocol, registry, YAML (libyaml) and JSON.
         .target(name: "TenantBackends", dependencies: ["TenantModel", "CYAML"], swiftSettings: hotPath),
+        // Provisioning artifacts: PostgreSQL scripts and pg_hba lines, Redis ACLs (docs/provisioning.md).
+        .target(name: "TenantProvisioning", dependencies: ["TenantBackends", "TenantModel", "TenantSecrets"], swiftSettings: hotPath),
         // The driver shared by the CLI and editor integrations: load, resolve, check, emit.
         .target(
             name: "TenantCompiler",
-            dependencies: ["TenantSyntax", "TenantSemantics", "TenantDiagnostics", "TenantModel", "TenantBackends", "TenantSecrets", "TenantFormat"],
+            dependencies: ["TenantSyntax", "TenantSemantics", "TenantDiagnostics", "TenantModel", "TenantBackends", "TenantSecrets", "TenantFormat",
+                           "TenantProvisioning"],
             swiftSettings: hotPath
         ),
         // The language server: `tenantc lsp` (docs/editors.md).
@@ -58,6 +61,7 @@ let package = Package(
             name: "tenantc",
             dependencies: [
                 "TenantCompiler", "TenantDiagnostics", "TenantBackends", "TenantSecrets", "TenantModel", "TenantFormat", "TenantLanguageServer",
+                "TenantProvisioning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // A fully static executable (the Swift runtime, libyaml, libc): an editor runs

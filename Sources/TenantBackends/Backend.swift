@@ -12,11 +12,20 @@ public struct RenderOptions: Sendable {
     /// What a `secret` value becomes (docs/secrets.md). Plaintexts are never rendered from a secret:
     /// for `plain`, the driver replaces the secrets with their decrypted text before rendering.
     public var sensitive: SensitiveMode
+    /// The run's key, for the backends that turn a secret into what a server stores instead
+    /// (a password verifier: docs/provisioning.md); nil without a key.
+    public var secrets: (any SecretOpener)?
 
     public init(units: UnitsMode = .canonical, sensitive: SensitiveMode = .redact) {
         self.units = units
         self.sensitive = sensitive
     }
+}
+
+/// Opens the token of a `secret` value. Backends given one never write what it returns: they
+/// derive from it what a server stores (a verifier), and nothing else.
+public protocol SecretOpener: Sendable {
+    func plaintext(ofSecret token: String) -> String?
 }
 
 /// How artifacts show `secret` values.

@@ -2,6 +2,7 @@ import Synchronization
 import TenantBackends
 import TenantDiagnostics
 import TenantModel
+import TenantProvisioning
 import TenantSecrets
 import TenantSemantics
 import TenantSyntax
@@ -253,7 +254,9 @@ public enum Compiler {
 
         // 8. Every input file, in parallel: parse, resolve each tenant (in each environment),
         //    check, render, stage; then forget the file's text unless a diagnostic shows it.
-        let emit = usageFailure ? nil : request.emit
+        var emit = usageFailure ? nil : request.emit
+        // The provisioning backends turn password secrets into verifiers with the run's key.
+        emit?.render.secrets = request.secretKey.map(KeySecretOpener.init)
         let writer = artifactWriter(emit, base: base)
         let envs: [String?] = environments.isEmpty ? [nil] : environments
         let job = TenantJob(emit: emit, writer: writer, perEnvDirectory: environments.count > 1, keep: request.keepResolved, key: request.secretKey,
@@ -338,10 +341,12 @@ public enum Compiler {
 
         /// What a tenant's resolution hands over. The backends walk the evaluated config instead
         /// of a built record: building and freeing a record tree per tenant was 3 % of a build's
-        /// instructions. Secrets, sorted keys and kept results need the built record.
+        /// instructions. Secrets, sorted keys, kept results and provisioning need the built record.
         var output: ResolveOptions.Output {
             guard emit != nil || keep || key != nil else { return .diagnosticsOnly }
-            let walks = fastPaths.contains(.walkedArtifacts) && emit != nil && key == nil && emit?.sortKeys == false && !keep
+            // The provisioning backends read the built config (each of their files would build it again).
+            let provisions = emit?.backends.contains { $0 is any ProvisioningBackend } == true
+            let walks = fastPaths.contains(.walkedArtifacts) && emit != nil && key == nil && emit?.sortKeys == false && !keep && !provisions
             return walks ? .walked : .built
         }
 
@@ -478,6 +483,9 @@ public enum Compiler {
     private static func emitArtifact(_ artifact: Artifact, of r: inout TenantResult, emit: EmitPlan, to target: ArtifactTarget,
                                      buffer: RenderBuffer, at header: Span, stream: inout [UInt8], writeFailure: inout IOFailure?) {
         let layout: RenderLayout = emit.output == .standardOutput ? .stream : .file
+        if emit.render.secrets == nil, emit.backends.contains(where: { $0 is any ProvisioningBackend }) {
+            warnOfPasswordsWithoutKey(artifact, of: &r, at: header)
+        }
         for backend in emit.backends {
             // The worker's buffer, emptied: an artifact's storage is allocated once per thread.
             buffer.bytes.removeAll(keepingCapacity: true)
@@ -506,6 +514,21 @@ public enum Compiler {
                 writeFailure = error
                 return
             }
+        }
+    }
+
+    /// W0510 for each password secret a provisioning artifact leaves out, having no key.
+    private static func warnOfPasswordsWithoutKey(_ artifact: Artifact, of r: inout TenantResult, at header: Span) {
+        let tenant: ResolvedTenant
+        switch artifact {
+        case .built(let t): tenant = t
+        case .tree(let tree):
+            guard let built = try? tree.resolved() else { return }  // the backends report the failure
+            tenant = built
+        }
+        for path in ProvisioningBackends.secretPasswords(of: tenant) {
+            r.diagnostics.append(.warning(.passwordWithoutKey, "`\(path)` of tenant `\(r.id)` is a secret and no key was given: its accounts are provisioned without a password",
+                                          at: header, help: ["give the key with --key-file (or TENANTC_KEY_FILE): the artifacts then hold a verifier of the password, never the password"]))
         }
     }
 

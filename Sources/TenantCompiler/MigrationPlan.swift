@@ -375,19 +375,6 @@ public func databaseDisplayName(_ key: String) -> String {
 }
 
 extension Record {
-    /// The value at a dotted path, if every step is a record that has it.
-    func value(at path: String) -> Value? {
-        var record = self
-        let parts = path.split(separator: ".")
-        for (i, part) in parts.enumerated() {
-            guard let v = record[String(part)] else { return nil }
-            if i == parts.count - 1 { return v }
-            guard case .record(let r) = v else { return nil }
-            record = r
-        }
-        return nil
-    }
-
     /// The keys of `databases`, in order.
     var databaseNames: [String] {
         guard case .record(let r)? = self["databases"] else { return [] }

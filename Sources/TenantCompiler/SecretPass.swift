@@ -87,3 +87,13 @@ struct SecretPass {
         }
     }
 }
+
+/// The run's key, for the backends that derive a password verifier from a secret.
+struct KeySecretOpener: SecretOpener {
+    let key: SecretKey
+
+    func plaintext(ofSecret token: String) -> String? {
+        guard let parsed = SecretToken(token) else { return nil }
+        return try? SecretBox.openText(parsed, with: key)
+    }
+}

@@ -86,6 +86,7 @@ extension DiagnosticCode {
     public static let staleArtifact = DiagnosticCode("W0507", "artifact of a tenant not among the inputs")
     public static let changedArtifact = DiagnosticCode("W0508", "artifact changed since tenantc wrote it")
     public static let unusableManifest = DiagnosticCode("W0509", "build manifest unreadable or not written")
+    public static let passwordWithoutKey = DiagnosticCode("W0510", "a password left out of a provisioning artifact: no key")
 
     // Secrets
     public static let invalidSecret = DiagnosticCode("E0601", "malformed secret literal")
@@ -110,7 +111,7 @@ extension DiagnosticCode {
         .referenceCycle, .overflow, .divisionByZero, .operandTypes, .badCall, .evaluationLimit, .noSuchMember,
         .evaluationBudget,
         .unreadableFile, .noTiers, .unwritableOutput, .backendFailed, .tooManyDiagnostics, .artifactTooLarge,
-        .staleArtifact, .changedArtifact, .unusableManifest,
+        .staleArtifact, .changedArtifact, .unusableManifest, .passwordWithoutKey,
         .invalidSecret, .plaintextSecret, .undecryptableSecret, .keyFile,
     ]
 }

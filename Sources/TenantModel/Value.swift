@@ -109,6 +109,21 @@ public struct Record: Sendable, Equatable {
 }
 
 /// A resolved tenant: the unit a backend renders.
+extension Record {
+    /// The value at a dotted path, if every step is a record that has it.
+    public func value(at path: String) -> Value? {
+        var record = self
+        let parts = path.split(separator: ".")
+        for (i, part) in parts.enumerated() {
+            guard let v = record[String(part)] else { return nil }
+            if i == parts.count - 1 { return v }
+            guard case .record(let r) = v else { return nil }
+            record = r
+        }
+        return nil
+    }
+}
+
 public struct ResolvedTenant: Sendable {
     public let id: String
     public let tier: String

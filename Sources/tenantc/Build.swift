@@ -3,6 +3,7 @@ import TenantBackends
 import TenantCompiler
 import TenantDiagnostics
 import TenantModel
+import TenantProvisioning
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,6 +57,9 @@ struct Build: ParsableCommand {
     @Option(name: .customLong("max-artifact-size"), help: ArgumentHelp("The largest artifact a tenant may have, estimated from its values before rendering: bytes, or a size such as 64MiB or 1GB (default: 64MiB).", valueName: "size"))
     var maxArtifactSize: ArtifactSize = ArtifactSize(bytes: EmitPlan.defaultMaxArtifactBytes)
 
+    /// The names `--emit` knows without a plugin.
+    private var builtInBackendNames: [String] { BackendRegistry.names + ProvisioningBackends.names }
+
     /// The backends `--emit` names, in order, without repeats.
     private func backends() throws -> [any Backend] {
         var names: [String] = []
@@ -63,7 +67,7 @@ struct Build: ParsableCommand {
             for part in item.split(separator: ",", omittingEmptySubsequences: false) {
                 let n = String(part.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
                 guard !n.isEmpty else {
-                    throw ValidationError("--emit \"\(item)\": an empty backend name (built in: \(BackendRegistry.names.joined(separator: ", ")))")
+                    throw ValidationError("--emit \"\(item)\": an empty backend name (built in: \(builtInBackendNames.joined(separator: ", ")))")
                 }
                 guard !names.contains(n) else { continue }
                 names.append(n)
@@ -73,10 +77,12 @@ struct Build: ParsableCommand {
         for n in names {
             if let b = BackendRegistry.backend(named: n) {
                 backends.append(b)
+            } else if let provisioning = ProvisioningBackends.named(n) {
+                backends += provisioning
             } else if n.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x5F }) {
                 backends.append(ExternalBackend(name: n, timeout: .milliseconds(Int64(pluginTimeout * 1000)), maxOutputBytes: maxArtifactSize.bytes))
             } else {
-                throw ValidationError("--emit \(n): backend names are lower-case letters, digits, `-` and `_` (built in: \(BackendRegistry.names.joined(separator: ", ")))")
+                throw ValidationError("--emit \(n): backend names are lower-case letters, digits, `-` and `_` (built in: \(builtInBackendNames.joined(separator: ", ")))")
             }
         }
         return backends
@@ -88,7 +94,7 @@ struct Build: ParsableCommand {
         }
         let backends = try backends()
         if output == "-", backends.count > 1 {
-            throw ValidationError("`-o -` writes one stream: choose one backend with --emit")
+            throw ValidationError("`-o -` writes one stream: choose one backend with --emit (`postgres` writes two files per tenant, .sql and .pg_hba.conf)")
         }
         if output == "-", prune {
             throw ValidationError("--prune removes files of an output directory: `-o -` writes none")
@@ -96,9 +102,9 @@ struct Build: ParsableCommand {
         // Once, before compiling: not once per tenant. The search path is not printed (it is
         // long, and the user's own).
         for case let plugin as ExternalBackend in backends where plugin.locate() == nil {
-            let near = suggestion(for: plugin.name, among: BackendRegistry.names).map { "did you mean `\($0)`? " } ?? ""
+            let near = suggestion(for: plugin.name, among: builtInBackendNames).map { "did you mean `\($0)`? " } ?? ""
             throw ValidationError("--emit \(plugin.name): no backend `\(plugin.name)` is built in, and no executable `\(plugin.executableName)` is on PATH"
-                                  + " (\(near)built in: \(BackendRegistry.names.joined(separator: ", ")))")
+                                  + " (\(near)built in: \(builtInBackendNames.joined(separator: ", ")))")
         }
     }
 

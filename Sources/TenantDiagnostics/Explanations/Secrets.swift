@@ -1,6 +1,6 @@
-// Pages of the codes of secrets (E0601–E0604).
+// Pages of the codes of secrets (E0601–E0604, and W0510, a password a provisioning artifact leaves out).
 extension Explanation {
-    static let secrets: [Explanation] = [invalidSecret, plaintextSecret, undecryptableSecret, keyFile]
+    static let secrets: [Explanation] = [invalidSecret, plaintextSecret, undecryptableSecret, keyFile, passwordWithoutKey]
 
     private static let passwordTier = ExampleFile.tier("""
         tier basic {
@@ -77,4 +77,31 @@ extension Explanation {
         """,
         failing: Example(secretFiles, command: ["check", "tenants/", "--key-file", "keys/stagging.key"]),
         fixed: Example(secretFiles, command: ["check", "tenants/", "--key-file", "keys/staging.key"]))
+
+    private static let provisionedFiles: [ExampleFile] = [
+        .tier("""
+            tier basic {
+              name: string
+              databases.postgresql {
+                enabled = true
+                password: secret?
+              }
+            }
+            """),
+        .tenant("tenant acme extends basic {\n  name = \"Acme\"\n  databases.postgresql.password = \(sealed)\n}\n"), stagingKey,
+    ]
+
+    private static let passwordWithoutKey = Explanation(.passwordWithoutKey, """
+        A provisioning artifact (`--emit postgres`, `--emit redis`) would give the tenant's
+        accounts the password its configuration holds, but the password is a secret and no key
+        was given: the artifact is written with accounts that have no password (a PostgreSQL
+        role without one cannot log in with a password; a Redis user without one cannot log in
+        at all), and a comment in it says so.
+
+        Give the key with `--key-file` (or `TENANTC_KEY_FILE`). The artifacts then hold what the
+        server stores instead of the password (a SCRAM-SHA-256 verifier, a SHA-256 digest),
+        never the password itself (docs/provisioning.md).
+        """,
+        failing: Example(provisionedFiles, command: ["build", "tenants/", "--emit", "postgres", "-o", "out"]),
+        fixed: Example(provisionedFiles, command: ["build", "tenants/", "--emit", "postgres", "-o", "out", "--key-file", "keys/staging.key"]))
 }

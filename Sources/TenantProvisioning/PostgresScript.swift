@@ -1,0 +1,154 @@
+import TenantBackends
+import TenantModel
+import TenantSecrets
+
+/// A tenant's PostgreSQL provisioning as one psql script (docs/provisioning.md): its roles,
+/// its database when it has one of its own, its schemas, and exactly the privileges its
+/// access control gives each role on them. Every statement can run again: applied twice, the
+/// second run changes nothing. What PostgreSQL grants to PUBLIC by default is revoked.
+struct PostgresScript {
+    let facts: ProvisioningFacts
+    let database: ProvisioningFacts.Database
+    let secrets: (any SecretOpener)?
+
+    /// The script; a comment alone when PostgreSQL is not provisioned for the tenant.
+    static func render(_ facts: ProvisioningFacts, secrets: (any SecretOpener)?) throws(BackendError) -> String {
+        var out = "-- PostgreSQL provisioning of tenant \(facts.id) (tier \(facts.tier), environment \(facts.environment)), by tenantc.\n"
+        guard let database = facts.postgres else {
+            return out + "-- PostgreSQL is not provisioned for this tenant (not enabled, or not in its tier).\n"
+        }
+        let script = PostgresScript(facts: facts, database: database, secrets: secrets)
+        out += "-- Apply as a superuser with psql (it uses \\gexec and \\connect): psql -v ON_ERROR_STOP=1 -f \(facts.id).sql\n"
+        out += "-- It can be applied again: every statement leaves what it finds as the configuration says.\n"
+        out += "\\set ON_ERROR_STOP on\nSET client_min_messages TO warning;\n"
+        out += try script.roles()
+        out += script.ownDatabase()
+        out += script.schemas()
+        return out
+    }
+
+    private var loginRoles: [String] { facts.accounts.map(\.name) }
+    private var allRoles: [String] { facts.roles.map(\.serverName) + loginRoles }
+
+    /// Group roles (one per role the access control declares, `<id>_<role>`), login roles (the
+    /// accounts), and their memberships: exactly those configured.
+    private func roles() throws(BackendError) -> String {
+        var out = "\n-- Roles: one per role of the access control, one per account.\nBEGIN;\n"
+        var create = ""
+        for name in allRoles {
+            create += "  IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = \(SQLText.literal(name))) THEN\n"
+            create += "    CREATE ROLE \(SQLText.identifier(name));\n  END IF;\n"
+        }
+        out += "DO \(SQLText.dollarQuoted("\nBEGIN\n" + create + "END\n"));\n"
+        let attributes = "NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT NOREPLICATION NOBYPASSRLS"
+        for role in facts.roles {
+            out += "ALTER ROLE \(SQLText.identifier(role.serverName)) WITH NOLOGIN \(attributes) CONNECTION LIMIT -1 PASSWORD NULL;\n"
+        }
+        let password = try passwords()
+        if password.missingKey {
+            out += "-- databases.postgresql.password is set, but no key was given: the accounts have no password.\n"
+        }
+        for account in facts.accounts {
+            let limit = database.connectionLimit.map(String.init) ?? "-1"
+            let verifier = password.verifier(account.name).map(SQLText.literal) ?? "NULL"
+            out += "ALTER ROLE \(SQLText.identifier(account.name)) WITH LOGIN \(attributes) CONNECTION LIMIT \(limit) PASSWORD \(verifier);\n"
+        }
+        return out + memberships() + "COMMIT;\n"
+    }
+
+    /// Each account a member of exactly the tenant's roles it holds: granted when missing,
+    /// revoked when not configured (as after a change of tier).
+    private func memberships() -> String {
+        guard !facts.accounts.isEmpty, !facts.roles.isEmpty else { return "" }
+        var body = "\nBEGIN\n"
+        for account in facts.accounts {
+            for role in facts.roles {
+                let member = "EXISTS (SELECT FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid "
+                    + "JOIN pg_catalog.pg_roles u ON u.oid = m.member WHERE g.rolname = \(SQLText.literal(role.serverName)) "
+                    + "AND u.rolname = \(SQLText.literal(account.name)))"
+                let (group, user) = (SQLText.identifier(role.serverName), SQLText.identifier(account.name))
+                body += account.roles.contains(role.name)
+                    ? "  IF NOT \(member) THEN\n    GRANT \(group) TO \(user);\n  END IF;\n"
+                    : "  IF \(member) THEN\n    REVOKE \(group) FROM \(user);\n  END IF;\n"
+            }
+        }
+        return "DO \(SQLText.dollarQuoted(body + "END\n"));\n"
+    }
+
+    /// The verifier of each account's password, from `databases.postgresql.password`.
+    private func passwords() throws(BackendError) -> (verifier: (String) -> String?, missingKey: Bool) {
+        let plaintext: String?
+        switch database.password {
+        case .secret(let token)?:
+            guard let secrets else { return ({ _ in nil }, true) }
+            guard let opened = secrets.plaintext(ofSecret: token) else { throw BackendError("databases.postgresql.password does not decrypt") }
+            plaintext = opened
+        case .string(let text)?: plaintext = text
+        default: plaintext = nil
+        }
+        guard let plaintext else { return ({ _ in nil }, false) }
+        guard PasswordVerifier.scramSHA256(password: plaintext, account: "") != nil else {
+            throw BackendError("databases.postgresql.password holds characters other than printable ASCII, which PostgreSQL prepares (SASLprep) before hashing: use a printable ASCII password")
+        }
+        return ({ account in PasswordVerifier.scramSHA256(password: plaintext, account: account) }, false)
+    }
+
+    /// The tenant's own database (`mode = "dedicated"`, or isolation `database` or `instance`),
+    /// created when missing, then connected to.
+    private func ownDatabase() -> String {
+        guard database.ownsDatabase else { return "" }
+        let name = facts.id
+        var out = "\n-- The tenant's own database.\n"
+        out += "SELECT \(SQLText.literal("CREATE DATABASE " + SQLText.identifier(name)))\n"
+        out += "WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_database WHERE datname = \(SQLText.literal(name)))\\gexec\n"
+        out += "\\connect \(SQLText.identifier(name))\n"
+        return out + "SET client_min_messages TO warning;\n"
+    }
+
+    /// The database's PUBLIC defaults revoked, its schemas, and each role's privileges on them.
+    private func schemas() -> String {
+        var out = "\n-- The schemas, and what each role may do in them; nothing for PUBLIC.\nBEGIN;\n"
+        let body = "\nBEGIN\n  EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());\n"
+            + (loginRoles.isEmpty ? "" : "  EXECUTE format('GRANT CONNECT ON DATABASE %I TO \(loginRoles.map { _ in "%I" }.joined(separator: ", "))', current_database(), \(loginRoles.map(SQLText.literal).joined(separator: ", ")));\n")
+            + "END\n"
+        out += "DO \(SQLText.dollarQuoted(body));\n"
+        out += "REVOKE CREATE ON SCHEMA public FROM PUBLIC;\n"
+        for schema in database.places { out += privileges(in: schema) }
+        return out + "COMMIT;\n"
+    }
+
+    private func privileges(in schema: String) -> String {
+        let s = SQLText.identifier(schema)
+        let everyone = SQLText.identifiers(allRoles)
+        var out = "CREATE SCHEMA IF NOT EXISTS \(s);\n"
+        out += "REVOKE ALL ON SCHEMA \(s) FROM PUBLIC, \(everyone);\n"
+        out += "REVOKE ALL ON ALL TABLES IN SCHEMA \(s) FROM PUBLIC, \(everyone);\n"
+        out += "REVOKE ALL ON ALL SEQUENCES IN SCHEMA \(s) FROM PUBLIC, \(everyone);\n"
+        for role in facts.roles {
+            let operations = role.operations["postgresql"] ?? []
+            let r = SQLText.identifier(role.serverName)
+            let grants = [("SCHEMA \(s)", PostgresPrivileges.schema(operations)),
+                          ("ALL TABLES IN SCHEMA \(s)", PostgresPrivileges.tables(operations)),
+                          ("ALL SEQUENCES IN SCHEMA \(s)", PostgresPrivileges.sequences(operations))]
+            for (object, privileges) in grants where !privileges.isEmpty {
+                out += "GRANT \(privileges.joined(separator: ", ")) ON \(object) TO \(r);\n"
+            }
+            out += defaultPrivileges(in: s, for: r, operations)
+        }
+        return out
+    }
+
+    /// What the role may do with the tables and sequences the tenant's accounts create later.
+    private func defaultPrivileges(in schema: String, for role: String, _ operations: [String]) -> String {
+        guard !loginRoles.isEmpty else { return "" }
+        var out = ""
+        let creators = "ALTER DEFAULT PRIVILEGES FOR ROLE \(SQLText.identifiers(loginRoles)) IN SCHEMA \(schema)"
+        out += "\(creators) REVOKE ALL ON TABLES FROM \(role);\n"
+        out += "\(creators) REVOKE ALL ON SEQUENCES FROM \(role);\n"
+        let tables = PostgresPrivileges.tables(operations)
+        if !tables.isEmpty { out += "\(creators) GRANT \(tables.joined(separator: ", ")) ON TABLES TO \(role);\n" }
+        let sequences = PostgresPrivileges.sequences(operations)
+        if !sequences.isEmpty { out += "\(creators) GRANT \(sequences.joined(separator: ", ")) ON SEQUENCES TO \(role);\n" }
+        return out
+    }
+}

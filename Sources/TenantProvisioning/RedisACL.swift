@@ -1,0 +1,70 @@
+import TenantBackends
+import TenantModel
+import TenantSecrets
+
+/// A tenant's Redis ACL (docs/provisioning.md): one user per account, confined to the tenant's
+/// key namespaces, with the command categories its roles allow (`read` → `@read`, `write` →
+/// `@write`, `admin` → `@keyspace`), and never the dangerous or administrative commands, nor
+/// those that list or count keys beyond its patterns. One disabled user per role
+/// (`<id>_<role>`) carries each role's rules alone. Each line starts with `reset`, so that
+/// loading it again gives the same user.
+enum RedisACL {
+    static func render(_ facts: ProvisioningFacts, secrets: (any SecretOpener)?) throws(BackendError) -> String {
+        var out = "# Redis ACL of tenant \(facts.id) (tier \(facts.tier), environment \(facts.environment)), by tenantc.\n"
+        guard let redis = facts.redis else {
+            return out + "# Redis is not provisioned for this tenant (not enabled, or not in its tier): no user.\n"
+        }
+        out += "# Load: add these lines to the server's aclfile and run ACL LOAD, or: sed 's/^user /ACL SETUSER /' \(facts.id).acl | redis-cli\n"
+        let (password, missingKey) = try self.password(redis, secrets)
+        if missingKey { out += "# databases.redis.password is set, but no key was given: the accounts have no password and cannot log in.\n" }
+        for name in facts.accounts.map(\.name) + facts.roles.map(\.serverName) where name.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } == true }) {
+            throw BackendError("the Redis user name `\(name)` holds a space or a control character")
+        }
+        let keys = redis.places.map { "~" + pattern($0) }.joined(separator: " ")
+        for account in facts.accounts {
+            let operations = facts.roles(of: account).flatMap { $0.operations["redis"] ?? [] }
+            out += "user \(account.name) reset on \(password ?? "") \(keys) resetchannels \(commands(operations))\n"
+                .replacing("  ", with: " ")
+        }
+        for role in facts.roles {
+            out += "user \(role.serverName) reset off \(keys) resetchannels \(commands(role.operations["redis"] ?? []))\n"
+        }
+        return out
+    }
+
+    /// The command rules of a set of operations.
+    static func commands(_ operations: [String]) -> String {
+        var rules = ["-@all", "+@connection"]
+        if operations.contains("read") { rules.append("+@read") }
+        if operations.contains("write") { rules.append("+@write") }
+        rules.append(operations.contains("admin") ? "+@keyspace" : "-@keyspace")
+        // Never: the server's administration, scripts and pub/sub, and what reads the key
+        // space beyond the user's patterns.
+        rules += ["-@admin", "-@dangerous", "-@scripting", "-@pubsub", "-keys", "-scan", "-randomkey", "-dbsize", "-select", "-swapdb", "-move"]
+        return rules.joined(separator: " ")
+    }
+
+    /// A key prefix as an ACL glob: its own glob characters escaped, then `*`.
+    static func pattern(_ prefix: String) -> String {
+        var out = ""
+        for c in prefix {
+            if "*?[]\\".contains(c) { out.append("\\") }
+            out.append(c)
+        }
+        return out + "*"
+    }
+
+    /// `#<sha256>` of `databases.redis.password`, and whether a secret was left without a key.
+    private static func password(_ redis: ProvisioningFacts.Database, _ secrets: (any SecretOpener)?) throws(BackendError) -> (String?, Bool) {
+        switch redis.password {
+        case .secret(let token)?:
+            guard let secrets else { return (nil, true) }
+            guard let plaintext = secrets.plaintext(ofSecret: token) else { throw BackendError("databases.redis.password does not decrypt") }
+            return (PasswordVerifier.redisSHA256(password: plaintext), false)
+        case .string(let text)?:
+            return (PasswordVerifier.redisSHA256(password: text), false)
+        default:
+            return (nil, false)
+        }
+    }
+}
