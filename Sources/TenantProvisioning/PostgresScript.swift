@@ -14,17 +14,20 @@ struct PostgresScript {
     /// The script; a comment alone when PostgreSQL is not provisioned for the tenant.
     static func render(_ facts: ProvisioningFacts, secrets: (any SecretOpener)?) throws(BackendError) -> String {
         var out = "-- PostgreSQL provisioning of tenant \(facts.id) (tier \(facts.tier), environment \(facts.environment)), by tenantc.\n"
-        guard let database = facts.postgres else {
+        guard facts.postgres != nil else {
             return out + "-- PostgreSQL is not provisioned for this tenant (not enabled, or not in its tier).\n"
         }
-        let script = PostgresScript(facts: facts, database: database, secrets: secrets)
         out += "-- Apply as a superuser with psql (it uses \\gexec and \\connect): psql -v ON_ERROR_STOP=1 -f \(facts.id).sql\n"
         out += "-- It can be applied again: every statement leaves what it finds as the configuration says.\n"
-        out += "\\set ON_ERROR_STOP on\nSET client_min_messages TO warning;\n"
-        out += try script.roles()
-        out += script.ownDatabase()
-        out += script.schemas()
-        return out
+        return out + "\\set ON_ERROR_STOP on\nSET client_min_messages TO warning;\n" + (try statements(facts, secrets: secrets))
+    }
+
+    /// The statements alone (roles, database, schemas), from the database psql started in;
+    /// empty when PostgreSQL is not provisioned.
+    static func statements(_ facts: ProvisioningFacts, secrets: (any SecretOpener)?) throws(BackendError) -> String {
+        guard let database = facts.postgres else { return "" }
+        let script = PostgresScript(facts: facts, database: database, secrets: secrets)
+        return try script.roles() + script.ownDatabase() + script.schemas()
     }
 
     private var loginRoles: [String] { facts.accounts.map(\.name) }

@@ -69,8 +69,23 @@ struct Plan: ParsableCommand {
     @Option(help: ArgumentHelp("text (stdout, diagnostics on stderr) or json (everything on stdout).", valueName: "format"))
     var format: PlanFormat = .text
 
+    @Option(name: .customLong("emit"), help: ArgumentHelp("postgres: print instead the SQL that moves the tenant's PostgreSQL provisioning to TIER (docs/provisioning.md).", valueName: "backend"))
+    var emit: String?
+
+    @OptionGroup var key: KeyOptions
+
+    func validate() throws {
+        if let emit, emit != "postgres" {
+            throw ValidationError("--emit \(emit): a plan is written as SQL for `postgres` only")
+        }
+        if emit != nil, format == .json {
+            throw ValidationError("--emit postgres prints SQL: --format json does not apply")
+        }
+    }
+
     func run() throws {
         let workspace = try options.load(move.file)
+        if emit != nil { return try runProvisioning(workspace) }
         let plan = try reportingUsage { () throws(UsageFailure) in
             try MigrationPlan.make(workspace, to: move.target, environment: options.environment)
         }
@@ -82,6 +97,18 @@ struct Plan: ParsableCommand {
             writeAll(1, plan.json)
         }
         if plan.hasErrors { throw ExitCode(1) }
+    }
+
+    /// `--emit postgres`: the SQL on stdout, or the diagnostics that keep it from being written (exit 1).
+    private func runProvisioning(_ workspace: TenantWorkspace) throws {
+        let secretKey = try key.load(required: false)
+        let plan = try reportingUsage { () throws(UsageFailure) in
+            try ProvisioningPlan.postgres(workspace, to: move.target, environment: options.environment, key: secretKey)
+        }
+        showDiagnostics(plan.diagnostics, counts: plan.counts, sources: plan.sources, color: options.color)
+        guard let sql = plan.sql else { throw ExitCode(1) }
+        writeAll(1, sql)
+        if plan.counts.errors > 0 { throw ExitCode(1) }
     }
 }
 
