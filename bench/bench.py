@@ -39,6 +39,8 @@ FMT_BEFORE = bool(BEFORE) and subprocess.run([BEFORE, "fmt", "--help"], stdout=s
                                               stderr=subprocess.DEVNULL).returncode == 0
 EXPLAIN_BEFORE = bool(BEFORE) and subprocess.run([BEFORE, "explain", "--help"], stdout=subprocess.DEVNULL,
                                                   stderr=subprocess.DEVNULL).returncode == 0
+# Whether BEFORE has the provisioning backends (`--emit postgres,redis`).
+PROVISION_BEFORE = bool(BEFORE) and "postgres" in subprocess.run([BEFORE, "build", "--help"], capture_output=True, text=True).stdout
 
 
 def warm(argv, out):
@@ -157,6 +159,8 @@ def tenantc_rows(label, tenants, tiers, n, out, build_row=None):
     rows.append(measure(f"{label}: tenantc fmt --check (all)", lambda o: [TENANTC, "fmt", "--check", tenants], n))
     rows.append(measure(f"{label}: tenantc build --emit yaml --annotate", lambda o: [TENANTC, "build", tenants, "--tiers", tiers, "-o", o, "--emit", "yaml", "--annotate"],
                         n, out + "-annotated"))
+    rows.append(measure(f"{label}: tenantc build --emit postgres,redis", lambda o: [TENANTC, "build", tenants, "--tiers", tiers, "-o", o, "--emit", "postgres,redis"],
+                        n, out + "-provisioning"))
     if label == "shipped tiers":
         # One field of one tenant explained: a formula, scaled in staging.
         rows.append(measure(f"{label}: tenantc explain (one path)", lambda o: [TENANTC, "explain", one, EXPLAINED, "--env", "staging", "--tiers", tiers],
@@ -183,6 +187,9 @@ def compared_rows(label, tenants, tiers, n, out):
     if EXPLAIN_BEFORE:
         commands.append(("build --emit yaml --annotate", lambda exe: lambda o: [exe, "build", tenants, "--tiers", tiers, "-o", o, "--emit", "yaml", "--annotate"],
                          out + "-annotated", n, RUNS))
+    if PROVISION_BEFORE:
+        commands.append(("build --emit postgres,redis", lambda exe: lambda o: [exe, "build", tenants, "--tiers", tiers, "-o", o, "--emit", "postgres,redis"],
+                         out + "-provisioning", n, RUNS))
     if EXPLAIN_BEFORE and label == "shipped tiers":
         commands.append(("explain (one path)", lambda exe: lambda o: [exe, "explain", one, EXPLAINED, "--env", "staging", "--tiers", tiers],
                          None, 1, max(RUNS, 11)))

@@ -37,12 +37,11 @@ struct PostgresScript {
     /// accounts), and their memberships: exactly those configured.
     private func roles() throws(BackendError) -> String {
         var out = "\n-- Roles: one per role of the access control, one per account.\nBEGIN;\n"
-        var create = ""
-        for name in allRoles {
-            create += "  IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = \(SQLText.literal(name))) THEN\n"
-            create += "    CREATE ROLE \(SQLText.identifier(name));\n  END IF;\n"
-        }
-        out += "DO \(SQLText.dollarQuoted("\nBEGIN\n" + create + "END\n"));\n"
+        let names = "ARRAY[\(allRoles.map(SQLText.literal).joined(separator: ", "))]::text[]"
+        let create = "\nDECLARE\n  r text;\nBEGIN\n  FOREACH r IN ARRAY \(names) LOOP\n"
+            + "    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = r) THEN\n      EXECUTE format('CREATE ROLE %I', r);\n    END IF;\n"
+            + "  END LOOP;\nEND\n"
+        out += "DO \(SQLText.dollarQuoted(create));\n"
         let attributes = "NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT NOREPLICATION NOBYPASSRLS"
         for role in facts.roles {
             out += "ALTER ROLE \(SQLText.identifier(role.serverName)) WITH NOLOGIN \(attributes) CONNECTION LIMIT -1 PASSWORD NULL;\n"
@@ -63,19 +62,33 @@ struct PostgresScript {
     /// revoked when not configured (as after a change of tier).
     private func memberships() -> String {
         guard !facts.accounts.isEmpty, !facts.roles.isEmpty else { return "" }
-        var body = "\nBEGIN\n"
+        var rows: [String] = []
         for account in facts.accounts {
             for role in facts.roles {
-                let member = "EXISTS (SELECT FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid "
-                    + "JOIN pg_catalog.pg_roles u ON u.oid = m.member WHERE g.rolname = \(SQLText.literal(role.serverName)) "
-                    + "AND u.rolname = \(SQLText.literal(account.name)))"
-                let (group, user) = (SQLText.identifier(role.serverName), SQLText.identifier(account.name))
-                body += account.roles.contains(role.name)
-                    ? "  IF NOT \(member) THEN\n    GRANT \(group) TO \(user);\n  END IF;\n"
-                    : "  IF \(member) THEN\n    REVOKE \(group) FROM \(user);\n  END IF;\n"
+                rows.append("(\(SQLText.literal(role.serverName)), \(SQLText.literal(account.name)), \(account.roles.contains(role.name)))")
             }
         }
-        return "DO \(SQLText.dollarQuoted(body + "END\n"));\n"
+        let body = """
+
+            DECLARE
+              g text;
+              u text;
+              wanted bool;
+              member bool;
+            BEGIN
+              FOR g, u, wanted IN VALUES \(rows.joined(separator: ", ")) LOOP
+                member := EXISTS (SELECT FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles gr ON gr.oid = m.roleid
+                                  JOIN pg_catalog.pg_roles ur ON ur.oid = m.member WHERE gr.rolname = g AND ur.rolname = u);
+                IF wanted AND NOT member THEN
+                  EXECUTE format('GRANT %I TO %I', g, u);
+                ELSIF member AND NOT wanted THEN
+                  EXECUTE format('REVOKE %I FROM %I', g, u);
+                END IF;
+              END LOOP;
+            END
+
+            """
+        return "DO \(SQLText.dollarQuoted(body));\n"
     }
 
     /// The verifier of each account's password, from `databases.postgresql.password`.
@@ -116,42 +129,44 @@ struct PostgresScript {
             + "END\n"
         out += "DO \(SQLText.dollarQuoted(body));\n"
         out += "REVOKE CREATE ON SCHEMA public FROM PUBLIC;\n"
-        for schema in database.places { out += privileges(in: schema) }
-        return out + "COMMIT;\n"
+        guard !database.places.isEmpty else { return out + "COMMIT;\n" }
+        for schema in database.places { out += "CREATE SCHEMA IF NOT EXISTS \(SQLText.identifier(schema));\n" }
+        return out + privileges(in: SQLText.identifiers(database.places)) + "COMMIT;\n"
     }
 
-    private func privileges(in schema: String) -> String {
-        let s = SQLText.identifier(schema)
+    /// Every privilege on the schemas (a list), their tables and sequences revoked from PUBLIC and
+    /// the tenant's roles, then each role's granted again.
+    private func privileges(in schemas: String) -> String {
         let everyone = SQLText.identifiers(allRoles)
-        var out = "CREATE SCHEMA IF NOT EXISTS \(s);\n"
-        out += "REVOKE ALL ON SCHEMA \(s) FROM PUBLIC, \(everyone);\n"
-        out += "REVOKE ALL ON ALL TABLES IN SCHEMA \(s) FROM PUBLIC, \(everyone);\n"
-        out += "REVOKE ALL ON ALL SEQUENCES IN SCHEMA \(s) FROM PUBLIC, \(everyone);\n"
+        var out = "REVOKE ALL ON SCHEMA \(schemas) FROM PUBLIC, \(everyone);\n"
+        out += "REVOKE ALL ON ALL TABLES IN SCHEMA \(schemas) FROM PUBLIC, \(everyone);\n"
+        out += "REVOKE ALL ON ALL SEQUENCES IN SCHEMA \(schemas) FROM PUBLIC, \(everyone);\n"
+        for role in facts.roles {
+            let operations = role.operations["postgresql"] ?? []
+            let grants = [("SCHEMA \(schemas)", PostgresPrivileges.schema(operations)),
+                          ("ALL TABLES IN SCHEMA \(schemas)", PostgresPrivileges.tables(operations)),
+                          ("ALL SEQUENCES IN SCHEMA \(schemas)", PostgresPrivileges.sequences(operations))]
+            for (object, privileges) in grants where !privileges.isEmpty {
+                out += "GRANT \(privileges.joined(separator: ", ")) ON \(object) TO \(SQLText.identifier(role.serverName));\n"
+            }
+        }
+        return out + defaultPrivileges(in: schemas)
+    }
+
+    /// What each role may do with the tables and sequences the tenant's accounts create later.
+    private func defaultPrivileges(in schemas: String) -> String {
+        guard !loginRoles.isEmpty, !facts.roles.isEmpty else { return "" }
+        let creators = "ALTER DEFAULT PRIVILEGES FOR ROLE \(SQLText.identifiers(loginRoles)) IN SCHEMA \(schemas)"
+        let groups = SQLText.identifiers(facts.roles.map(\.serverName))
+        var out = "\(creators) REVOKE ALL ON TABLES FROM \(groups);\n\(creators) REVOKE ALL ON SEQUENCES FROM \(groups);\n"
         for role in facts.roles {
             let operations = role.operations["postgresql"] ?? []
             let r = SQLText.identifier(role.serverName)
-            let grants = [("SCHEMA \(s)", PostgresPrivileges.schema(operations)),
-                          ("ALL TABLES IN SCHEMA \(s)", PostgresPrivileges.tables(operations)),
-                          ("ALL SEQUENCES IN SCHEMA \(s)", PostgresPrivileges.sequences(operations))]
-            for (object, privileges) in grants where !privileges.isEmpty {
-                out += "GRANT \(privileges.joined(separator: ", ")) ON \(object) TO \(r);\n"
-            }
-            out += defaultPrivileges(in: s, for: r, operations)
+            let tables = PostgresPrivileges.tables(operations)
+            if !tables.isEmpty { out += "\(creators) GRANT \(tables.joined(separator: ", ")) ON TABLES TO \(r);\n" }
+            let sequences = PostgresPrivileges.sequences(operations)
+            if !sequences.isEmpty { out += "\(creators) GRANT \(sequences.joined(separator: ", ")) ON SEQUENCES TO \(r);\n" }
         }
-        return out
-    }
-
-    /// What the role may do with the tables and sequences the tenant's accounts create later.
-    private func defaultPrivileges(in schema: String, for role: String, _ operations: [String]) -> String {
-        guard !loginRoles.isEmpty else { return "" }
-        var out = ""
-        let creators = "ALTER DEFAULT PRIVILEGES FOR ROLE \(SQLText.identifiers(loginRoles)) IN SCHEMA \(schema)"
-        out += "\(creators) REVOKE ALL ON TABLES FROM \(role);\n"
-        out += "\(creators) REVOKE ALL ON SEQUENCES FROM \(role);\n"
-        let tables = PostgresPrivileges.tables(operations)
-        if !tables.isEmpty { out += "\(creators) GRANT \(tables.joined(separator: ", ")) ON TABLES TO \(role);\n" }
-        let sequences = PostgresPrivileges.sequences(operations)
-        if !sequences.isEmpty { out += "\(creators) GRANT \(sequences.joined(separator: ", ")) ON SEQUENCES TO \(role);\n" }
         return out
     }
 }

@@ -25,7 +25,7 @@ struct Build: ParsableCommand {
     @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output directory, or `-` for stdout.", valueName: "dir"))
     var output: String = "out"
 
-    @Option(help: ArgumentHelp("Backends, comma-separated: yaml, json, or a plugin name (default: yaml).", valueName: "list"))
+    @Option(help: ArgumentHelp("Backends, comma-separated: yaml, json, postgres (provisioning SQL and pg_hba lines), redis (an ACL), or a plugin name (default: yaml).", valueName: "list"))
     var emit: [String] = []
 
     @Flag(name: .customLong("keep-going"), help: "Write the artifacts of the tenants that compiled even if others failed.")

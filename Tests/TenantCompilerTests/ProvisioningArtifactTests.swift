@@ -95,7 +95,7 @@ import Testing
         let sql = try String(contentsOf: dir.appendingPathComponent("out/acme.sql"), encoding: .utf8)
         #expect(sql.contains(#"CREATE SCHEMA IF NOT EXISTS "acme_we""ird 'schema";"#))
         #expect(sql.contains(#"ALTER ROLE "acme_App-1" WITH LOGIN"#))
-        #expect(sql.contains(#"rolname = 'acme_App-1'"#))
+        #expect(sql.contains(#"'acme_App-1']::text[]"#))
         let hba = try String(contentsOf: dir.appendingPathComponent("out/acme.pg_hba.conf"), encoding: .utf8)
         #expect(hba.contains("host\tall\t\"acme_admin\",\"acme_App-1\"\t10.0.0.0/8\tscram-sha-256\n"), "\(hba)")
     }
