@@ -9,14 +9,12 @@ import TenantSecrets
 /// (`<id>_<role>`) carries each role's rules alone. Each line starts with `reset`, so that
 /// loading it again gives the same user.
 enum RedisACL {
+    /// `user` lines only: an ACL file holds nothing else (Redis refuses comments in it). Empty
+    /// when Redis is not provisioned for the tenant.
     static func render(_ facts: ProvisioningFacts, secrets: (any SecretOpener)?) throws(BackendError) -> String {
-        var out = "# Redis ACL of tenant \(facts.id) (tier \(facts.tier), environment \(facts.environment)), by tenantc.\n"
-        guard let redis = facts.redis else {
-            return out + "# Redis is not provisioned for this tenant (not enabled, or not in its tier): no user.\n"
-        }
-        out += "# Load: add these lines to the server's aclfile and run ACL LOAD, or: sed 's/^user /ACL SETUSER /' \(facts.id).acl | redis-cli\n"
-        let (password, missingKey) = try self.password(redis, secrets)
-        if missingKey { out += "# databases.redis.password is set, but no key was given: the accounts have no password and cannot log in.\n" }
+        var out = ""
+        guard let redis = facts.redis else { return out }
+        let password = try self.password(redis, secrets)
         for name in facts.accounts.map(\.name) + facts.roles.map(\.serverName) where name.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } == true }) {
             throw BackendError("the Redis user name `\(name)` holds a space or a control character")
         }
@@ -54,17 +52,18 @@ enum RedisACL {
         return out + "*"
     }
 
-    /// `#<sha256>` of `databases.redis.password`, and whether a secret was left without a key.
-    private static func password(_ redis: ProvisioningFacts.Database, _ secrets: (any SecretOpener)?) throws(BackendError) -> (String?, Bool) {
+    /// `#<sha256>` of `databases.redis.password`; nil without one, or for a secret without a key
+    /// (the driver warns: W0510).
+    private static func password(_ redis: ProvisioningFacts.Database, _ secrets: (any SecretOpener)?) throws(BackendError) -> String? {
         switch redis.password {
         case .secret(let token)?:
-            guard let secrets else { return (nil, true) }
+            guard let secrets else { return nil }
             guard let plaintext = secrets.plaintext(ofSecret: token) else { throw BackendError("databases.redis.password does not decrypt") }
-            return (PasswordVerifier.redisSHA256(password: plaintext), false)
+            return PasswordVerifier.redisSHA256(password: plaintext)
         case .string(let text)?:
-            return (PasswordVerifier.redisSHA256(password: text), false)
+            return PasswordVerifier.redisSHA256(password: text)
         default:
-            return (nil, false)
+            return nil
         }
     }
 }

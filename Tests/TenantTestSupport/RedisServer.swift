@@ -184,8 +184,20 @@ public final class RedisServer: @unchecked Sendable {
         guard result.stdout == "OK\n" else { throw ServerError("ACL LOAD: \(result)") }
     }
 
-    private func admin(_ arguments: [String]) throws -> CommandOutput {
+    /// `redis-cli ARGUMENTS…` as the harness's own user, who may do everything.
+    public func adminCLI(_ arguments: [String]) throws -> CommandOutput {
         try cli(arguments, user: Self.adminUser, password: adminPassword)
+    }
+
+    private func admin(_ arguments: [String]) throws -> CommandOutput { try adminCLI(arguments) }
+
+    /// Several commands in one session, one per line of `commands` (redis-cli reads them from
+    /// standard input): one reply per line of the output, in order.
+    public func cli(batch commands: String, user: String, password: String) throws -> CommandOutput {
+        var result = try ProgramRunner.run(cliProgram, ["-h", "127.0.0.1", "-p", "\(port)", "--no-auth-warning", "--user", user, "--pass", password],
+                                           stdin: commands)
+        if result.stderr.contains("AUTH failed") { result.status = 1 }
+        return result
     }
 
     /// The server's log.
