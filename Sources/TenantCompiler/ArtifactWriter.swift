@@ -68,7 +68,7 @@ final class ArtifactWriter: Sendable {
     /// core that could be rendering, while one waiting here sleeps. At 100,000 artifacts that
     /// spinning was 1.3 % of the build. (With several `--env` directories this also orders
     /// creations the kernel could overlap; each is a small part of a tenant's time.)
-    private let creating = Mutex(())
+    private let creating = SleepingLock()
     /// Artifacts staged in the directory built aside (counted apart from `state`: no lock per file).
     private let stagedAside = Atomic<Int>(0)
     /// The manifest's line of every artifact of this build, staged or unchanged (see `ArtifactManifest`).
@@ -261,7 +261,7 @@ final class ArtifactWriter: Sendable {
     /// Creates `name` in `directory` (which must not hold it yet) with `bytes`, with the
     /// artifacts' mode from the start; removes it again on failure. `shown` names it in errors.
     func writeNew(_ name: String, in directory: Int32, _ bytes: [UInt8], shown: @autoclosure () -> String, mode: mode_t? = nil) throws(IOFailure) {
-        let (fd, openError) = creating.withLock { _ in
+        let (fd, openError) = creating.withLock {
             let fd = openat(directory, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode ?? fileMode)
             return (fd, errno)  // read before the unlock, which may make a call of its own
         }

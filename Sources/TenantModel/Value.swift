@@ -110,17 +110,21 @@ public struct Record: Sendable, Equatable {
 
 /// A resolved tenant: the unit a backend renders.
 extension Record {
-    /// The value at a dotted path, if every step is a record that has it.
+    /// The value at a dotted path, if every step is a record that has it. The path is walked
+    /// in place, one segment at a time, without splitting it: the provisioning backends ask for
+    /// dozens of paths per tenant.
     public func value(at path: String) -> Value? {
         var record = self
-        let parts = path.split(separator: ".")
-        for (i, part) in parts.enumerated() {
-            guard let v = record[String(part)] else { return nil }
-            if i == parts.count - 1 { return v }
-            guard case .record(let r) = v else { return nil }
+        var rest = path[...]
+        while true {
+            let dot = rest.utf8.firstIndex(of: UInt8(ascii: "."))
+            let segment = dot.map { rest[..<$0] } ?? rest
+            guard let i = record.keys.firstIndex(where: { $0.utf8.elementsEqual(segment.utf8) }) else { return nil }
+            guard let dot else { return record.values[i] }
+            guard case .record(let r) = record.values[i] else { return nil }
             record = r
+            rest = rest[rest.utf8.index(after: dot)...]
         }
-        return nil
     }
 }
 

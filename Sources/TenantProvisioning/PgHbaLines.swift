@@ -22,5 +22,5 @@ enum PgHbaLines {
 
     /// A name as pg_hba.conf reads it: in double quotes (a quote doubled), so that no name is
     /// taken for a keyword (`all`, `sameuser`) or a group (`+name`).
-    static func quoted(_ name: String) -> String { "\"" + name.replacing("\"", with: "\"\"") + "\"" }
+    static func quoted(_ name: String) -> String { SQLText.identifier(name) }
 }

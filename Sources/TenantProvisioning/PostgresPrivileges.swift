@@ -17,7 +17,21 @@ enum PostgresPrivileges {
     }
 
     private static func ordered(_ operations: [String], _ grants: [String: [String]], order: [String]) -> [String] {
-        let wanted = Set(operations.flatMap { grants[$0] ?? [] })
+        var wanted: [String] = []
+        for operation in operations { wanted += grants[operation] ?? [] }
         return order.filter(wanted.contains)
+    }
+
+    /// A role's privileges on schemas, tables and sequences, as the grants write them.
+    struct Grants {
+        var schema: String
+        var tables: String
+        var sequences: String
+
+        init(_ operations: [String]) {
+            schema = PostgresPrivileges.schema(operations).joined(separator: ", ")
+            tables = PostgresPrivileges.tables(operations).joined(separator: ", ")
+            sequences = PostgresPrivileges.sequences(operations).joined(separator: ", ")
+        }
     }
 }

@@ -10,6 +10,26 @@ struct PostgresScript {
     let facts: ProvisioningFacts
     let database: ProvisioningFacts.Database
     let secrets: (any SecretOpener)?
+    private let loginRoles: [String]
+    private let allRoles: [String]
+    /// Quoted lists: every role of the tenant, its accounts, its access control's roles.
+    private let everyone: String
+    private let logins: String
+    private let groups: String
+    /// Each role of the access control, quoted, with its privileges.
+    private let grants: [(role: String, grants: PostgresPrivileges.Grants)]
+
+    init(facts: ProvisioningFacts, database: ProvisioningFacts.Database, secrets: (any SecretOpener)?) {
+        self.facts = facts
+        self.database = database
+        self.secrets = secrets
+        loginRoles = facts.accounts.map(\.name)
+        allRoles = facts.roles.map(\.serverName) + loginRoles
+        everyone = SQLText.identifiers(allRoles)
+        logins = SQLText.identifiers(loginRoles)
+        groups = SQLText.identifiers(facts.roles.map(\.serverName))
+        grants = facts.roles.map { (SQLText.identifier($0.serverName), PostgresPrivileges.Grants($0.operations["postgresql"] ?? [])) }
+    }
 
     /// The script; a comment alone when PostgreSQL is not provisioned for the tenant.
     static func render(_ facts: ProvisioningFacts, secrets: (any SecretOpener)?) throws(BackendError) -> String {
@@ -30,8 +50,6 @@ struct PostgresScript {
         return try script.roles() + script.ownDatabase() + script.schemas()
     }
 
-    private var loginRoles: [String] { facts.accounts.map(\.name) }
-    private var allRoles: [String] { facts.roles.map(\.serverName) + loginRoles }
 
     /// Group roles (one per role the access control declares, `<id>_<role>`), login roles (the
     /// accounts), and their memberships: exactly those configured.
@@ -137,18 +155,13 @@ struct PostgresScript {
     /// Every privilege on the schemas (a list), their tables and sequences revoked from PUBLIC and
     /// the tenant's roles, then each role's granted again.
     private func privileges(in schemas: String) -> String {
-        let everyone = SQLText.identifiers(allRoles)
         var out = "REVOKE ALL ON SCHEMA \(schemas) FROM PUBLIC, \(everyone);\n"
         out += "REVOKE ALL ON ALL TABLES IN SCHEMA \(schemas) FROM PUBLIC, \(everyone);\n"
         out += "REVOKE ALL ON ALL SEQUENCES IN SCHEMA \(schemas) FROM PUBLIC, \(everyone);\n"
-        for role in facts.roles {
-            let operations = role.operations["postgresql"] ?? []
-            let grants = [("SCHEMA \(schemas)", PostgresPrivileges.schema(operations)),
-                          ("ALL TABLES IN SCHEMA \(schemas)", PostgresPrivileges.tables(operations)),
-                          ("ALL SEQUENCES IN SCHEMA \(schemas)", PostgresPrivileges.sequences(operations))]
-            for (object, privileges) in grants where !privileges.isEmpty {
-                out += "GRANT \(privileges.joined(separator: ", ")) ON \(object) TO \(SQLText.identifier(role.serverName));\n"
-            }
+        for (role, grant) in grants {
+            if !grant.schema.isEmpty { out += "GRANT \(grant.schema) ON SCHEMA \(schemas) TO \(role);\n" }
+            if !grant.tables.isEmpty { out += "GRANT \(grant.tables) ON ALL TABLES IN SCHEMA \(schemas) TO \(role);\n" }
+            if !grant.sequences.isEmpty { out += "GRANT \(grant.sequences) ON ALL SEQUENCES IN SCHEMA \(schemas) TO \(role);\n" }
         }
         return out + defaultPrivileges(in: schemas)
     }
@@ -156,16 +169,11 @@ struct PostgresScript {
     /// What each role may do with the tables and sequences the tenant's accounts create later.
     private func defaultPrivileges(in schemas: String) -> String {
         guard !loginRoles.isEmpty, !facts.roles.isEmpty else { return "" }
-        let creators = "ALTER DEFAULT PRIVILEGES FOR ROLE \(SQLText.identifiers(loginRoles)) IN SCHEMA \(schemas)"
-        let groups = SQLText.identifiers(facts.roles.map(\.serverName))
+        let creators = "ALTER DEFAULT PRIVILEGES FOR ROLE \(logins) IN SCHEMA \(schemas)"
         var out = "\(creators) REVOKE ALL ON TABLES FROM \(groups);\n\(creators) REVOKE ALL ON SEQUENCES FROM \(groups);\n"
-        for role in facts.roles {
-            let operations = role.operations["postgresql"] ?? []
-            let r = SQLText.identifier(role.serverName)
-            let tables = PostgresPrivileges.tables(operations)
-            if !tables.isEmpty { out += "\(creators) GRANT \(tables.joined(separator: ", ")) ON TABLES TO \(r);\n" }
-            let sequences = PostgresPrivileges.sequences(operations)
-            if !sequences.isEmpty { out += "\(creators) GRANT \(sequences.joined(separator: ", ")) ON SEQUENCES TO \(r);\n" }
+        for (role, grant) in grants {
+            if !grant.tables.isEmpty { out += "\(creators) GRANT \(grant.tables) ON TABLES TO \(role);\n" }
+            if !grant.sequences.isEmpty { out += "\(creators) GRANT \(grant.sequences) ON SEQUENCES TO \(role);\n" }
         }
         return out
     }

@@ -37,7 +37,7 @@ struct PostgresBackend: ProvisioningBackend {
     var fileExtension: String { "sql" }
 
     func render(_ tenant: ResolvedTenant, options: RenderOptions, layout: RenderLayout, into out: inout [UInt8]) throws {
-        out += Array(try PostgresScript.render(ProvisioningFacts(tenant), secrets: options.secrets).utf8)
+        out.append(contentsOf: try PostgresScript.render(ProvisioningFacts.of(tenant), secrets: options.secrets).utf8)
     }
 }
 
@@ -46,7 +46,7 @@ struct PgHbaBackend: ProvisioningBackend {
     var fileExtension: String { "pg_hba.conf" }
 
     func render(_ tenant: ResolvedTenant, options: RenderOptions, layout: RenderLayout, into out: inout [UInt8]) throws {
-        out += Array(PgHbaLines.render(try ProvisioningFacts(tenant)).utf8)
+        out.append(contentsOf: PgHbaLines.render(try ProvisioningFacts.of(tenant)).utf8)
     }
 }
 
@@ -55,6 +55,6 @@ struct RedisACLBackend: ProvisioningBackend {
     var fileExtension: String { "acl" }
 
     func render(_ tenant: ResolvedTenant, options: RenderOptions, layout: RenderLayout, into out: inout [UInt8]) throws {
-        out += Array(try RedisACL.render(ProvisioningFacts(tenant), secrets: options.secrets).utf8)
+        out.append(contentsOf: try RedisACL.render(ProvisioningFacts.of(tenant), secrets: options.secrets).utf8)
     }
 }

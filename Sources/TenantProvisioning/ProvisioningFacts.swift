@@ -42,6 +42,11 @@ struct ProvisioningFacts {
     var allowedNetworks: [String]
     var sslRequired: Bool
 
+    /// The facts of `tenant`, computed once for the three artifacts of a tenant (see `FactsCache`).
+    static func of(_ tenant: ResolvedTenant) throws(BackendError) -> ProvisioningFacts {
+        try FactsCache.current.facts(of: tenant)
+    }
+
     init(_ tenant: ResolvedTenant) throws(BackendError) {
         let config = tenant.config
         id = tenant.id
@@ -85,16 +90,16 @@ struct ProvisioningFacts {
     /// A database's facts, or nil when it is not provisioned: the tier is not entitled to it,
     /// or it is not enabled (as `tenantc access` decides).
     private static func database(_ name: String, places: String, _ config: Record) -> Database? {
-        guard config.value(at: "entitlements.\(name)") != .bool(false), config.value(at: "databases.\(name).enabled") != .bool(false),
-              config.value(at: "databases.\(name)") != nil else { return nil }
+        guard case .record(let databases)? = config["databases"], case .record(let db)? = databases[name],
+              db["enabled"] != .bool(false), config.value(at: "entitlements.\(name)") != .bool(false) else { return nil }
         var limit: Int?
-        if case .int(let n)? = config.value(at: "databases.\(name).performance.max_connections") { limit = Int(n) }
+        if case .record(let performance)? = db["performance"], case .int(let n)? = performance["max_connections"] { limit = Int(n) }
         var names: [String] = []
-        if case .record(let r)? = config.value(at: "databases.\(name).\(places)") {
+        if case .record(let r)? = db[places] {
             for case .string(let s) in r.values { names.append(s) }
         }
-        return Database(isolation: config.string(at: "databases.\(name).isolation") ?? "", mode: config.string(at: "databases.\(name).mode") ?? "",
-                        places: names, connectionLimit: limit, password: config.value(at: "databases.\(name).password"))
+        func string(_ key: String) -> String { if case .string(let s)? = db[key] { s } else { "" } }
+        return Database(isolation: string("isolation"), mode: string("mode"), places: names, connectionLimit: limit, password: db["password"])
     }
 
     /// Every name created must be the tenant's own: one shared by two tenants would give each

@@ -21,8 +21,7 @@ enum RedisACL {
         let keys = redis.places.map { "~" + pattern($0) }.joined(separator: " ")
         for account in facts.accounts {
             let operations = facts.roles(of: account).flatMap { $0.operations["redis"] ?? [] }
-            out += "user \(account.name) reset on \(password ?? "") \(keys) resetchannels \(commands(operations))\n"
-                .replacing("  ", with: " ")
+            out += "user \(account.name) reset on \(password.map { $0 + " " } ?? "")\(keys) resetchannels \(commands(operations))\n"
         }
         for role in facts.roles {
             out += "user \(role.serverName) reset off \(keys) resetchannels \(commands(role.operations["redis"] ?? []))\n"
@@ -30,8 +29,17 @@ enum RedisACL {
         return out
     }
 
-    /// The command rules of a set of operations.
+    /// The command rules of a set of operations (one of eight strings, made once).
     static func commands(_ operations: [String]) -> String {
+        let index = (operations.contains("read") ? 1 : 0) | (operations.contains("write") ? 2 : 0) | (operations.contains("admin") ? 4 : 0)
+        return commandRules[index]
+    }
+
+    private static let commandRules: [String] = (0..<8).map { bits in
+        rules([(1, "read"), (2, "write"), (4, "admin")].filter { bits & $0.0 != 0 }.map(\.1))
+    }
+
+    private static func rules(_ operations: [String]) -> String {
         var rules = ["-@all", "+@connection"]
         if operations.contains("read") { rules.append("+@read") }
         if operations.contains("write") { rules.append("+@write") }
@@ -44,12 +52,14 @@ enum RedisACL {
 
     /// A key prefix as an ACL glob: its own glob characters escaped, then `*`.
     static func pattern(_ prefix: String) -> String {
-        var out = ""
-        for c in prefix {
-            if "*?[]\\".contains(c) { out.append("\\") }
-            out.append(c)
+        var out: [UInt8] = []
+        for b in prefix.utf8 {
+            if b == UInt8(ascii: "*") || b == UInt8(ascii: "?") || b == UInt8(ascii: "[") || b == UInt8(ascii: "]") || b == UInt8(ascii: "\\") {
+                out.append(UInt8(ascii: "\\"))
+            }
+            out.append(b)
         }
-        return out + "*"
+        return String(decoding: out, as: UTF8.self) + "*"
     }
 
     /// `#<sha256>` of `databases.redis.password`; nil without one, or for a secret without a key

@@ -108,6 +108,23 @@ struct ProvisioningServerTests {
         #expect(!bad.succeeded && bad.stderr.contains("password authentication failed"), "\(bad)")
     }
 
+    /// Names that need quoting reach the server as written.
+    @Test func namesThatNeedQuotingReachTheServerAsWritten() throws {
+        let dir = try ProvisioningArtifactTests.project(ProvisioningArtifactTests.quotedNames)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let built = try TenantcCLI.run(["build", "tenants", "--emit", "postgres", "-o", "out"], in: dir)
+        #expect(built.status == 0, "\(built.stderr)")
+        let server = try PostgresServer.start()
+        defer { server.stop() }
+        for _ in 0..<2 {
+            let applied = try server.apply(file: dir.appendingPathComponent("out/acme.sql").path, as: PostgresServer.superuser)
+            #expect(applied.succeeded, "\(applied)")
+        }
+        #expect(try server.runAsSuperuser("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'acme%' ORDER BY 1") == "acme_analytics\nacme_audit\nacme_we\"ird 'schema")
+        let created = try server.psql(sql: "CREATE TABLE \"acme_we\"\"ird 'schema\".t (x int); SELECT current_user", as: "acme_App-1")
+        #expect(created.succeeded && created.stdout == "acme_App-1\n", "\(created)")
+    }
+
     /// The SQL of `plan --emit postgres`, applied to a server provisioned for the old tier, gives
     /// what a fresh provisioning for the new tier gives.
     @Test func aPlanLeavesWhatAFreshProvisioningOfTheNewTierGives() throws {
