@@ -102,13 +102,21 @@ struct ProvisioningFacts {
         return Database(isolation: string("isolation"), mode: string("mode"), places: names, connectionLimit: limit, password: db["password"])
     }
 
+    /// Whether `text` holds `part`, byte for byte.
+    private static func contains(_ text: String, _ part: String) -> Bool {
+        let (t, p) = (Array(text.utf8), Array(part.utf8))
+        guard !p.isEmpty else { return true }
+        guard t.count >= p.count else { return false }
+        return (0...(t.count - p.count)).contains { i in t[i..<i + p.count].elementsEqual(p) }
+    }
+
     /// Every name created must be the tenant's own: one shared by two tenants would give each
     /// the other's privileges.
     private func checkNames() throws(BackendError) {
         let prefix = id + "_"
         var names = accounts.map(\.name) + roles.map(\.serverName)
         if let postgres { names += postgres.places }
-        for name in names where !name.hasPrefix(prefix) {
+        for name in names where !name.utf8.starts(with: prefix.utf8) {
             throw BackendError("`\(name)` does not start with `\(prefix)`: provisioning creates only names of the tenant's own, so that no two tenants share one")
         }
         for name in names where name.utf8.count > 63 {
@@ -118,7 +126,7 @@ struct ProvisioningFacts {
             throw BackendError("`\(clash)` names both an account and a role")
         }
         if let redis {
-            for place in redis.places where !place.contains(id) {
+            for place in redis.places where !Self.contains(place, id) {
                 throw BackendError("the Redis namespace `\(place)` does not contain the tenant id `\(id)`")
             }
         }
