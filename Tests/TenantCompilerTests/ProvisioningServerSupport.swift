@@ -129,13 +129,21 @@ enum PostgresIsolationProbe {
               refused int := 0;
             BEGIN
               FOREACH d IN ARRAY ARRAY[\(databases.map { "'\($0)'" }.joined(separator: ", "))]::text[] LOOP
-                BEGIN
-                  PERFORM dblink_connect('probe', format('host=127.0.0.1 port=\(port) dbname=%s user=%s', d, '\(a.app!)'));
-                  PERFORM dblink_disconnect('probe');
-                EXCEPTION WHEN sqlclient_unable_to_establish_sqlconnection THEN
-                  GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
-                  IF detail LIKE '%permission denied for database%' THEN refused := refused + 1; END IF;
-                END;
+                -- A refused connection's backend may still count against the role's connection
+                -- limit when the next attempt arrives: that refusal is not the one looked for,
+                -- so the attempt is made again, a bounded number of times.
+                FOR attempt IN 1..1000 LOOP
+                  BEGIN
+                    PERFORM dblink_connect('probe', format('host=127.0.0.1 port=\(port) dbname=%s user=%s', d, '\(a.app!)'));
+                    PERFORM dblink_disconnect('probe');
+                    EXIT;
+                  EXCEPTION WHEN sqlclient_unable_to_establish_sqlconnection THEN
+                    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+                    CONTINUE WHEN detail LIKE '%too many connections for role%';
+                    IF detail LIKE '%permission denied for database%' THEN refused := refused + 1; END IF;
+                    EXIT;
+                  END;
+                END LOOP;
               END LOOP;
               RAISE NOTICE 'databases refused: % of \(databases.count)', refused;
             END
