@@ -260,7 +260,7 @@ public enum Compiler {
         let writer = artifactWriter(emit, base: base)
         let envs: [String?] = environments.isEmpty ? [nil] : environments
         let job = TenantJob(emit: emit, writer: writer, perEnvDirectory: environments.count > 1, keep: request.keepResolved, key: request.secretKey,
-                            fastPaths: request.fastPaths)
+                            fastPaths: request.fastPaths, provisions: emit?.backends.contains { $0 is any ProvisioningBackend } == true)
         let workers = max(1, min(request.jobs, inputs.count))
         let workerSets = WorkerTierSets(tierSets, builtFrom: tierInputs, workers: workers, sources: sources)
         let renderBuffers = (0..<workers).map { _ in RenderBuffer() }
@@ -338,6 +338,8 @@ public enum Compiler {
         var keep: Bool
         var key: SecretKey?
         var fastPaths: FastPaths
+        /// A provisioning backend is among the emitted ones: decided once per build, not per tenant.
+        var provisions: Bool
 
         /// What a tenant's resolution hands over. The backends walk the evaluated config instead
         /// of a built record: building and freeing a record tree per tenant was 3 % of a build's
@@ -345,7 +347,6 @@ public enum Compiler {
         var output: ResolveOptions.Output {
             guard emit != nil || keep || key != nil else { return .diagnosticsOnly }
             // The provisioning backends read the built config (each of their files would build it again).
-            let provisions = emit?.backends.contains { $0 is any ProvisioningBackend } == true
             let walks = fastPaths.contains(.walkedArtifacts) && emit != nil && key == nil && emit?.sortKeys == false && !keep && !provisions
             return walks ? .walked : .built
         }
@@ -365,6 +366,7 @@ public enum Compiler {
             var stream: [UInt8] = []
             if let emit, let artifact = artifact(of: r) {
                 let target = ArtifactTarget(writer: writer, directory: perEnvDirectory ? env ?? r.environment : nil)
+                if provisions, emit.render.secrets == nil { warnOfPasswordsWithoutKey(artifact, of: &r, at: decl.headerSpan) }
                 emitArtifact(artifact, of: &r, emit: emit, to: target, buffer: buffer, at: decl.headerSpan,
                              stream: &stream, writeFailure: &result.writeFailure)
             }
@@ -483,9 +485,6 @@ public enum Compiler {
     private static func emitArtifact(_ artifact: Artifact, of r: inout TenantResult, emit: EmitPlan, to target: ArtifactTarget,
                                      buffer: RenderBuffer, at header: Span, stream: inout [UInt8], writeFailure: inout IOFailure?) {
         let layout: RenderLayout = emit.output == .standardOutput ? .stream : .file
-        if emit.render.secrets == nil, emit.backends.contains(where: { $0 is any ProvisioningBackend }) {
-            warnOfPasswordsWithoutKey(artifact, of: &r, at: header)
-        }
         for backend in emit.backends {
             // The worker's buffer, emptied: an artifact's storage is allocated once per thread.
             buffer.bytes.removeAll(keepingCapacity: true)

@@ -32,8 +32,7 @@ extension LanguageServer {
         guard let file = workspace.sources.file(span.file) else { return .null }
         let path = workspace.absolutePath(of: file)
         let lines = path == document.path ? document.lines : LineMap(file.bytes, encoding: encoding)
-        let uri = documents.values.first { $0.path == path }?.uri ?? DocumentURI.uri(of: path)
-        return .object([("uri", .string(uri)), ("range", lines.range(Int(span.start), Int(span.end)).json)])
+        return .object([("uri", .string(uri(ofPath: path))), ("range", lines.range(Int(span.start), Int(span.end)).json)])
     }
 }
 

@@ -55,7 +55,8 @@ extension LanguageServer {
     }
 
     func republishAll() {
-        for document in documents.values.sorted(by: { $0.uri < $1.uri }) { check(document) }
+        let overlay = overlay
+        for document in documents.values.sorted(by: { $0.uri < $1.uri }) { check(document, overlay: overlay) }
     }
 
     /// Checks the open buffers of the project of `path` that a change of the tiers named
@@ -66,13 +67,15 @@ extension LanguageServer {
         for document in documents.values.sorted(by: { $0.uri < $1.uri })
         where document.uri != uri && BufferChecker.projectRoot(of: document.path) == root
             && checker.isAffected(path: document.path, bytes: document.bytes, byTiers: changed, overlay: overlay) {
-            check(document)
+            check(document, overlay: overlay)
         }
     }
 
     /// Checks one buffer and publishes what it found: in the buffer, and in files that are
     /// not open (a tier buffer's check reports the project tenants it breaks).
-    func check(_ document: TextDocument) {
+    /// `overlay`: every open buffer, made once for a batch of checks.
+    func check(_ document: TextDocument, overlay: SourceOverlay? = nil) {
+        let overlay = overlay ?? self.overlay
         let byPath = checker.check(path: document.path, bytes: document.bytes, overlay: overlay) { result in
             var conversion = DiagnosticConversion(result, encoding: encoding, document: document)
             return conversion.byPath()
@@ -83,7 +86,7 @@ extension LanguageServer {
         setForeign(from: document.uri, others.filter { path, _ in !isOpen(path) })
     }
 
-    private func isOpen(_ path: String) -> Bool { documents.values.contains { $0.path == path } }
+    private func isOpen(_ path: String) -> Bool { openDocument(atPath: path) != nil }
 
     /// Replaces what `origin` reported in files that are not open, and publishes each file
     /// whose diagnostics changed.
@@ -114,7 +117,7 @@ extension LanguageServer {
     }
 
     private func publish(_ path: String, _ diagnostics: [JSONValue], version: Int?) {
-        var params: [(String, JSONValue)] = [("uri", .string(documents.values.first { $0.path == path }?.uri ?? DocumentURI.uri(of: path)))]
+        var params: [(String, JSONValue)] = [("uri", .string(uri(ofPath: path)))]
         if let version { params.append(("version", .int(version))) }
         params.append(("diagnostics", .array(diagnostics)))
         send(RPCMessage.notification("textDocument/publishDiagnostics", .object(params)))

@@ -175,6 +175,12 @@ public final class LanguageServer {
         return (document, document.lines.offset(of: position))
     }
 
+    /// The open buffer standing for the file at `path`.
+    func openDocument(atPath path: String) -> TextDocument? { documents.values.first { $0.path == path } }
+
+    /// The URI a file is named by: its open buffer's, else its own.
+    func uri(ofPath path: String) -> String { openDocument(atPath: path)?.uri ?? DocumentURI.uri(of: path) }
+
     /// Every open buffer, standing for its file.
     var overlay: SourceOverlay {
         var buffers: [String: [UInt8]] = [:]
