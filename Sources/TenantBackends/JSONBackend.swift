@@ -97,7 +97,7 @@ struct JSONWriter {
 
     @inline(__always)
     mutating func append(_ s: String) {
-        withUTF8Bytes(s) { out.append(contentsOf: $0) }
+        out.append(text: s)
     }
 
     /// Copies runs of bytes that need no escape in one go; non-ASCII is UTF-8 already and is

@@ -40,11 +40,20 @@ extension Value {
 }
 
 /// Calls `body` with the UTF-8 bytes of `s` without copying native strings.
-@inline(__always)
+@inlinable @inline(__always)
 func withUTF8Bytes<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
     if let r = try s.utf8.withContiguousStorageIfAvailable(body) { return r }
     var copy = s
     return try copy.withUTF8(body)
+}
+
+extension Array where Element == UInt8 {
+    /// Appends the UTF-8 bytes of `text`: how the backends that write their text themselves
+    /// (JSON, the provisioning artifacts) add to an artifact, without a `String` in between.
+    @inlinable
+    public mutating func append(text: String) {
+        withUTF8Bytes(text) { append(contentsOf: $0) }
+    }
 }
 
 /// Calls `body` with the decimal digits of `value`, formatted on the stack: integers are the

@@ -13,14 +13,14 @@ public enum PostgresMigration {
     public static func render(from old: ResolvedTenant, to new: ResolvedTenant, secrets: (any SecretOpener)?) throws(BackendError) -> String {
         let before = try ProvisioningFacts(old)
         let after = try ProvisioningFacts(new)
-        var out = "-- Moving the PostgreSQL provisioning of tenant \(new.id) from tier \(old.tier) to tier \(new.tier)"
-            + " (environment \(new.environment)), by tenantc.\n"
+        var out: SQLText = "-- Moving the PostgreSQL provisioning of tenant \(raw: new.id) from tier \(raw: old.tier) to tier \(raw: new.tier)"
+            + " (environment \(raw: new.environment)), by tenantc.\n"
         out += "-- Apply as a superuser with psql, in the database the tier's script is applied in.\n"
-        out += summary(before, after)
+        out += "\(raw: summary(before, after))"
         out += "\\set ON_ERROR_STOP on\nSET client_min_messages TO warning;\n\\set tenantc_first_database :DBNAME\n"
-        out += try PostgresScript.statements(after, secrets: secrets)
-        out += cleanup(before, after)
-        return out
+        try PostgresScript.statements(after, secrets: secrets, into: &out)
+        cleanup(before, after, into: &out)
+        return out.string
     }
 
     /// What changes, as comments.
@@ -40,59 +40,57 @@ public enum PostgresMigration {
     }
 
     /// Removes from the old tier's database what the new tier does not have there, then the old tier's roles.
-    static func cleanup(_ before: ProvisioningFacts, _ after: ProvisioningFacts) -> String {
-        guard let old = before.postgres else { return "" }
+    static func cleanup(_ before: ProvisioningFacts, _ after: ProvisioningFacts, into out: inout SQLText) {
+        guard let old = before.postgres else { return }
         let removedRoles = roleNames(before).filter { !roleNames(after).contains($0) }
         let moved = databaseName(before) != databaseName(after)
         let removedSchemas = moved ? old.places : old.places.filter { !(after.postgres?.places.contains($0) ?? false) }
-        guard !removedRoles.isEmpty || !removedSchemas.isEmpty || moved else { return "" }
-        var out = "\n-- What only tier \(before.tier) had.\n"
-        out += old.ownsDatabase ? "\\connect \(SQLText.identifier(before.id))\n" : "\\connect :\"tenantc_first_database\"\n"
+        guard !removedRoles.isEmpty || !removedSchemas.isEmpty || moved else { return }
+        out += "\n-- What only tier \(raw: before.tier) had.\n"
+        out += old.ownsDatabase ? "\\connect \(identifier: before.id)\n" : "\\connect :\"tenantc_first_database\"\n"
         out += "BEGIN;\n"
-        for schema in removedSchemas { out += dropSchema(schema, before) }
-        if moved {
-            let logins = before.accounts.map(\.name)
-            if !logins.isEmpty {
-                let body = "\nBEGIN\n  EXECUTE format('REVOKE ALL ON DATABASE %I FROM \(logins.map { _ in "%I" }.joined(separator: ", "))', current_database(), "
-                    + logins.map(SQLText.literal).joined(separator: ", ") + ");\nEND\n"
-                out += "DO \(SQLText.dollarQuoted(body));\n"
-            }
+        for schema in removedSchemas { dropSchema(schema, before, into: &out) }
+        let logins = before.accounts.map(\.name)
+        if moved, !logins.isEmpty {
+            let placeholders = logins.map { _ in "%I" }.joined(separator: ", ")
+            let body: SQLText = "\nBEGIN\n  EXECUTE format('REVOKE ALL ON DATABASE %I FROM \(raw: placeholders)', current_database(), \(literals: logins));\nEND\n"
+            out += "DO \(dollarQuoted: body);\n"
         }
-        out += dropOwned(removedRoles)
+        dropOwned(removedRoles, into: &out)
         out += "COMMIT;\n"
-        for role in removedRoles { out += "DROP ROLE IF EXISTS \(SQLText.identifier(role));\n" }
+        for role in removedRoles { out += "DROP ROLE IF EXISTS \(identifier: role);\n" }
         if old.ownsDatabase, moved {
-            out += "-- The tenant's database \(before.id) is no longer used: once its data is moved, DROP DATABASE \(SQLText.identifier(before.id));\n"
+            out += "-- The tenant's database \(raw: before.id) is no longer used: once its data is moved, DROP DATABASE \(identifier: before.id);\n"
         }
-        return out
     }
 
     /// A schema only the old tier had, dropped when it exists and is empty (the old accounts'
     /// default privileges in it, which would keep it, revoked first).
-    private static func dropSchema(_ schema: String, _ before: ProvisioningFacts) -> String {
-        let s = SQLText.identifier(schema)
+    private static func dropSchema(_ schema: String, _ before: ProvisioningFacts, into out: inout SQLText) {
         let creators = before.accounts.map(\.name)
-        var body = "\nBEGIN\n  IF EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = \(SQLText.literal(schema))) THEN\n"
+        var body: SQLText = "\nBEGIN\n  IF EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = \(literal: schema)) THEN\n"
         for group in roleNames(before) where !creators.isEmpty {
             for kind in ["TABLES", "SEQUENCES"] {
-                let statement = "ALTER DEFAULT PRIVILEGES FOR ROLE \(SQLText.identifiers(creators)) IN SCHEMA \(s) REVOKE ALL ON \(kind) FROM \(SQLText.identifier(group))"
-                body += "    EXECUTE \(SQLText.literal(statement));\n"
+                let statement: SQLText = "ALTER DEFAULT PRIVILEGES FOR ROLE \(identifiers: creators) IN SCHEMA \(identifier: schema) REVOKE ALL ON \(raw: kind) FROM \(identifier: group)"
+                body += "    EXECUTE \(literal: statement.string);\n"
             }
         }
-        body += "    EXECUTE \(SQLText.literal("DROP SCHEMA \(s) RESTRICT"));\n  END IF;\nEND\n"
-        return "-- Fails while the schema holds objects: move them first.\nDO \(SQLText.dollarQuoted(body));\n"
+        let drop: SQLText = "DROP SCHEMA \(identifier: schema) RESTRICT"
+        body += "    EXECUTE \(literal: drop.string);\n  END IF;\nEND\n"
+        out += "-- Fails while the schema holds objects: move them first.\nDO \(dollarQuoted: body);\n"
     }
 
     /// What removed roles own goes to the user applying the script; their privileges go.
-    private static func dropOwned(_ roles: [String]) -> String {
-        guard !roles.isEmpty else { return "" }
-        var body = "\nBEGIN\n"
+    private static func dropOwned(_ roles: [String], into out: inout SQLText) {
+        guard !roles.isEmpty else { return }
+        var body: SQLText = "\nBEGIN\n"
         for role in roles {
-            body += "  IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = \(SQLText.literal(role))) THEN\n"
-            body += "    EXECUTE format('REASSIGN OWNED BY %I TO CURRENT_USER', \(SQLText.literal(role)));\n"
-            body += "    EXECUTE format('DROP OWNED BY %I', \(SQLText.literal(role)));\n  END IF;\n"
+            body += "  IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = \(literal: role)) THEN\n"
+            body += "    EXECUTE format('REASSIGN OWNED BY %I TO CURRENT_USER', \(literal: role));\n"
+            body += "    EXECUTE format('DROP OWNED BY %I', \(literal: role));\n  END IF;\n"
         }
-        return "DO \(SQLText.dollarQuoted(body + "END\n"));\n"
+        body += "END\n"
+        out += "DO \(dollarQuoted: body);\n"
     }
 
     static func roleNames(_ facts: ProvisioningFacts) -> [String] {

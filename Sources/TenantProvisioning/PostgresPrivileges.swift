@@ -3,35 +3,40 @@
 /// then asked for what `tenantc access` answers: SELECT for `read`, INSERT for `write`,
 /// TRUNCATE for `admin`.
 enum PostgresPrivileges {
-    static func schema(_ operations: [String]) -> [String] {
-        ordered(operations, ["read": ["USAGE"], "write": ["USAGE", "CREATE"], "admin": ["USAGE", "CREATE"]], order: ["USAGE", "CREATE"])
+    static func schema(_ operations: ProvisioningFacts.Operations) -> [String] {
+        ordered(operations, [.read: ["USAGE"], .write: ["USAGE", "CREATE"], .admin: ["USAGE", "CREATE"]], order: ["USAGE", "CREATE"])
     }
 
-    static func tables(_ operations: [String]) -> [String] {
-        ordered(operations, ["read": ["SELECT"], "write": ["INSERT", "UPDATE", "DELETE"], "admin": ["TRUNCATE", "REFERENCES", "TRIGGER"]],
+    static func tables(_ operations: ProvisioningFacts.Operations) -> [String] {
+        ordered(operations, [.read: ["SELECT"], .write: ["INSERT", "UPDATE", "DELETE"], .admin: ["TRUNCATE", "REFERENCES", "TRIGGER"]],
                 order: ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"])
     }
 
-    static func sequences(_ operations: [String]) -> [String] {
-        ordered(operations, ["read": ["SELECT"], "write": ["USAGE", "UPDATE"]], order: ["SELECT", "USAGE", "UPDATE"])
+    static func sequences(_ operations: ProvisioningFacts.Operations) -> [String] {
+        ordered(operations, [.read: ["SELECT"], .write: ["USAGE", "UPDATE"]], order: ["SELECT", "USAGE", "UPDATE"])
     }
 
-    private static func ordered(_ operations: [String], _ grants: [String: [String]], order: [String]) -> [String] {
+    private static func ordered(_ operations: ProvisioningFacts.Operations, _ grants: KeyValuePairs<ProvisioningFacts.Operations, [String]>,
+                                order: [String]) -> [String] {
         var wanted: [String] = []
-        for operation in operations { wanted += grants[operation] ?? [] }
+        for (operation, privileges) in grants where operations.contains(operation) { wanted += privileges }
         return order.filter(wanted.contains)
     }
 
     /// A role's privileges on schemas, tables and sequences, as the grants write them.
     struct Grants {
-        var schema: String
-        var tables: String
-        var sequences: String
+        var schema: SQLText
+        var tables: SQLText
+        var sequences: SQLText
 
-        init(_ operations: [String]) {
-            schema = PostgresPrivileges.schema(operations).joined(separator: ", ")
-            tables = PostgresPrivileges.tables(operations).joined(separator: ", ")
-            sequences = PostgresPrivileges.sequences(operations).joined(separator: ", ")
+        /// The grants of a set of operations (one of eight, made once).
+        static func of(_ operations: ProvisioningFacts.Operations) -> Grants { table[Int(operations.rawValue)] }
+
+        private static let table: [Grants] = (0..<8).map { bits in
+            let operations = ProvisioningFacts.Operations(rawValue: UInt8(bits))
+            func list(_ privileges: [String]) -> SQLText { "\(raw: privileges.joined(separator: ", "))" }
+            return Grants(schema: list(PostgresPrivileges.schema(operations)), tables: list(PostgresPrivileges.tables(operations)),
+                          sequences: list(PostgresPrivileges.sequences(operations)))
         }
     }
 }

@@ -19,11 +19,11 @@ public enum ProvisioningBackends {
     /// The password fields of the databases provisioned for `tenant` that hold a secret: without
     /// a key, their accounts get no password.
     public static func secretPasswords(of tenant: ResolvedTenant) -> [String] {
-        ["postgresql", "redis"].compactMap { db in
-            guard case .secret? = tenant.config.value(at: "databases.\(db).password"),
-                  tenant.config.value(at: "entitlements.\(db)") != .bool(false),
-                  tenant.config.value(at: "databases.\(db).enabled") != .bool(false) else { return nil }
-            return "databases.\(db).password"
+        let databases = [("databases.postgresql", "entitlements.postgresql"), ("databases.redis", "entitlements.redis")]
+        return databases.compactMap { database, entitlement in
+            guard case .record(let db)? = tenant.config.value(at: database), case .secret? = db["password"],
+                  db["enabled"] != .bool(false), tenant.config.value(at: entitlement) != .bool(false) else { return nil }
+            return database + ".password"
         }
     }
 }
@@ -37,7 +37,7 @@ struct PostgresBackend: ProvisioningBackend {
     var fileExtension: String { "sql" }
 
     func render(_ tenant: ResolvedTenant, options: RenderOptions, layout: RenderLayout, into out: inout [UInt8]) throws {
-        out.append(contentsOf: try PostgresScript.render(ProvisioningFacts.of(tenant), secrets: options.secrets).utf8)
+        out.append(contentsOf: try PostgresScript.render(ProvisioningFacts.of(tenant), secrets: options.secrets).bytes)
     }
 }
 
@@ -55,6 +55,6 @@ struct RedisACLBackend: ProvisioningBackend {
     var fileExtension: String { "acl" }
 
     func render(_ tenant: ResolvedTenant, options: RenderOptions, layout: RenderLayout, into out: inout [UInt8]) throws {
-        out.append(contentsOf: try RedisACL.render(ProvisioningFacts.of(tenant), secrets: options.secrets).utf8)
+        try RedisACL.render(ProvisioningFacts.of(tenant), secrets: options.secrets, into: &out)
     }
 }

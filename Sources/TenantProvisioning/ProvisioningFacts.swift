@@ -15,8 +15,34 @@ struct ProvisioningFacts {
         var name: String
         /// The role's name on the servers: `<id>_<role>`.
         var serverName: String
-        /// Operations (`read`, `write`, `admin`) by database.
-        var operations: [String: [String]]
+        /// What the role may do on each provisioned database.
+        var postgres: Operations
+        var redis: Operations
+    }
+
+    /// The operations of `access_control.roles` a role has on one database; others are ignored.
+    struct Operations: OptionSet {
+        let rawValue: UInt8
+        static let read = Operations(rawValue: 1)
+        static let write = Operations(rawValue: 2)
+        static let admin = Operations(rawValue: 4)
+
+        init(rawValue: UInt8) { self.rawValue = rawValue }
+
+        init(_ value: Value?) {
+            var set: Operations = []
+            if case .list(let items)? = value {
+                for case .string(let name) in items {
+                    switch name {
+                    case "read": set.insert(.read)
+                    case "write": set.insert(.write)
+                    case "admin": set.insert(.admin)
+                    default: break
+                    }
+                }
+            }
+            self = set
+        }
     }
 
     struct Database {
@@ -54,8 +80,8 @@ struct ProvisioningFacts {
         environment = tenant.environment
         accounts = ProvisioningFacts.accounts(config)
         roles = ProvisioningFacts.roles(config, id: tenant.id)
-        postgres = ProvisioningFacts.database("postgresql", places: "schemas", config)
-        redis = ProvisioningFacts.database("redis", places: "namespaces", config)
+        postgres = ProvisioningFacts.database("postgresql", entitlement: "entitlements.postgresql", places: "schemas", config)
+        redis = ProvisioningFacts.database("redis", entitlement: "entitlements.redis", places: "namespaces", config)
         allowedNetworks = config.strings(at: "security.network.allowed_ips")
         sslRequired = config.value(at: "security.ssl.required") == .bool(true)
         try checkNames()
@@ -79,19 +105,17 @@ struct ProvisioningFacts {
     private static func roles(_ config: Record, id: String) -> [Role] {
         guard case .record(let declared)? = config.value(at: "access_control.roles") else { return [] }
         return declared.keys.indices.map { i in
-            var operations: [String: [String]] = [:]
-            if case .record(let grants) = declared.values[i] {
-                for (k, db) in grants.keys.enumerated() { operations[db] = Record.strings(grants.values[k]) }
-            }
-            return Role(name: declared.keys[i], serverName: "\(id)_\(declared.keys[i])", operations: operations)
+            let grants = if case .record(let grants) = declared.values[i] { grants } else { Record() }
+            return Role(name: declared.keys[i], serverName: "\(id)_\(declared.keys[i])",
+                        postgres: Operations(grants["postgresql"]), redis: Operations(grants["redis"]))
         }
     }
 
     /// A database's facts, or nil when it is not provisioned: the tier is not entitled to it,
     /// or it is not enabled (as `tenantc access` decides).
-    private static func database(_ name: String, places: String, _ config: Record) -> Database? {
+    private static func database(_ name: String, entitlement: String, places: String, _ config: Record) -> Database? {
         guard case .record(let databases)? = config["databases"], case .record(let db)? = databases[name],
-              db["enabled"] != .bool(false), config.value(at: "entitlements.\(name)") != .bool(false) else { return nil }
+              db["enabled"] != .bool(false), config.value(at: entitlement) != .bool(false) else { return nil }
         var limit: Int?
         if case .record(let performance)? = db["performance"], case .int(let n)? = performance["max_connections"] { limit = Int(n) }
         var names: [String] = []
@@ -100,14 +124,6 @@ struct ProvisioningFacts {
         }
         func string(_ key: String) -> String { if case .string(let s)? = db[key] { s } else { "" } }
         return Database(isolation: string("isolation"), mode: string("mode"), places: names, connectionLimit: limit, password: db["password"])
-    }
-
-    /// Whether `text` holds `part`, byte for byte.
-    private static func contains(_ text: String, _ part: String) -> Bool {
-        let (t, p) = (Array(text.utf8), Array(part.utf8))
-        guard !p.isEmpty else { return true }
-        guard t.count >= p.count else { return false }
-        return (0...(t.count - p.count)).contains { i in t[i..<i + p.count].elementsEqual(p) }
     }
 
     /// Every name created must be the tenant's own: one shared by two tenants would give each
@@ -122,11 +138,11 @@ struct ProvisioningFacts {
         for name in names where name.utf8.count > 63 {
             throw BackendError("`\(name)` is longer than PostgreSQL's 63 bytes for a name")
         }
-        if let clash = Set(accounts.map(\.name)).intersection(roles.map(\.serverName)).first {
+        if let clash = accounts.first(where: { account in roles.contains { $0.serverName == account.name } })?.name {
             throw BackendError("`\(clash)` names both an account and a role")
         }
         if let redis {
-            for place in redis.places where !Self.contains(place, id) {
+            for place in redis.places where !Array(place.utf8).contains(bytes: Array(id.utf8)) {
                 throw BackendError("the Redis namespace `\(place)` does not contain the tenant id `\(id)`")
             }
         }
@@ -134,11 +150,6 @@ struct ProvisioningFacts {
 }
 
 extension Record {
-    func string(at path: String) -> String? {
-        if case .string(let s)? = value(at: path) { return s }
-        return nil
-    }
-
     func strings(at path: String) -> [String] { Record.strings(value(at: path)) }
 
     static func strings(_ value: Value?) -> [String] {

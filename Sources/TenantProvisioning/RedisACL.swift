@@ -11,39 +11,60 @@ import TenantSecrets
 enum RedisACL {
     /// `user` lines only: an ACL file holds nothing else (Redis refuses comments in it). Empty
     /// when Redis is not provisioned for the tenant.
-    static func render(_ facts: ProvisioningFacts, secrets: (any SecretOpener)?) throws(BackendError) -> String {
-        var out = ""
-        guard let redis = facts.redis else { return out }
+    static func render(_ facts: ProvisioningFacts, secrets: (any SecretOpener)?, into out: inout [UInt8]) throws(BackendError) {
+        guard let redis = facts.redis else { return }
         let password = try self.password(redis, secrets)
-        for name in facts.accounts.map(\.name) + facts.roles.map(\.serverName) where name.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } == true }) {
+        for name in facts.accounts.map(\.name) + facts.roles.map(\.serverName) where !isUserName(name) {
             throw BackendError("the Redis user name `\(name)` holds a space or a control character")
         }
-        let keys = redis.places.map { "~" + pattern($0) }.joined(separator: " ")
+        var keys: [UInt8] = []
+        for place in redis.places {
+            if !keys.isEmpty { keys.append(UInt8(ascii: " ")) }
+            keys.append(UInt8(ascii: "~"))
+            pattern(place, into: &keys)
+        }
         for account in facts.accounts {
-            let operations = facts.roles(of: account).flatMap { $0.operations["redis"] ?? [] }
-            out += "user \(account.name) reset on \(password.map { $0 + " " } ?? "")\(keys) resetchannels \(commands(operations))\n"
+            let operations = facts.roles(of: account).reduce(into: ProvisioningFacts.Operations()) { $0.formUnion($1.redis) }
+            user(account.name, "on", password: password, keys: keys, commands(operations), into: &out)
         }
         for role in facts.roles {
-            out += "user \(role.serverName) reset off \(keys) resetchannels \(commands(role.operations["redis"] ?? []))\n"
+            user(role.serverName, "off", password: nil, keys: keys, commands(role.redis), into: &out)
         }
-        return out
+    }
+
+    /// `user NAME reset STATE [PASSWORD] KEYS resetchannels RULES`.
+    private static func user(_ name: String, _ state: String, password: String?, keys: [UInt8], _ rules: String, into out: inout [UInt8]) {
+        out.append(text: "user ")
+        out.append(text: name)
+        out.append(text: " reset ")
+        out.append(text: state)
+        out.append(UInt8(ascii: " "))
+        if let password {
+            out.append(text: password)
+            out.append(UInt8(ascii: " "))
+        }
+        out.append(contentsOf: keys)
+        out.append(text: " resetchannels ")
+        out.append(text: rules)
+        out.append(UInt8(ascii: "\n"))
+    }
+
+    /// Whether `name` can stand as one word of an ACL line: no space (Unicode's included) and no control character.
+    static func isUserName(_ name: String) -> Bool {
+        if name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) { return true }
+        return !name.contains { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } == true }
     }
 
     /// The command rules of a set of operations (one of eight strings, made once).
-    static func commands(_ operations: [String]) -> String {
-        let index = (operations.contains("read") ? 1 : 0) | (operations.contains("write") ? 2 : 0) | (operations.contains("admin") ? 4 : 0)
-        return commandRules[index]
-    }
+    static func commands(_ operations: ProvisioningFacts.Operations) -> String { commandRules[Int(operations.rawValue)] }
 
-    private static let commandRules: [String] = (0..<8).map { bits in
-        rules([(1, "read"), (2, "write"), (4, "admin")].filter { bits & $0.0 != 0 }.map(\.1))
-    }
+    private static let commandRules: [String] = (0..<8).map { bits in rules(ProvisioningFacts.Operations(rawValue: UInt8(bits))) }
 
-    private static func rules(_ operations: [String]) -> String {
+    private static func rules(_ operations: ProvisioningFacts.Operations) -> String {
         var rules = ["-@all", "+@connection"]
-        if operations.contains("read") { rules.append("+@read") }
-        if operations.contains("write") { rules.append("+@write") }
-        rules.append(operations.contains("admin") ? "+@keyspace" : "-@keyspace")
+        if operations.contains(.read) { rules.append("+@read") }
+        if operations.contains(.write) { rules.append("+@write") }
+        rules.append(operations.contains(.admin) ? "+@keyspace" : "-@keyspace")
         // Never: the server's administration, scripts and pub/sub, and what reads the key
         // space beyond the user's patterns.
         rules += ["-@admin", "-@dangerous", "-@scripting", "-@pubsub", "-keys", "-scan", "-randomkey", "-dbsize", "-select", "-swapdb", "-move"]
@@ -51,15 +72,14 @@ enum RedisACL {
     }
 
     /// A key prefix as an ACL glob: its own glob characters escaped, then `*`.
-    static func pattern(_ prefix: String) -> String {
-        var out: [UInt8] = []
+    static func pattern(_ prefix: String, into out: inout [UInt8]) {
         for b in prefix.utf8 {
             if b == UInt8(ascii: "*") || b == UInt8(ascii: "?") || b == UInt8(ascii: "[") || b == UInt8(ascii: "]") || b == UInt8(ascii: "\\") {
                 out.append(UInt8(ascii: "\\"))
             }
             out.append(b)
         }
-        return String(decoding: out, as: UTF8.self) + "*"
+        out.append(UInt8(ascii: "*"))
     }
 
     /// `#<sha256>` of `databases.redis.password`; nil without one, or for a secret without a key

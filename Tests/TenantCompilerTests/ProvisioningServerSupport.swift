@@ -87,7 +87,7 @@ enum PostgresIsolationProbe {
         let others = others(of: a, among: all)
         let schemas = others.filter { $0.database == a.database }.flatMap(\.schemas)
         let total = 3 * schemas.count + 1
-        var out = """
+        let out = """
             CREATE TABLE "\(own)".probe (x int);
             INSERT INTO "\(own)".probe VALUES (1), (2);
             SELECT 'own schema: ' || count(*) || ' rows' FROM "\(own)".probe;
