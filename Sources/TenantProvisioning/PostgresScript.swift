@@ -35,7 +35,8 @@ struct PostgresScript {
 
     /// The script; a comment alone when PostgreSQL is not provisioned for the tenant.
     static func render(_ facts: ProvisioningFacts, secrets: (any SecretOpener)?) throws(BackendError) -> SQLText {
-        var out: SQLText = "-- PostgreSQL provisioning of tenant \(raw: facts.id) (tier \(raw: facts.tier), environment \(raw: facts.environment)), by tenantc.\n"
+        var out = SQLText(capacity: 8192)
+        out += "-- PostgreSQL provisioning of tenant \(raw: facts.id) (tier \(raw: facts.tier), environment \(raw: facts.environment)), by tenantc.\n"
         guard facts.postgres != nil else {
             return out + "-- PostgreSQL is not provisioned for this tenant (not enabled, or not in its tier).\n"
         }

@@ -11,6 +11,9 @@ struct SQLText: ExpressibleByStringInterpolation {
 
     init() {}
 
+    /// Empty, with room for `capacity` bytes.
+    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
     init(stringLiteral value: String) { bytes.append(text: value) }
 
     init(stringInterpolation: Interpolation) { bytes = stringInterpolation.bytes }
@@ -89,9 +92,13 @@ struct SQLText: ExpressibleByStringInterpolation {
         /// `text` between two `quote`s, each `quote` inside doubled.
         private mutating func quote(_ text: String, _ quote: UInt8) {
             bytes.append(quote)
-            for b in text.utf8 {
-                if b == quote { bytes.append(quote) }
-                bytes.append(b)
+            if text.utf8.contains(quote) {
+                for b in text.utf8 {
+                    if b == quote { bytes.append(quote) }
+                    bytes.append(b)
+                }
+            } else {
+                bytes.append(text: text)
             }
             bytes.append(quote)
         }
