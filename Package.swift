@@ -44,6 +44,8 @@ let package = Package(
         .target(name: "TenantBackends", dependencies: ["TenantModel", "CYAML"], swiftSettings: hotPath),
         // Provisioning artifacts: PostgreSQL scripts and pg_hba lines, Redis ACLs (docs/provisioning.md).
         .target(name: "TenantProvisioning", dependencies: ["TenantBackends", "TenantModel", "TenantSecrets"], swiftSettings: hotPath),
+        // Existing YAML and JSON brought into `.tenant` source: `tenantc import` (docs/import.md).
+        .target(name: "TenantImport", dependencies: ["TenantModel", "TenantSyntax", "TenantDiagnostics", "TenantFormat", "CYAML"], swiftSettings: hotPath),
         // The driver shared by the CLI and editor integrations: load, resolve, check, emit.
         .target(
             name: "TenantCompiler",
@@ -82,6 +84,7 @@ let package = Package(
         .target(name: "TenantTestSupport", dependencies: ["CYAML"], path: "Tests/TenantTestSupport"),
         .testTarget(name: "TenantBackendsTests", dependencies: ["TenantBackends", "TenantModel", "CYAML", "TenantTestSupport"]),
         .testTarget(name: "TenantDiagnosticsTests", dependencies: ["TenantDiagnostics"]),
+        .testTarget(name: "TenantImportTests", dependencies: ["TenantImport", "TenantModel", "TenantTestSupport"]),
         .testTarget(
             name: "TenantLanguageServerTests",
             dependencies: ["TenantLanguageServer", "TenantCompiler", "TenantDiagnostics", "TenantSecrets", "TenantFormat", "TenantTestSupport"]

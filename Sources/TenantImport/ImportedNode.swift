@@ -1,0 +1,42 @@
+/// One node of a document being imported (YAML or JSON), where it was written, and its
+/// scalars as written: what a plain scalar means depends on the field it lands in (`yes` is a
+/// boolean for a `bool` field, a string for a `string` one), so it is resolved there
+/// (`ScalarReading`), not here.
+public struct ImportedNode: Sendable {
+    public indirect enum Kind: Sendable {
+        /// The text of a scalar; `plain` when it was written without quotes or block style.
+        case scalar(String, plain: Bool)
+        case list([ImportedNode])
+        /// Keys in document order.
+        case record([(key: String, value: ImportedNode)])
+    }
+
+    public var kind: Kind
+    /// 1-based line and column of the node's first character.
+    public var line: Int
+    public var column: Int
+
+    public init(_ kind: Kind, line: Int, column: Int) {
+        self.kind = kind
+        self.line = line
+        self.column = column
+    }
+
+    /// The value at `key` of a record node.
+    public subscript(key: String) -> ImportedNode? {
+        guard case .record(let entries) = kind else { return nil }
+        return entries.first { $0.key == key }?.value
+    }
+
+    /// The text of a scalar node.
+    public var text: String? {
+        if case .scalar(let s, _) = kind { return s }
+        return nil
+    }
+
+    /// A plain scalar that YAML reads as null (`~`, `null`, or nothing at all).
+    public var isNull: Bool {
+        guard case .scalar(let s, true) = kind else { return false }
+        return s.isEmpty || s == "~" || s == "null" || s == "Null" || s == "NULL"
+    }
+}
