@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "TenantCompiler",
             dependencies: ["TenantSyntax", "TenantSemantics", "TenantDiagnostics", "TenantModel", "TenantBackends", "TenantSecrets", "TenantFormat",
-                           "TenantProvisioning"],
+                           "TenantProvisioning", "TenantImport"],
             swiftSettings: hotPath
         ),
         // The language server: `tenantc lsp` (docs/editors.md).
@@ -63,7 +63,7 @@ let package = Package(
             name: "tenantc",
             dependencies: [
                 "TenantCompiler", "TenantDiagnostics", "TenantBackends", "TenantSecrets", "TenantModel", "TenantFormat", "TenantLanguageServer",
-                "TenantProvisioning",
+                "TenantProvisioning", "TenantImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // A fully static executable (the Swift runtime, libyaml, libc): an editor runs
@@ -84,7 +84,8 @@ let package = Package(
         .target(name: "TenantTestSupport", dependencies: ["CYAML"], path: "Tests/TenantTestSupport"),
         .testTarget(name: "TenantBackendsTests", dependencies: ["TenantBackends", "TenantModel", "CYAML", "TenantTestSupport"]),
         .testTarget(name: "TenantDiagnosticsTests", dependencies: ["TenantDiagnostics"]),
-        .testTarget(name: "TenantImportTests", dependencies: ["TenantImport", "TenantModel", "TenantTestSupport"]),
+        .testTarget(name: "TenantImportTests", dependencies: ["TenantImport", "TenantCompiler", "TenantModel", "TenantSemantics", "TenantSyntax", "TenantDiagnostics",
+                                                             "TenantTestSupport"]),
         .testTarget(
             name: "TenantLanguageServerTests",
             dependencies: ["TenantLanguageServer", "TenantCompiler", "TenantDiagnostics", "TenantSecrets", "TenantFormat", "TenantTestSupport"]
