@@ -45,7 +45,8 @@ let package = Package(
         // Provisioning artifacts: PostgreSQL scripts and pg_hba lines, Redis ACLs (docs/provisioning.md).
         .target(name: "TenantProvisioning", dependencies: ["TenantBackends", "TenantModel", "TenantSecrets"], swiftSettings: hotPath),
         // Existing YAML and JSON brought into `.tenant` source: `tenantc import` (docs/import.md).
-        .target(name: "TenantImport", dependencies: ["TenantModel", "TenantSyntax", "TenantDiagnostics", "TenantFormat", "CYAML"], swiftSettings: hotPath),
+        .target(name: "TenantImport", dependencies: ["TenantModel", "TenantSyntax", "TenantSemantics", "TenantDiagnostics", "TenantFormat", "CYAML"],
+                swiftSettings: hotPath),
         // The driver shared by the CLI and editor integrations: load, resolve, check, emit.
         .target(
             name: "TenantCompiler",

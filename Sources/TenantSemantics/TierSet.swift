@@ -52,6 +52,24 @@ public final class TierLayout: Sendable {
         self.overlays = overlays
     }
 
+    /// The leaf fields a tenant of this tier must set: declared without a default, not optional.
+    public var requiredFields: [Int32] {
+        schema.slots.indices.compactMap { i in
+            let slot = schema.slots[i]
+            return !slot.isRecord && i > 0 && defs[i].isEmpty && !slot.type.isOptional ? Int32(i) : nil
+        }
+    }
+
+    /// Whether the tier gives `slot` its value by a formula or a `scale` (its value follows
+    /// other fields), rather than a constant.
+    public func isComputed(_ slot: Int32) -> Bool {
+        guard Int(slot) < defs.count, let last = defs[Int(slot)].last else { return false }
+        switch last.kind {
+        case .scale: return true
+        case .value(let e): return e.constantValue == nil
+        }
+    }
+
     /// Applies the `env` blocks of the chain (root first) for `env`, against `schema`.
     static func overlay(_ env: String, blocks: [EnvBlock], schema: Schema, environments: [String], sources: SourceMap) -> Overlay {
         var out = Overlay()

@@ -21,7 +21,7 @@ struct TenantC: ParsableCommand {
             """,
         version: tenantcVersion,
         subcommands: [Build.self, Check.self, Format.self, Explain.self, SchemaCommand.self, Plan.self, Migrate.self, Access.self,
-                      Tiers.self, Keygen.self, Encrypt.self, Decrypt.self, Rekey.self, ExplainError.self, LanguageServerCommand.self]
+                      Tiers.self, Keygen.self, Encrypt.self, Decrypt.self, Rekey.self, ExplainError.self, LanguageServerCommand.self, Import.self]
     )
 }
 

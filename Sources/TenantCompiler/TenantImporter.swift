@@ -1,0 +1,170 @@
+import TenantDiagnostics
+import TenantFormat
+import TenantImport
+import TenantModel
+import TenantSemantics
+import TenantSyntax
+
+/// `tenantc import`: resolved tenant documents (YAML or JSON artifacts, the seed's exports)
+/// turned into minimal `.tenant` files (docs/import.md). Each document is read along its
+/// tier's schema; what differs from what the tier gives becomes the tenant's body; the result
+/// is compiled and compared with the document value for value, and what still differs is set
+/// again where it would stick (the tenant's own `env` block comes after the tiers' overlays).
+/// What cannot be made equal is reported at its line in the document, and that tenant is not
+/// written.
+public final class TenantImporter {
+    public struct Options: Sendable {
+        public var tier: String?
+        public var environment: String?
+        public var declareUnknown = false
+
+        public init(tier: String? = nil, environment: String? = nil, declareUnknown: Bool = false) {
+            self.tier = tier
+            self.environment = environment
+            self.declareUnknown = declareUnknown
+        }
+    }
+
+    /// What kept a document from being imported.
+    public struct Failure: Error, Sendable {
+        public var problems: [Problem]
+        init(_ problems: [Problem]) { self.problems = problems }
+    }
+
+    /// One problem, at its place in the document.
+    public struct Problem: Error, Sendable {
+        public var line: Int
+        public var column: Int
+        public var message: String
+        public var help: [String]
+    }
+
+    /// A tenant imported: its source (canonical layout) and how its tier was chosen.
+    public struct Imported: Sendable {
+        public var id: String
+        public var tier: String
+        public var source: String
+        public var notes: [String]
+    }
+
+    let sources: SourceMap
+    let tiers: TierSet
+    /// The tier directory's problems (syntax, graph, self-checks).
+    public let tierDiagnostics: [Diagnostic]
+
+    init(sources: SourceMap, tiers: TierSet, diagnostics: [Diagnostic]) {
+        self.sources = sources
+        self.tiers = tiers
+        tierDiagnostics = diagnostics
+    }
+
+    /// The tiers of `tiersDirectory`, else of the nearest `tiers/` above `near` (a directory).
+    public static func load(tiersDirectory: String?, near: String, workingDirectory: String? = nil) throws(UsageFailure) -> TenantImporter {
+        let base = FileSystem.absolute(workingDirectory ?? FileSystem.currentDirectory, base: FileSystem.currentDirectory)
+        let standIn = FileSystem.absolute(near, base: base) + "/import.tenant"
+        let sources = SourceMap()
+        let request = CompileRequest(inputs: [SourceInput(path: standIn, contents: [])], tiersDirectory: tiersDirectory, jobs: availableCores, workingDirectory: base)
+        let discovered = InputDiscovery(request, base: base)
+        if let problem = discovered.problems.first { throw UsageFailure(problem.message) }
+        guard discovered.groups.count == 1, discovered.groups[0] != nil else {
+            throw UsageFailure("no `tiers/` directory above \(near)", help: ["give the tier directory with --tiers DIR"])
+        }
+        let summary = ProjectTiers.InputSummary(group: 0, unit: nil, parents: [])
+        let project = ProjectTiers(discovered, inputs: [summary], wholeProject: true, sources: sources, jobs: request.jobs, base: base)
+        if let problem = project.problems.first { throw UsageFailure(problem.message) }
+        let tiers = TierSet(units: project.units[0], sources: sources)
+        return TenantImporter(sources: sources, tiers: tiers, diagnostics: project.diagnostics + tiers.diagnostics)
+    }
+
+    /// The names of the tiers that tenants can extend.
+    public var tierNames: [String] { tiers.layouts.compactMap { $0.flatMap { $0.hasErrors ? nil : $0.name } } }
+
+    /// Imports one document.
+    public func importDocument(_ document: ImportedNode, options: Options) -> Result<Imported, Failure> {
+        guard let id = document["tenant_info"]?["tenant_id"]?.text else {
+            return .failure(Failure([Problem(line: document.line, column: document.column, message: "the document has no `tenant_info.tenant_id`: it names the tenant",
+                                             help: ["import resolved tenant documents: what `tenantc build` or the seed's export writes"])]))
+        }
+        guard isValidTenantID(id) else {
+            let at = document["tenant_info"]?["tenant_id"] ?? document
+            return .failure(Failure([Problem(line: at.line, column: at.column, message: "`\(id)` is not a valid tenant id: it must match [a-z][a-z0-9_]{0,62}", help: [])]))
+        }
+        let choice: TierChoice
+        switch chooseTier(for: document, options: options) {
+        case .success(let c): choice = c
+        case .failure(let p): return .failure(Failure([p]))
+        }
+        var run = TenantImportRun(importer: self, document: document, id: id, layout: choice.layout, options: options)
+        return run.import().map { source in
+            Imported(id: id, tier: choice.layout.name, source: source, notes: choice.reason.map { [$0] } ?? [])
+        }
+    }
+
+    struct TierChoice {
+        var layout: TierLayout
+        /// Said when the tier was not named by the user or the document.
+        var reason: String?
+    }
+
+    /// `--tier`, else `tenant_info.tenant_type` when a tier has that name, else the tier whose
+    /// resolution differs least from the document.
+    private func chooseTier(for document: ImportedNode, options: Options) -> Result<TierChoice, Problem> {
+        if let name = options.tier {
+            guard let layout = usableLayout(name) else {
+                return .failure(Problem(line: 1, column: 1, message: "--tier \(name): no such tier", help: helpForTier(name)))
+            }
+            return .success(TierChoice(layout: layout))
+        }
+        if let typeNode = document["tenant_info"]?["tenant_type"], let name = typeNode.text {
+            if let layout = usableLayout(name) { return .success(TierChoice(layout: layout)) }
+            return .failure(Problem(line: typeNode.line, column: typeNode.column,
+                                    message: "`tenant_info.tenant_type` is `\(name)`, which is not a tier of the project", help: helpForTier(name) + ["or name the tier with --tier"]))
+        }
+        var best: (layout: TierLayout, differences: Int)?
+        for name in tierNames {
+            guard let layout = usableLayout(name) else { continue }
+            var run = TenantImportRun(importer: self, document: document, id: "tenant_import_probe", layout: layout, options: options)
+            let differences = run.differenceCount()
+            if best == nil || differences < best!.differences { best = (layout, differences) }
+        }
+        guard let best else { return .failure(Problem(line: 1, column: 1, message: "the project has no tier a tenant can extend", help: [])) }
+        return .success(TierChoice(layout: best.layout, reason: "tier `\(best.layout.name)` chosen: the document names none, and it differs from it in the fewest fields (\(best.differences))"))
+    }
+
+    private func usableLayout(_ name: String) -> TierLayout? {
+        guard let layout = tiers.layout(named: name), !layout.hasErrors else { return nil }
+        return layout
+    }
+
+    private func helpForTier(_ name: String) -> [String] {
+        var help = ["the tiers are " + tierNames.map { "`\($0)`" }.joined(separator: ", ")]
+        if let s = suggestion(for: name, among: tierNames) { help.insert("did you mean `\(s)`?", at: 0) }
+        return help
+    }
+
+    /// Compiles `source` (one tenant) and hands back its result, with the 0-based line of each
+    /// error it reports in that source.
+    func resolve(_ source: String, environment: String? = nil) -> (result: TenantResult, errorLines: [(line: Int?, diagnostic: Diagnostic)]) {
+        let file = sources.add(path: "<import>", bytes: Array(source.utf8))
+        defer { sources.forget(file.id) }
+        let unit = Parser.parse(file)
+        guard let decl = unit.declarations.first else {
+            return (TenantResult(id: "", environment: "", tenant: nil, diagnostics: unit.diagnostics, failed: true), unit.diagnostics.map { (nil, $0) })
+        }
+        var options = ResolveOptions(environment: environment, afterSyntaxErrors: !unit.diagnostics.isEmpty)
+        options.evenIfFailing = true
+        let result = tiers.resolve(decl, options)
+        let errors = (unit.diagnostics + result.diagnostics).filter { $0.severity == .error }.map { d -> (Int?, Diagnostic) in
+            guard let span = d.span, span.file == file.id else { return (nil, d) }
+            return (file.lineIndex(ofByte: Int(span.start)), d)
+        }
+        return (result, errors)
+    }
+
+    /// The canonical layout of an imported tenant's source.
+    static func formatted(_ source: String) -> String {
+        let file = SourceFile(id: FileID(raw: 0), path: "<import>", bytes: Array(source.utf8))
+        guard case .formatted(let bytes) = Formatter.format(file) else { return source }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
