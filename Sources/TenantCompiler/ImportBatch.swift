@@ -47,9 +47,10 @@ public enum ImportBatch {
                 switch importer.importDocument(document, options: options) {
                 case .failure(let failure):
                     report.failed += 1
+                    for note in failure.notes { report.messages += "\(file):\(document.line): note: \(note)\n" }
                     for p in failure.problems { report.messages += describe(p, file: file) }
                 case .success(let tenant):
-                    for note in tenant.notes { report.messages += "\(file):\(document.line): note: `\(tenant.id)`: \(note)\n" }
+                    for note in tenant.notes { report.messages += "\(file):\(document.line): note: \(note)\n" }
                     if let first = written[tenant.id] {
                         report.failed += 1
                         report.messages += "\(file):\(document.line): error: tenant `\(tenant.id)` was already imported from \(first)\n"

@@ -61,16 +61,19 @@ struct TenantImportRun {
         return settle(source)
     }
 
-    /// The tenant with the fields it must set whatever their values: the tier's required fields
-    /// and its environment.
+    /// The tenant with the fields it must set whatever their values: the tier's required fields,
+    /// and its environment unless it is the tier's (the environment decides the overlays).
     private func firstSource() -> TenantSource {
         var source = TenantSource(id: id, tier: layout.name, environment: environment)
-        let required = Set(layout.requiredFields.map { layout.schema[$0].path } + ["tenant_info.environment"])
+        var required = Set(layout.requiredFields.map { layout.schema[$0].path })
+        if let field = fields.field(Self.environmentField), layout.constant(field.slot) != field.value { required.insert(Self.environmentField) }
         for field in fields.fields where required.contains(field.path) {
             source.statements.append(statement(for: field, over: nil))
         }
         return source
     }
+
+    static let environmentField = "tenant_info.environment"
 
     /// Compiles and compares until the build equals the document; a difference left after the
     /// last round is reported.
@@ -85,7 +88,7 @@ struct TenantImportRun {
             let differences = compare(built)
             if differences.isEmpty { return .success(TenantImporter.formatted(text.source)) }
             if round == Self.rounds - 1 { return .failure(TenantImporter.Failure(differences.map { unexplained($0, built) })) }
-            for difference in differences { correct(&source, difference) }
+            for difference in differences { correct(&source, difference, built: built) }
         }
         return .failure(TenantImporter.Failure([]))
     }
@@ -123,13 +126,13 @@ struct TenantImportRun {
 
     /// A field set in the body that the tiers' overlays change moves to the tenant's own `env`
     /// block; one not set yet (a formula's result the document overrides) is set.
-    private func correct(_ source: inout TenantSource, _ difference: Difference) {
+    private func correct(_ source: inout TenantSource, _ difference: Difference, built: Record) {
         guard case .field(let field) = difference else { return }
         let path = field.path.split(separator: ".").map(String.init)
         if let i = source.statements.firstIndex(where: { $0.path == path }) {
             if environment != nil, !source.statements[i].inEnvironment { source.statements[i].inEnvironment = true }
         } else {
-            source.statements.append(statement(for: field, over: nil))
+            source.statements.append(statement(for: field, over: built.value(at: field.path)))
         }
     }
 

@@ -28,6 +28,8 @@ public final class TenantImporter {
     /// What kept a document from being imported.
     public struct Failure: Error, Sendable {
         public var problems: [Problem]
+        /// How the tier was chosen, when neither the user nor the document named it.
+        public var notes: [String] = []
         init(_ problems: [Problem]) { self.problems = problems }
     }
 
@@ -81,6 +83,10 @@ public final class TenantImporter {
 
     /// Imports one document.
     public func importDocument(_ document: ImportedNode, options: Options) -> Result<Imported, Failure> {
+        guard case .record = document.kind else {
+            return .failure(Failure([Problem(line: document.line, column: document.column, message: "the document is not a mapping of fields",
+                                             help: ["import resolved tenant documents: what `tenantc build` or the seed's export writes"])]))
+        }
         guard let id = document["tenant_info"]?["tenant_id"]?.text else {
             return .failure(Failure([Problem(line: document.line, column: document.column, message: "the document has no `tenant_info.tenant_id`: it names the tenant",
                                              help: ["import resolved tenant documents: what `tenantc build` or the seed's export writes"])]))
@@ -94,9 +100,14 @@ public final class TenantImporter {
         case .success(let c): choice = c
         case .failure(let p): return .failure(Failure([p]))
         }
-        var run = TenantImportRun(importer: self, document: document, id: id, layout: choice.layout, options: options)
+        let notes = choice.reason.map { [$0] } ?? []
+        let run = TenantImportRun(importer: self, document: document, id: id, layout: choice.layout, options: options)
         return run.import().map { source in
-            Imported(id: id, tier: choice.layout.name, source: source, notes: choice.reason.map { [$0] } ?? [])
+            Imported(id: id, tier: choice.layout.name, source: source, notes: notes)
+        }.mapError { failure in
+            var noted = failure
+            noted.notes = notes
+            return noted
         }
     }
 
@@ -123,7 +134,7 @@ public final class TenantImporter {
         var best: (layout: TierLayout, differences: Int)?
         for name in tierNames {
             guard let layout = usableLayout(name) else { continue }
-            var run = TenantImportRun(importer: self, document: document, id: "tenant_import_probe", layout: layout, options: options)
+            let run = TenantImportRun(importer: self, document: document, id: "tenant_import_probe", layout: layout, options: options)
             let differences = run.differenceCount()
             if best == nil || differences < best!.differences { best = (layout, differences) }
         }

@@ -76,8 +76,9 @@ public struct TenantSource: Sendable {
                     j += 1
                 }
                 if group.count > 1 {
-                    line(indent + head + " {", origin: nil)
-                    block(group.map { var s = $0; s.path.removeFirst(); return s }, depth: depth + 1)
+                    let shared = TenantSource.sharedPrefix(group)
+                    line(indent + group[0].path.prefix(shared).joined(separator: ".") + " {", origin: nil)
+                    block(group.map { var s = $0; s.path.removeFirst(shared); return s }, depth: depth + 1)
                     line(indent + "}", origin: nil)
                     i = j
                 } else {
@@ -87,6 +88,13 @@ public struct TenantSource: Sendable {
                 }
             }
         }
+    }
+
+    /// How many leading names the statements share, leaving each at least its last name.
+    private static func sharedPrefix(_ statements: [Statement]) -> Int {
+        var n = 1
+        while statements.allSatisfy({ $0.path.count > n + 1 && $0.path[n] == statements[0].path[n] }) { n += 1 }
+        return n
     }
 
     /// A value as `.tenant` source writes it; secrets as `secret("…")`, which the language

@@ -70,6 +70,12 @@ public final class TierLayout: Sendable {
         }
     }
 
+    /// The constant the tier gives `slot` (before any environment overlay), if it gives one.
+    public func constant(_ slot: Int32) -> Value? {
+        guard Int(slot) < defs.count, let last = defs[Int(slot)].last, case .value(let e) = last.kind else { return nil }
+        return e.constantValue
+    }
+
     /// Applies the `env` blocks of the chain (root first) for `env`, against `schema`.
     static func overlay(_ env: String, blocks: [EnvBlock], schema: Schema, environments: [String], sources: SourceMap) -> Overlay {
         var out = Overlay()
