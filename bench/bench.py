@@ -168,6 +168,12 @@ def tenantc_rows(label, tenants, tiers, n, out, build_row=None):
     rows += [yaml_turn, provisioning]
     PROVISIONING.setdefault(label, {})[n] = [p / y for p, y in zip(provisioning["walls"], yaml_turn["walls"])]
     if label == "shipped tiers":
+        # The build's own YAML documents imported back (docs/import.md).
+        built = rows[0]["out"]
+        def import_into(o):
+            os.makedirs(o)
+            return [TENANTC, "import", built, "--tiers", tiers, "-o", o]
+        rows.append(measure(f"{label}: tenantc import (the build's YAML)", import_into, n, out + "-imported"))
         # One field of one tenant explained: a formula, scaled in staging.
         rows.append(measure(f"{label}: tenantc explain (one path)", lambda o: [TENANTC, "explain", one, EXPLAINED, "--env", "staging", "--tiers", tiers],
                             1, runs=max(RUNS, 11)))

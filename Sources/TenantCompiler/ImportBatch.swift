@@ -25,7 +25,7 @@ public enum ImportBatch {
 
     /// `output`: a directory, or `-` for standard output.
     public static func run(files: [String], options: TenantImporter.Options, tiersDirectory: String?, output: String,
-                           workingDirectory: String? = nil) throws(UsageFailure) -> Report {
+                           workingDirectory: String? = nil, jobs: Int = availableCores) throws(UsageFailure) -> Report {
         let base = FileSystem.absolute(workingDirectory ?? FileSystem.currentDirectory, base: FileSystem.currentDirectory)
         let toStandardOutput = output == "-"
         let directory = toStandardOutput ? base : FileSystem.absolute(output, base: base)
@@ -35,40 +35,69 @@ public enum ImportBatch {
             throw UsageFailure("the project's tiers have errors: \(error.message)", help: ["run `tenantc check` on the tier files"])
         }
         var report = Report()
-        var written: [String: String] = [:]
-        for file in files {
-            let documents: [ImportedNode]
-            do { documents = try read(file, base: base) } catch {
+        var pending: [(file: String, document: ImportedNode)] = []
+        for file in try expanded(files, base: base) {
+            do {
+                for document in try read(file, base: base) where !document.isNull { pending.append((file, document)) }
+            } catch {
                 report.messages += "\(file):\(error.line):\(error.column): error: \(error.message)\n"
                 report.failed += 1
-                continue
             }
-            for document in documents where !document.isNull {
-                switch importer.importDocument(document, options: options) {
-                case .failure(let failure):
+        }
+        let results = ResultSlots<Result<TenantImporter.Imported, TenantImporter.Failure>>(count: pending.count)
+        let documents = pending.map(\.document)
+        parallelFor(pending.count, jobs: jobs) { i in results.set(i, importer.importDocument(documents[i], options: options)) }
+        var written: [String: String] = [:]
+        for (i, result) in results.takeAll(missing: .failure(TenantImporter.Failure([]))).enumerated() {
+            let (file, document) = pending[i]
+            let place = "\(file):\(document.line)"
+            switch result {
+            case .failure(let failure):
+                report.failed += 1
+                for note in failure.notes { report.messages += "\(place): note: \(note)\n" }
+                for p in failure.problems { report.messages += describe(p, file: file) }
+            case .success(let tenant):
+                for note in tenant.notes { report.messages += "\(place): note: \(note)\n" }
+                if let first = written[tenant.id] {
                     report.failed += 1
-                    for note in failure.notes { report.messages += "\(file):\(document.line): note: \(note)\n" }
-                    for p in failure.problems { report.messages += describe(p, file: file) }
-                case .success(let tenant):
-                    for note in tenant.notes { report.messages += "\(file):\(document.line): note: \(note)\n" }
-                    if let first = written[tenant.id] {
-                        report.failed += 1
-                        report.messages += "\(file):\(document.line): error: tenant `\(tenant.id)` was already imported from \(first)\n"
-                        continue
-                    }
-                    if toStandardOutput {
-                        report.standardOutput += (report.standardOutput.isEmpty ? "" : "\n") + tenant.source
-                    } else if let problem = writeNew(directory + "/" + tenant.id + ".tenant", tenant.source) {
-                        report.failed += 1
-                        report.messages += "\(file):\(document.line): error: \(output)/\(tenant.id).tenant: \(problem)\n"
-                        continue
-                    }
-                    written[tenant.id] = "\(file):\(document.line)"
-                    report.imported += 1
+                    report.messages += "\(place): error: tenant `\(tenant.id)` was already imported from \(first)\n"
+                    continue
                 }
+                if toStandardOutput {
+                    report.standardOutput += (report.standardOutput.isEmpty ? "" : "\n") + tenant.source
+                } else if let problem = writeNew(directory + "/" + tenant.id + ".tenant", tenant.source) {
+                    report.failed += 1
+                    report.messages += "\(place): error: \(output)/\(tenant.id).tenant: \(problem)\n"
+                    continue
+                }
+                written[tenant.id] = place
+                report.imported += 1
             }
         }
         return report
+    }
+
+    /// The files named, a directory standing for its `*.yaml`, `*.yml` and `*.json` files (not
+    /// those of its subdirectories, nor hidden ones), in name order.
+    private static func expanded(_ files: [String], base: String) throws(UsageFailure) -> [String] {
+        var out: [String] = []
+        for file in files {
+            let absolute = FileSystem.absolute(file, base: base)
+            guard FileSystem.isDirectory(absolute) else {
+                out.append(file)
+                continue
+            }
+            guard let handle = opendir(absolute) else { throw UsageFailure("\(file): \(String(cString: strerror(errno)))") }
+            defer { closedir(handle) }
+            var names: [String] = []
+            while let entry = readdir(handle) {
+                let name = FileSystem.entryName(entry)
+                if !name.hasPrefix("."), name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.hasSuffix(".json") { names.append(name) }
+            }
+            let prefix = file.hasSuffix("/") ? file : file + "/"
+            out += names.sorted().map { prefix + $0 }
+        }
+        return out
     }
 
     private static func read(_ file: String, base: String) throws(DocumentError) -> [ImportedNode] {

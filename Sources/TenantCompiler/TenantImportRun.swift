@@ -34,7 +34,8 @@ struct TenantImportRun {
     func differenceCount() -> Int {
         let start = firstSource()
         guard let baseline = importer.resolve(start.text().source).result.tenant?.config else { return Int.max }
-        let differing = fields.fields.filter { baseline.value(at: $0.path) != $0.value }.count
+        let given = BuiltFields(baseline, schema: layout.schema)
+        let differing = fields.fields.filter { given[$0.slot] != $0.value }.count
         return fields.problems.count + fields.unknown.count + differing
     }
 
@@ -47,11 +48,13 @@ struct TenantImportRun {
         if !options.declareUnknown { problems += fields.unknownProblems(schema: layout.schema).map(Self.problem) }
         guard problems.isEmpty else { return .failure(TenantImporter.Failure(problems)) }
         var source = firstSource()
+        source.statements += unseenRequiredFields(given: source)
         let (baselineResult, baselineErrors) = importer.resolve(source.text().source)
         guard let baseline = baselineResult.tenant?.config else { return .failure(TenantImporter.Failure(mapped(baselineErrors, source))) }
         let seeded = Set(source.statements.map { $0.path.joined(separator: ".") })
+        let given = BuiltFields(baseline, schema: layout.schema)
         for field in fields.fields where !seeded.contains(field.path) && !layout.isComputed(field.slot) {
-            let current = baseline.value(at: field.path)
+            let current = given[field.slot]
             if current != field.value { source.statements.append(statement(for: field, over: current)) }
         }
         switch declarations() {
@@ -74,6 +77,45 @@ struct TenantImportRun {
     }
 
     static let environmentField = "tenant_info.environment"
+
+    /// Required fields the document cannot show (hidden ones, `_slot`), each set to the value,
+    /// among the few its type allows (a small bounded int, a bool, an enum), that makes the
+    /// build closest to the document. One that allows too many values is left unset, and the
+    /// tier's error says it is missing.
+    private func unseenRequiredFields(given start: TenantSource) -> [TenantSource.Statement] {
+        var source = start
+        var chosen: [TenantSource.Statement] = []
+        for slot in layout.requiredFields where fields.field(layout.schema[slot].path) == nil {
+            let path = layout.schema[slot].path.split(separator: ".").map(String.init)
+            let candidates = Self.candidates(of: layout.schema[slot].type)
+            guard !candidates.isEmpty else { continue }
+            var best: (statement: TenantSource.Statement, differences: Int)?
+            for value in candidates {
+                var trial = source
+                let statement = TenantSource.Statement(path: path, rest: "= " + TenantSource.literal(value), line: 0)
+                trial.statements.append(statement)
+                guard let built = importer.resolve(trial.text().source).result.tenant?.config else { continue }
+                let given = BuiltFields(built, schema: layout.schema)
+                let differences = fields.fields.filter { given[$0.slot] != $0.value }.count
+                if best == nil || differences < best!.differences { best = (statement, differences) }
+            }
+            if let best {
+                chosen.append(best.statement)
+                source.statements.append(best.statement)
+            }
+        }
+        return chosen
+    }
+
+    /// The values of a type with few of them.
+    static func candidates(of type: FieldType) -> [Value] {
+        switch type.nonOptional {
+        case .bool: return [.bool(false), .bool(true)]
+        case .enumeration(let members): return members.map(Value.string)
+        case .bounded(.int, .int(let lo)?, .int(let hi)?) where hi >= lo && hi - lo < 100: return (lo...hi).map(Value.int)
+        default: return []
+        }
+    }
 
     /// Compiles and compares until the build equals the document; a difference left after the
     /// last round is reported.
@@ -101,25 +143,15 @@ struct TenantImportRun {
     }
 
     private func compare(_ built: Record) -> [Difference] {
+        let given = BuiltFields(built, schema: layout.schema)
         var out: [Difference] = []
-        for field in fields.fields where built.value(at: field.path) != field.value { out.append(.field(field)) }
-        let held = Set(fields.fields.map(\.path) + fields.unknown.map(\.path))
-        for (path, value) in leaves(of: built, under: Schema.root, prefix: "") where !held.contains(path) {
-            out.append(.extra(path: path, value: value))
+        var held = [Bool](repeating: false, count: layout.schema.count)
+        for field in fields.fields {
+            held[Int(field.slot)] = true
+            if given[field.slot] != field.value { out.append(.field(field)) }
         }
-        return out
-    }
-
-    /// The leaf fields of a built config, with their paths (records of the schema are walked).
-    private func leaves(of record: Record, under parent: Int32, prefix: String) -> [(String, Value)] {
-        var out: [(String, Value)] = []
-        for (key, value) in zip(record.keys, record.values) {
-            let path = prefix.isEmpty ? key : prefix + "." + key
-            if case .record(let inner) = value, let slot = layout.schema.child(parent, key), layout.schema[slot].isRecord {
-                out += leaves(of: inner, under: slot, prefix: path)
-            } else if layout.schema.child(parent, key) != nil {
-                out.append((path, value))
-            }
+        for slot in given.slots where !held[Int(slot)] {
+            out.append(.extra(path: layout.schema.slots[Int(slot)].path, value: given[slot] ?? .bool(false)))
         }
         return out
     }
@@ -199,5 +231,32 @@ struct TenantImportRun {
 
     private static func problem(_ p: DocumentFields.Problem) -> Problem {
         Problem(line: p.line, column: p.column, message: p.message, help: p.help)
+    }
+}
+
+/// The leaf values of a built config by schema slot: a document's fields are compared with a
+/// build by slot, not by walking a path per field.
+struct BuiltFields {
+    private var values: [Value?]
+    /// The slots that have a value, in the config's order.
+    private(set) var slots: [Int32] = []
+
+    init(_ config: Record, schema: Schema) {
+        values = Array(repeating: nil, count: schema.count)
+        walk(config, under: Schema.root, schema)
+    }
+
+    subscript(slot: Int32) -> Value? { values[Int(slot)] }
+
+    private mutating func walk(_ record: Record, under parent: Int32, _ schema: Schema) {
+        for (key, value) in zip(record.keys, record.values) {
+            guard let slot = schema.child(parent, key) else { continue }
+            if schema.slots[Int(slot)].isRecord, case .record(let inner) = value {
+                walk(inner, under: slot, schema)
+            } else {
+                values[Int(slot)] = value
+                slots.append(slot)
+            }
+        }
     }
 }

@@ -12,7 +12,7 @@ import TenantSyntax
 /// again where it would stick (the tenant's own `env` block comes after the tiers' overlays).
 /// What cannot be made equal is reported at its line in the document, and that tenant is not
 /// written.
-public final class TenantImporter {
+public final class TenantImporter: Sendable {
     public struct Options: Sendable {
         public var tier: String?
         public var environment: String?
@@ -117,8 +117,8 @@ public final class TenantImporter {
         var reason: String?
     }
 
-    /// `--tier`, else `tenant_info.tenant_type` when a tier has that name, else the tier whose
-    /// resolution differs least from the document.
+    /// `--tier`, else `tenant_info.tenant_type` (or `tenant_info.tier`) when a tier has that
+    /// name, else the tier whose resolution differs least from the document.
     private func chooseTier(for document: ImportedNode, options: Options) -> Result<TierChoice, Problem> {
         if let name = options.tier {
             guard let layout = usableLayout(name) else {
@@ -126,10 +126,10 @@ public final class TenantImporter {
             }
             return .success(TierChoice(layout: layout))
         }
-        if let typeNode = document["tenant_info"]?["tenant_type"], let name = typeNode.text {
+        if let typeNode = document["tenant_info"]?["tenant_type"] ?? document["tenant_info"]?["tier"], let name = typeNode.text {
             if let layout = usableLayout(name) { return .success(TierChoice(layout: layout)) }
             return .failure(Problem(line: typeNode.line, column: typeNode.column,
-                                    message: "`tenant_info.tenant_type` is `\(name)`, which is not a tier of the project", help: helpForTier(name) + ["or name the tier with --tier"]))
+                                    message: "the document's tier is `\(name)`, which is not a tier of the project", help: helpForTier(name) + ["or name the tier with --tier"]))
         }
         var best: (layout: TierLayout, differences: Int)?
         for name in tierNames {
@@ -138,7 +138,9 @@ public final class TenantImporter {
             let differences = run.differenceCount()
             if best == nil || differences < best!.differences { best = (layout, differences) }
         }
-        guard let best else { return .failure(Problem(line: 1, column: 1, message: "the project has no tier a tenant can extend", help: [])) }
+        guard let best, best.differences < Int.max else {
+            return .failure(Problem(line: 1, column: 1, message: "no tier of the project builds a tenant from this document", help: ["name the tier with --tier to see why"]))
+        }
         return .success(TierChoice(layout: best.layout, reason: "tier `\(best.layout.name)` chosen: the document names none, and it differs from it in the fewest fields (\(best.differences))"))
     }
 
@@ -156,14 +158,16 @@ public final class TenantImporter {
     /// Compiles `source` (one tenant) and hands back its result, with the 0-based line of each
     /// error it reports in that source.
     func resolve(_ source: String, environment: String? = nil) -> (result: TenantResult, errorLines: [(line: Int?, diagnostic: Diagnostic)]) {
-        let file = sources.add(path: "<import>", bytes: Array(source.utf8))
-        defer { sources.forget(file.id) }
+        // Not registered in the shared source map: its lock would be taken twice per compile by
+        // every worker, and only this function reads the file back.
+        let file = SourceFile(id: Self.generatedFile, path: "<import>", bytes: Array(source.utf8))
         let unit = Parser.parse(file)
         guard let decl = unit.declarations.first else {
             return (TenantResult(id: "", environment: "", tenant: nil, diagnostics: unit.diagnostics, failed: true), unit.diagnostics.map { (nil, $0) })
         }
         var options = ResolveOptions(environment: environment, afterSyntaxErrors: !unit.diagnostics.isEmpty)
         options.evenIfFailing = true
+        options.stepBudget = SharedBudget(sourceBytes: file.bytes.count)
         let result = tiers.resolve(decl, options)
         let errors = (unit.diagnostics + result.diagnostics).filter { $0.severity == .error }.map { d -> (Int?, Diagnostic) in
             guard let span = d.span, span.file == file.id else { return (nil, d) }
@@ -171,6 +175,9 @@ public final class TenantImporter {
         }
         return (result, errors)
     }
+
+    /// The id of the generated sources, which no file of the tiers has.
+    static let generatedFile = FileID(raw: UInt32.max - 1)
 
     /// The canonical layout of an imported tenant's source.
     static func formatted(_ source: String) -> String {

@@ -43,13 +43,13 @@ public struct DocumentFields: Sendable {
     public func field(_ path: String) -> Field? { fields.first { $0.path == path } }
 
     private mutating func read(_ entries: [(key: String, value: ImportedNode)], under parent: Int32, _ schema: Schema) {
+        let prefix = parent == Schema.root ? "" : schema.slots[Int(parent)].path + "."
         for (key, node) in entries {
-            let prefix = parent == Schema.root ? "" : schema[parent].path + "."
             guard let slot = schema.child(parent, key), !key.hasPrefix("_") else {
                 unknown.append(Unknown(path: prefix + key, node: node))
                 continue
             }
-            if schema[slot].isRecord {
+            if schema.slots[Int(slot)].isRecord {
                 guard case .record(let inner) = node.kind else {
                     problems.append(Problem(path: prefix + key, line: node.line, column: node.column,
                                             message: "`\(prefix + key)` is a record of the tier, and the document gives it a \(shape(of: node))", help: []))
@@ -58,7 +58,7 @@ public struct DocumentFields: Sendable {
                 read(inner, under: slot, schema)
                 continue
             }
-            switch ScalarReading.value(of: node, as: schema[slot].type) {
+            switch ScalarReading.value(of: node, as: schema.slots[Int(slot)].type) {
             case .success(let v): fields.append(Field(slot: slot, path: prefix + key, value: v, line: node.line))
             case .failure(let p):
                 problems.append(Problem(path: prefix + key, line: node.line, column: node.column, message: "`\(prefix + key)`: \(p.message)", help: p.help))

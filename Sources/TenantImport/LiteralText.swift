@@ -1,3 +1,4 @@
+import Synchronization
 import TenantDiagnostics
 import TenantModel
 import TenantSyntax
@@ -7,7 +8,19 @@ import TenantSyntax
 /// for any other text (a string). The language's own lexer decides, so that what is
 /// recognised here is exactly what a `.tenant` file accepts.
 public enum LiteralText {
+    /// Documents repeat the same few quantities (`512MiB`, `30d`) thousands of times: each is
+    /// read by the lexer once.
+    private static let known = Mutex<[String: Value?]>([:])
+    private static let knownLimit = 4096
+
     public static func value(of text: String) -> Value? {
+        if let hit = known.withLock({ $0[text] }) { return hit }
+        let value = read(text)
+        known.withLock { if $0.count < knownLimit { $0[text] = value } }
+        return value
+    }
+
+    private static func read(_ text: String) -> Value? {
         let bytes = Array(text.utf8)
         guard let first = bytes.first, bytes.count <= 64, !bytes.contains(where: { $0 <= 0x20 }) else { return nil }
         // Only a digit, a sign or `u` (unlimited), `t`/`f` (booleans) starts such a literal.

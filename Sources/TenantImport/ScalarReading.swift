@@ -85,7 +85,12 @@ public enum ScalarReading {
     }
 
     private static func list(_ items: [ImportedNode], _ type: FieldType) -> Result<Value, Problem> {
-        guard case .list(let element) = type.core else { return .failure(Problem("a list, where a \(type.description) is expected")) }
+        let element: FieldType
+        switch type.core {
+        case .list(let t): element = t
+        case .any: element = .any
+        default: return .failure(Problem("a list, where a \(type.description) is expected"))
+        }
         var values: [Value] = []
         for (i, item) in items.enumerated() {
             switch value(of: item, as: element) {
