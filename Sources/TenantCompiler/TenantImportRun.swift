@@ -51,11 +51,18 @@ struct TenantImportRun {
         source.statements += unseenRequiredFields(given: source)
         let (baselineResult, baselineErrors) = importer.resolve(source.text().source)
         guard let baseline = baselineResult.tenant?.config else { return .failure(TenantImporter.Failure(mapped(baselineErrors, source))) }
-        let seeded = Set(source.statements.map { $0.path.joined(separator: ".") })
+        var seeded = Set(source.statements.map { $0.path.joined(separator: ".") })
         let given = BuiltFields(baseline, schema: layout.schema)
-        for field in fields.fields where !seeded.contains(field.path) && !layout.isComputed(field.slot) {
-            let current = given[field.slot]
-            if current != field.value { source.statements.append(statement(for: field, over: current)) }
+        for field in fields.fields where !seeded.contains(field.path) && given[field.slot] != field.value {
+            if !layout.isComputed(field.slot) {
+                source.statements.append(statement(for: field, over: given[field.slot]))
+            } else if let input = hiddenInput(of: field.slot), seeded.insert(layout.schema.slots[Int(input)].path).inserted {
+                // The tier copies a field the document does not show: that field is what the tenant set.
+                var copied = field
+                copied.slot = input
+                copied.path = layout.schema.slots[Int(input)].path
+                source.statements.append(statement(for: copied, over: nil))
+            }
         }
         switch declarations() {
         case .success(let declared): source.statements += declared
@@ -77,6 +84,18 @@ struct TenantImportRun {
     }
 
     static let environmentField = "tenant_info.environment"
+
+    /// The field, absent from the document, whose value the tier copies into `slot` (through a
+    /// chain of plain references), and which the tier gives a constant.
+    private func hiddenInput(of slot: Int32) -> Int32? {
+        var current = slot
+        for _ in 0..<8 {
+            guard let source = layout.copiedField(current) else { return nil }
+            if !layout.isComputed(source) { return fields.fields.contains { $0.slot == source } ? nil : source }
+            current = source
+        }
+        return nil
+    }
 
     /// Required fields the document cannot show (hidden ones, `_slot`), each set to the value,
     /// among the few its type allows (a small bounded int, a bool, an enum), that makes the

@@ -70,6 +70,13 @@ public final class TierLayout: Sendable {
         }
     }
 
+    /// The field whose value the tier gives `slot` as it is (`limits.cpu_cores = _limits.cpu_cores`),
+    /// when its definition is that reference alone.
+    public func copiedField(_ slot: Int32) -> Int32? {
+        guard Int(slot) < defs.count, let last = defs[Int(slot)].last, case .value(.slot(let source, _)) = last.kind, source != slot else { return nil }
+        return source
+    }
+
     /// The constant the tier gives `slot` (before any environment overlay), if it gives one.
     public func constant(_ slot: Int32) -> Value? {
         guard Int(slot) < defs.count, let last = defs[Int(slot)].last, case .value(let e) = last.kind else { return nil }
