@@ -111,7 +111,7 @@ if Context.environment["TENANTC_FUZZ"] != nil {
             // The driver comes in with the language server only (target `lsp`): every module
             // linked in adds coverage counters libFuzzer scans after each input.
             dependencies: ["CFuzzerDriver", "TenantBackends", "TenantDiagnostics", "TenantFormat", "TenantSemantics", "TenantSyntax", "TenantModel",
-                           "TenantLanguageServer"]
+                           "TenantLanguageServer", "TenantCompiler", "TenantImport"]
         ),
     ]
     package.products += [.executable(name: "tenantc-fuzz", targets: ["TenantFuzz"])]

@@ -2,7 +2,7 @@
 # Builds the libFuzzer executable with AddressSanitizer and fuzzes each target in turn.
 #   fuzz/run.sh [SECONDS] [TARGET...]
 # SECONDS (default 60) is the total, shared evenly by the targets (at least 10 s each); the
-# targets default to all of them: parser, evaluator, redaction, emitter, fmt, lsp.
+# targets default to all of them: parser, evaluator, redaction, emitter, fmt, lsp, import.
 #   fuzz/run.sh 1800 evaluator     # half an hour on the evaluator
 #   JOBS=2 fuzz/run.sh 600         # two fuzzing processes per target
 # Seeds: fuzz/seeds/files/ (whole files, with the shipped tiers and the examples) for `parser`
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-if [ "${#targets[@]}" = 0 ]; then targets=(parser evaluator redaction emitter fmt lsp); fi
+if [ "${#targets[@]}" = 0 ]; then targets=(parser evaluator redaction emitter fmt lsp import); fi
 jobs="${JOBS:-1}"
 each=$(( seconds / ${#targets[@]} ))
 if [ "$each" -lt 10 ]; then each=10; fi
@@ -39,7 +39,8 @@ for target in "${targets[@]}"; do
     parser|fmt) seeds="$files" ;;
     evaluator|redaction|emitter) seeds=fuzz/seeds/bodies ;;
     lsp) seeds=fuzz/seeds/sessions ;;
-    *) echo "fuzz: unknown target $target (parser, evaluator, redaction, emitter, fmt, lsp)" >&2; exit 2 ;;
+    import) seeds=fuzz/seeds/documents ;;
+    *) echo "fuzz: unknown target $target (parser, evaluator, redaction, emitter, fmt, lsp, import)" >&2; exit 2 ;;
   esac
   mkdir -p "fuzz/corpus/$target" fuzz/crashes
   args=("fuzz/corpus/$target" "$seeds" -dict=fuzz/tenant.dict -max_total_time="$each" "${limits[@]}"

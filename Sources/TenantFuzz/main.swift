@@ -13,6 +13,7 @@ let targets: [String: @Sendable ([UInt8], ShippedTiers) -> Void] = [
     "emitter": fuzzEmitter,
     "fmt": fuzzFormat,
     "lsp": fuzzLanguageServer,
+    "import": fuzzImport,
 ]
 
 func exitWithUsage(_ message: String) -> Never {

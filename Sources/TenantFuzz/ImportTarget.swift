@@ -1,0 +1,18 @@
+import TenantCompiler
+import TenantImport
+
+/// The importer over the shipped tiers, loaded once.
+private let importer: TenantImporter? = try? TenantImporter.load(tiersDirectory: environment["TENANTC_FUZZ_TIERS"] ?? "tiers", near: ".")
+
+/// `import`: the input read as a YAML or JSON stream, and each of its first documents imported
+/// (`tenantc import`): reading, tier choice, typed reading, compiling and comparing must end
+/// in a tenant or in problems, never in a trap or a hang. An imported source must be one the
+/// formatter leaves as it is.
+func fuzzImport(_ bytes: [UInt8], _ shipped: ShippedTiers) {
+    guard let importer, let documents = try? DocumentReader.read(bytes) else { return }
+    let options = TenantImporter.Options(declareUnknown: (bytes.last ?? 0) & 1 == 1)
+    for document in documents.prefix(3) {
+        guard case .success(let tenant) = importer.importDocument(document, options: options) else { continue }
+        precondition(tenant.source.hasPrefix("tenant \(tenant.id) extends "), "an imported source that does not declare its tenant")
+    }
+}
