@@ -15,6 +15,10 @@ public struct ImportedNode: Sendable {
     /// 1-based line and column of the node's first character.
     public var line: Int
     public var column: Int
+    /// For a record read from a document, the 1-based line of each key, in the order of its
+    /// entries: a key's value may start lines below it (a nested mapping), and what is said
+    /// about the key (a comment) is placed by the key's line. Empty for a copy made by an alias.
+    public var keyLines: [Int] = []
 
     public init(_ kind: Kind, line: Int, column: Int) {
         self.kind = kind
