@@ -1,7 +1,7 @@
 /// One node of a document being imported (YAML or JSON), where it was written, and its
 /// scalars as written: what a plain scalar means depends on the field it lands in (`yes` is a
 /// boolean for a `bool` field, a string for a `string` one), so it is resolved there
-/// (`ScalarReading`), not here.
+/// (`ScalarReading` for tenants, `TemplateScalar` for templates), not here.
 public struct ImportedNode: Sendable {
     public indirect enum Kind: Sendable {
         /// The text of a scalar; `plain` when it was written without quotes or block style.

@@ -161,7 +161,7 @@ extension TierBuilder {
     private mutating func scalar(_ text: String, plain: Bool, line: Int, path: String, kind: InheritedField.Kind?) -> TypedExpression {
         let pieces = PlaceholderText.pieces(of: text)
         guard pieces.contains(where: { if case .placeholder = $0 { true } else { false } }) else {
-            let reading = ScalarReading.read(text, plain: plain, into: kind, formats: formats)
+            let reading = TemplateScalar.read(text, plain: plain, into: kind, formats: formats)
             noteConversion(text, plain: plain, reading, line: line, path: path)
             return TypedExpression(expression: .text(reading.source), type: reading.type, value: reading.value)
         }
@@ -226,8 +226,8 @@ extension TierBuilder {
     }
 
     /// Says when the parent's type changed how a scalar is written (`15` as `"15"`, `2` as `2cores`).
-    private mutating func noteConversion(_ text: String, plain: Bool, _ reading: ScalarReading, line: Int, path: String) {
-        let alone = ScalarReading.read(text, plain: plain, formats: formats)
+    private mutating func noteConversion(_ text: String, plain: Bool, _ reading: TemplateScalar, line: Int, path: String) {
+        let alone = TemplateScalar.read(text, plain: plain, formats: formats)
         guard alone.source != reading.source, let field = parent?.fields[path] else { return }
         notes.append(ImportNote(line: line, "`\(path)`: `\(text)` written `\(reading.source)`, as tier `\(parent?.tier ?? "")` declares it `\(field.typeText)`"))
     }

@@ -1,13 +1,13 @@
 import TenantModel
 
 /// A template's scalar read as `.tenant`: the literal that writes it, its type and its value.
-struct ScalarReading: Sendable, Equatable {
+struct TemplateScalar: Sendable, Equatable {
     var source: String
     var type: TemplateType
     var value: Value
 
-    static func string(_ text: String, type: TemplateType = .string) -> ScalarReading {
-        ScalarReading(source: quoteForSource(text), type: type, value: .string(text))
+    static func string(_ text: String, type: TemplateType = .string) -> TemplateScalar {
+        TemplateScalar(source: quoteForSource(text), type: type, value: .string(text))
     }
 
     /// How a scalar reads. A plain scalar is read as YAML 1.1 reads it, as the seed's
@@ -16,9 +16,9 @@ struct ScalarReading: Sendable, Equatable {
     /// `unlimited`. A quoted or block scalar is a string to YAML, so only a quantity or
     /// `unlimited` is read from it: `"15"` stays the string it was quoted to be. Strings that
     /// are a cron, a CIDR or an e-mail get that type (`formats`); the rest are strings.
-    static func read(_ text: String, plain: Bool, formats: StringFormats) -> ScalarReading {
+    static func read(_ text: String, plain: Bool, formats: StringFormats) -> TemplateScalar {
         if let value = plain ? plainValue(text) : quantityValue(text) {
-            return ScalarReading(source: literalSource(text, value), type: type(of: value), value: value)
+            return TemplateScalar(source: literalSource(text, value), type: type(of: value), value: value)
         }
         return .string(text, type: formats.type(of: text) ?? .string)
     }
@@ -27,14 +27,14 @@ struct ScalarReading: Sendable, Equatable {
     /// becomes a string for a string-like field (`version: 15` into a `string`), a number
     /// becomes cores for a `cpu` (`cpu: 2` is `2cores`, which artifacts write as `2`).
     /// Anything else reads as it would alone, and the compiler checks it against the field.
-    static func read(_ text: String, plain: Bool, into kind: InheritedField.Kind?, formats: StringFormats) -> ScalarReading {
+    static func read(_ text: String, plain: Bool, into kind: InheritedField.Kind?, formats: StringFormats) -> TemplateScalar {
         let alone = read(text, plain: plain, formats: formats)
         switch kind {
         case let kind? where kind.isStringBacked:
             return .string(text, type: [.cron, .cidr, .email].contains(alone.type) ? alone.type : .string)
         case .cpu? where alone.type == .int || alone.type == .float:
             guard let cores = LiteralText.value(of: alone.source + "cores") else { return alone }
-            return ScalarReading(source: alone.source + "cores", type: .cpu, value: cores)
+            return TemplateScalar(source: alone.source + "cores", type: .cpu, value: cores)
         default:
             return alone
         }
