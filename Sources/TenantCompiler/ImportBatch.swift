@@ -122,7 +122,7 @@ public enum ImportBatch {
 
     /// Writes `text` to `path`, which must not exist: through a temporary file linked into place,
     /// so that a reader never sees half a file and an existing file is never replaced.
-    static func writeNew(_ path: String, _ text: String) -> String? {
+    public static func writeNew(_ path: String, _ text: String) -> String? {
         let temporary = FileSystem.parent(path) + "/." + (path.split(separator: "/").last.map(String.init) ?? "") + ".tenantc-import-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return String(cString: strerror(errno)) }

@@ -96,6 +96,7 @@ private struct TreeBuilder {
             let open = stack.removeLast()
             var node = open.node
             node.kind = open.isMapping ? .record(open.keys) : .list(open.items)
+            node.keyLines = open.isMapping ? open.keyLines : []
             try add(node, anchor: open.anchor, size: open.size)
         default:
             break  // stream and document boundaries

@@ -1,7 +1,7 @@
 /// One node of a document being imported (YAML or JSON), where it was written, and its
 /// scalars as written: what a plain scalar means depends on the field it lands in (`yes` is a
 /// boolean for a `bool` field, a string for a `string` one), so it is resolved there
-/// (`ScalarReading`), not here.
+/// (`ScalarReading` for tenants, `TemplateScalar` for templates), not here.
 public struct ImportedNode: Sendable {
     public indirect enum Kind: Sendable {
         /// The text of a scalar; `plain` when it was written without quotes or block style.
@@ -15,6 +15,10 @@ public struct ImportedNode: Sendable {
     /// 1-based line and column of the node's first character.
     public var line: Int
     public var column: Int
+    /// For a record read from a document, the 1-based line of each key, in the order of its
+    /// entries: a key's value may start lines below it (a nested mapping), and what is said
+    /// about the key (a comment) is placed by the key's line. Empty for a copy made by an alias.
+    public var keyLines: [Int] = []
 
     public init(_ kind: Kind, line: Int, column: Int) {
         self.kind = kind

@@ -180,3 +180,43 @@ import Testing
         #expect(noDirectory.status == 2 && noDirectory.stderr.contains("-o missing-dir"), "\(noDirectory.stderr)")
     }
 }
+
+/// `tenantc import --as-tier`, through the command line (the conversion itself has its own
+/// suites in TenantImportTests).
+@Suite struct TierTemplateCommandTests {
+    static let templates = repoRoot + "/Tests/Fixtures/tier-templates/"
+
+    @Test func theSeedsTemplatesBecomeATierChainATenantCanExtend() throws {
+        let root = try temporaryDirectory()
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("tiers"), withIntermediateDirectories: true)
+        let chain = [("free", nil, "free_tier_template.yml"), ("standard", "free", "standard_tier_template.yml"),
+                     ("premium", "standard", "premium_tier_template.yml"), ("enterprise", "premium", "enterprise_template.yml")]
+        for (name, parent, file) in chain {
+            let run = try TenantcCLI.run(["import", "--as-tier", name] + (parent.map { ["--extends", $0] } ?? []) + [Self.templates + file, "-o", "tiers"], in: root)
+            #expect(run.status == 0, "\(name): \(run.stderr)")
+            #expect(run.stderr.contains("tier `\(name)` written to tiers/\(name).tenant"), "\(run.stderr)")
+            let written = try String(contentsOf: root.appendingPathComponent("tiers/\(name).tenant"), encoding: .utf8)
+            #expect(written.contains("tier \(name)" + (parent.map { " extends \($0)" } ?? "") + " {"))
+        }
+        let check = try TenantcCLI.run(["check", "tiers"], in: root)
+        #expect(check.status == 0, "\(check.stderr)")
+        let format = try TenantcCLI.run(["fmt", "--check", "tiers"], in: root)
+        #expect(format.status == 0, "\(format.stdout)\(format.stderr)")
+        // Done again: the tier is there, and is not replaced; `-o -` prints it instead.
+        let again = try TenantcCLI.run(["import", "--as-tier", "free", Self.templates + "free_tier_template.yml", "-o", "tiers"], in: root)
+        #expect(again.status == 1 && again.stderr.contains("exists already"), "\(again.stderr)")
+        let printed = try TenantcCLI.run(["import", "--as-tier", "free", Self.templates + "free_tier_template.yml", "-o", "-"], in: root)
+        #expect(printed.status == 0)
+        #expect(printed.stdout == (try String(contentsOf: root.appendingPathComponent("tiers/free.tenant"), encoding: .utf8)))
+    }
+
+    @Test func misuseIsAUsageError() throws {
+        let root = try temporaryDirectory()
+        for arguments in [["--extends", "free", "x.yml"], ["--as-tier", "a", "x.yml", "y.yml"], ["--as-tier", "a", "--tier", "free", "x.yml"]] {
+            let run = try TenantcCLI.run(["import"] + arguments, in: root)
+            #expect(run.status == 2, "\(arguments): \(run.stderr)")
+        }
+        let unknownParent = try TenantcCLI.run(["import", "--as-tier", "x", "--extends", "nope", Self.templates + "free_tier_template.yml", "--tiers", repoRoot + "/tiers", "-o", "-"], in: root)
+        #expect(unknownParent.status == 2, "\(unknownParent.stderr)")
+    }
+}

@@ -19,6 +19,15 @@ import TenantModel
         #expect(entries.map(\.key) == ["b", "c", "d", "e"])
     }
 
+    @Test func keysKeepTheirLines() throws {
+        let doc = try #require(try read("a:\n\n  b: 1\n  c:\n    - x\nd: &r {e: 1}\nf: *r\n").first)
+        #expect(doc.keyLines == [1, 6, 7])
+        #expect(doc["a"]?.keyLines == [3, 4])
+        #expect(doc["d"]?.keyLines == [6])
+        // A copy made by an alias has no lines of its own.
+        #expect(doc["f"]?.keyLines == [])
+    }
+
     @Test func aStreamHoldsSeveralDocumentsAndJSONReadsToo() throws {
         #expect(try read("---\na: 1\n---\na: 2\n").count == 2)
         let json = try #require(try read("{\"a\": {\"b\": [true, null, 1.5]}, \"c\": \"d\"}").first)
@@ -38,7 +47,7 @@ import TenantModel
     }
 
     @Test func badInputIsAnErrorAtItsLine() throws {
-        for (text, line, words) in [("a: 1\na: 2\n", 2, "twice"), ("a: [1\n", 2, ""), ("a: *nope\n", 1, "no anchor"), ("? [a]\n: 1\n", 1, "scalar"),
+        for (text, line, words) in [("a: 1\na: 2\n", 2, "twice"), ("a: [1\n", 2, "expected"), ("a: *nope\n", 1, "no anchor"), ("? [a]\n: 1\n", 1, "scalar"),
                                     ("a: !custom 1\n", 1, "tag")] {
             do throws(DocumentError) {
                 _ = try read(text)
