@@ -126,18 +126,7 @@ public enum ImportBatch {
         let temporary = FileSystem.parent(path) + "/." + (path.split(separator: "/").last.map(String.init) ?? "") + ".tenantc-import-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return String(cString: strerror(errno)) }
-        let bytes = Array(text.utf8)
-        var written = 0
-        var failure: Int32 = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }  // non-empty: written < count
-            if n < 0, errno == EINTR { continue }
-            if n < 0 {
-                failure = errno
-                break
-            }
-            written += n
-        }
+        var failure = FileSystem.writeAll(fd, Array(text.utf8)) ?? 0
         if close(fd) != 0, failure == 0 { failure = errno }
         defer { unlink(temporary) }
         guard failure == 0 else { return String(cString: strerror(failure)) }

@@ -25,20 +25,23 @@ struct ProjectTierSet {
         let path = (directory ?? base) + "/" + name + ".tenant"
         absolutePath = path
         displayPath = FileSystem.display(path, base: base)
-        units = try directory.map { d throws(UsageFailure) in try Self.load(d, standingFor: path, base: base, sources: sources) } ?? []
+        units = try directory.map { d throws(UsageFailure) in try Self.load(d, standingFor: path, base: base, sources: sources).units } ?? []
         tiers = TierSet(units: units, sources: sources)
         self.sources = sources
         try checkUnused(name)
     }
 
-    private static func load(_ directory: String, standingFor path: String, base: String, sources: SourceMap) throws(UsageFailure) -> [SourceUnit] {
+    /// Every tier file of the project of tier directory `directory`, read as a compile of a file
+    /// at `path` reads them, and what reading them reported (also `tenantc import`'s tiers).
+    static func load(_ directory: String, standingFor path: String, base: String,
+                     sources: SourceMap) throws(UsageFailure) -> (units: [SourceUnit], diagnostics: [Diagnostic]) {
         let request = CompileRequest(inputs: [SourceInput(path: path, contents: [])], tiersDirectory: directory, jobs: availableCores, workingDirectory: base)
         let discovered = InputDiscovery(request, base: base)
         if let problem = discovered.problems.first { throw UsageFailure(problem.message) }
         let summary = ProjectTiers.InputSummary(group: 0, unit: nil, parents: [])
         let project = ProjectTiers(discovered, inputs: [summary], wholeProject: true, sources: sources, jobs: request.jobs, base: base)
         if let problem = project.problems.first { throw UsageFailure(problem.message) }
-        return project.units.first ?? []
+        return (project.units.first ?? [], project.diagnostics)
     }
 
     /// A tier of that name elsewhere in the project would be declared twice.

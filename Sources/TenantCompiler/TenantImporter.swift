@@ -63,18 +63,11 @@ public final class TenantImporter: Sendable {
     /// The tiers of `tiersDirectory`, else of the nearest `tiers/` above `near` (a directory).
     public static func load(tiersDirectory: String?, near: String, workingDirectory: String? = nil) throws(UsageFailure) -> TenantImporter {
         let base = FileSystem.absolute(workingDirectory ?? FileSystem.currentDirectory, base: FileSystem.currentDirectory)
-        let standIn = FileSystem.absolute(near, base: base) + "/import.tenant"
+        let here = FileSystem.absolute(near, base: base)
+        let directory = try TierDirectory.locate(tiersDirectory, base: tiersDirectory == nil ? here : base)
         let sources = SourceMap()
-        let request = CompileRequest(inputs: [SourceInput(path: standIn, contents: [])], tiersDirectory: tiersDirectory, jobs: availableCores, workingDirectory: base)
-        let discovered = InputDiscovery(request, base: base)
-        if let problem = discovered.problems.first { throw UsageFailure(problem.message) }
-        guard discovered.groups.count == 1, discovered.groups[0] != nil else {
-            throw UsageFailure("no `tiers/` directory above \(near)", help: ["give the tier directory with --tiers DIR"])
-        }
-        let summary = ProjectTiers.InputSummary(group: 0, unit: nil, parents: [])
-        let project = ProjectTiers(discovered, inputs: [summary], wholeProject: true, sources: sources, jobs: request.jobs, base: base)
-        if let problem = project.problems.first { throw UsageFailure(problem.message) }
-        let tiers = TierSet(units: project.units[0], sources: sources)
+        let project = try ProjectTierSet.load(directory, standingFor: here + "/import.tenant", base: base, sources: sources)
+        let tiers = TierSet(units: project.units, sources: sources)
         return TenantImporter(sources: sources, tiers: tiers, diagnostics: project.diagnostics + tiers.diagnostics)
     }
 
