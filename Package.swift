@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "TenantSecretsTests", dependencies: ["TenantSecrets", "TenantModel"]),
         .testTarget(
             name: "TenantCompilerTests",
-            dependencies: ["TenantCompiler", "TenantSemantics", "TenantSyntax", "TenantDiagnostics", "TenantModel", "TenantBackends", "TenantSecrets", "TenantFormat", "CYAML", "TenantTestSupport"],
+            dependencies: ["TenantCompiler", "TenantSemantics", "TenantSyntax", "TenantDiagnostics", "TenantModel", "TenantBackends", "TenantSecrets", "TenantFormat", "TenantImport", "CYAML", "TenantTestSupport"],
             // Goldens: expected outputs; Editors: the scripts the editor tests run in Neovim and Emacs.
             exclude: ["Goldens", "Editors"]
         ),

@@ -74,11 +74,17 @@ public struct FastPaths: OptionSet, Sendable {
     /// The language server keeps each project's tier context between checks of a tenant
     /// buffer (`BufferChecker`), instead of a compile per keystroke.
     public static let tierContexts = FastPaths(rawValue: 8)
-    public static let all: FastPaths = [.tierBaselines, .sharedRenderings, .walkedArtifacts, .tierContexts]
+    /// `import` starts a tenant from its tier's baseline values instead of a build of the
+    /// fields it must set (`TenantImportRun`).
+    public static let importBaselines = FastPaths(rawValue: 16)
+    /// `import` reads block-style YAML in one pass of its own (`BlockYAMLReader`), libyaml
+    /// reading whatever else a document holds.
+    public static let importReader = FastPaths(rawValue: 32)
+    public static let all: FastPaths = [.tierBaselines, .sharedRenderings, .walkedArtifacts, .tierContexts, .importBaselines, .importReader]
 
     public static let names: [(name: String, path: FastPaths)] = [
         ("baselines", .tierBaselines), ("shared-renderings", .sharedRenderings), ("walked-artifacts", .walkedArtifacts),
-        ("tier-contexts", .tierContexts),
+        ("tier-contexts", .tierContexts), ("import-baselines", .importBaselines), ("import-reader", .importReader),
     ]
 
     /// `all`, `none`, or the names of the fast paths to keep, separated by commas.

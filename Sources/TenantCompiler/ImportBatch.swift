@@ -34,47 +34,102 @@ public enum ImportBatch {
         if let error = importer.tierDiagnostics.first(where: { $0.severity == .error }) {
             throw UsageFailure("the project's tiers have errors: \(error.message)", help: ["run `tenantc check` on the tier files"])
         }
-        var report = Report()
-        var pending: [(file: String, document: ImportedNode)] = []
-        for file in try expanded(files, base: base) {
-            do {
-                for document in try read(file, base: base) where !document.isNull { pending.append((file, document)) }
+        let outcomes = importFiles(try expanded(files, base: base), base: base, importer: importer, options: options, jobs: jobs)
+        return report(outcomes, directory: toStandardOutput ? nil : directory, shown: output, jobs: jobs)
+    }
+
+    /// What became of one file: it could not be read, or each of its documents' imports.
+    struct FileOutcome: Sendable {
+        var file: String
+        var unreadable: DocumentError?
+        var documents: [(line: Int, result: Result<TenantImporter.Imported, TenantImporter.Failure>)] = []
+    }
+
+    /// Reads and imports every file, each by one worker: a document's tree lives only while
+    /// its worker imports it.
+    private static func importFiles(_ files: [String], base: String, importer: TenantImporter, options: TenantImporter.Options,
+                                    jobs: Int) -> [FileOutcome] {
+        let outcomes = ResultSlots<FileOutcome>(count: files.count)
+        let memos = (0..<max(1, jobs)).map { _ in TenantImporter.WorkerMemo() }
+        parallelFor(files.count, jobs: jobs) { worker, i in
+            var outcome = FileOutcome(file: files[i])
+            do throws(DocumentError) {
+                for document in try read(files[i], base: base, fastPath: options.fastPaths.contains(.importReader)) where !document.isNull {
+                    outcome.documents.append((document.line, importer.importDocument(document, options: options, memo: memos[worker])))
+                }
             } catch {
-                report.messages += "\(file):\(error.line):\(error.column): error: \(error.message)\n"
+                outcome.unreadable = error
+            }
+            outcomes.set(i, outcome)
+        }
+        return outcomes.takeAll(missing: FileOutcome(file: ""))
+    }
+
+    /// One imported tenant's place in the report: its messages, and the file it goes to.
+    private struct Entry {
+        var messages = ""
+        var tenant: TenantImporter.Imported?
+        var place = ""
+    }
+
+    /// The report of the imports, in the order of the files and their documents; the tenants
+    /// are written (in parallel) to `directory`, or to standard output when it is nil. A tenant
+    /// id imported twice is written once, from its first document.
+    private static func report(_ outcomes: [FileOutcome], directory: String?, shown: String, jobs: Int) -> Report {
+        var report = Report()
+        var entries: [Entry] = []
+        var firstPlace: [String: String] = [:]
+        for outcome in outcomes {
+            if let error = outcome.unreadable {
+                entries.append(Entry(messages: "\(outcome.file):\(error.line):\(error.column): error: \(error.message)\n"))
                 report.failed += 1
             }
+            for (line, result) in outcome.documents {
+                let place = "\(outcome.file):\(line)"
+                var entry = Entry(place: place)
+                switch result {
+                case .failure(let failure):
+                    report.failed += 1
+                    for note in failure.notes { entry.messages += "\(place): note: \(note)\n" }
+                    for p in failure.problems { entry.messages += describe(p, file: outcome.file) }
+                case .success(let tenant):
+                    for note in tenant.notes { entry.messages += "\(place): note: \(note)\n" }
+                    if let first = firstPlace[tenant.id] {
+                        report.failed += 1
+                        entry.messages += "\(place): error: tenant `\(tenant.id)` was already imported from \(first)\n"
+                    } else {
+                        firstPlace[tenant.id] = place
+                        entry.tenant = tenant
+                    }
+                }
+                entries.append(entry)
+            }
         }
-        let results = ResultSlots<Result<TenantImporter.Imported, TenantImporter.Failure>>(count: pending.count)
-        let documents = pending.map(\.document)
-        parallelFor(pending.count, jobs: jobs) { i in results.set(i, importer.importDocument(documents[i], options: options)) }
-        var written: [String: String] = [:]
-        for (i, result) in results.takeAll(missing: .failure(TenantImporter.Failure([]))).enumerated() {
-            let (file, document) = pending[i]
-            let place = "\(file):\(document.line)"
-            switch result {
-            case .failure(let failure):
+        let written = write(entries.map(\.tenant), to: directory, jobs: jobs)
+        for (i, entry) in entries.enumerated() {
+            report.messages += entry.messages
+            guard let tenant = entry.tenant else { continue }
+            if let problem = written[i] {
                 report.failed += 1
-                for note in failure.notes { report.messages += "\(place): note: \(note)\n" }
-                for p in failure.problems { report.messages += describe(p, file: file) }
-            case .success(let tenant):
-                for note in tenant.notes { report.messages += "\(place): note: \(note)\n" }
-                if let first = written[tenant.id] {
-                    report.failed += 1
-                    report.messages += "\(place): error: tenant `\(tenant.id)` was already imported from \(first)\n"
-                    continue
-                }
-                if toStandardOutput {
-                    report.standardOutput += (report.standardOutput.isEmpty ? "" : "\n") + tenant.source
-                } else if let problem = writeNew(directory + "/" + tenant.id + ".tenant", tenant.source) {
-                    report.failed += 1
-                    report.messages += "\(place): error: \(output)/\(tenant.id).tenant: \(problem)\n"
-                    continue
-                }
-                written[tenant.id] = place
+                report.messages += "\(entry.place): error: \(shown)/\(tenant.id).tenant: \(problem)\n"
+            } else {
                 report.imported += 1
+                if directory == nil { report.standardOutput += (report.standardOutput.isEmpty ? "" : "\n") + tenant.source }
             }
         }
         return report
+    }
+
+    /// Writes each tenant as `<id>.tenant` in `directory` (none when it is nil): what kept each
+    /// from being written, by index.
+    private static func write(_ tenants: [TenantImporter.Imported?], to directory: String?, jobs: Int) -> [String?] {
+        guard let directory else { return Array(repeating: nil, count: tenants.count) }
+        let problems = ResultSlots<String>(count: tenants.count)
+        parallelFor(tenants.count, jobs: jobs) { i in
+            guard let tenant = tenants[i], let problem = writeNew(directory + "/" + tenant.id + ".tenant", tenant.source) else { return }
+            problems.set(i, problem)
+        }
+        return problems.values
     }
 
     /// The files named, a directory standing for its `*.yaml`, `*.yml` and `*.json` files (not
@@ -100,12 +155,12 @@ public enum ImportBatch {
         return out
     }
 
-    private static func read(_ file: String, base: String) throws(DocumentError) -> [ImportedNode] {
+    private static func read(_ file: String, base: String, fastPath: Bool) throws(DocumentError) -> [ImportedNode] {
         let bytes: [UInt8]
         do { bytes = try FileSystem.readFile(FileSystem.absolute(file, base: base), limit: maxInputBytes) } catch {
             throw DocumentError("cannot read: \(error.reason)", line: 1, column: 1)
         }
-        return try DocumentReader.read(bytes)
+        return try DocumentReader.read(bytes, fastPath: fastPath)
     }
 
     private static func describe(_ p: TenantImporter.Problem, file: String) -> String {

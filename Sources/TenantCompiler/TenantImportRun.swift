@@ -4,7 +4,8 @@ import TenantModel
 import TenantSemantics
 
 /// The import of one document under one tier (see `TenantImporter`): the tenant's source is
-/// built up in rounds, each compiled and compared with the document.
+/// built up in rounds, each compiled and compared with the document field by field (by schema
+/// slot: a build's values are `[Value?]` indexed like the tier's schema).
 struct TenantImportRun {
     typealias Problem = TenantImporter.Problem
 
@@ -17,15 +18,16 @@ struct TenantImportRun {
     /// The environment the document was built for: its `tenant_info.environment`, else `--env`.
     let environment: String?
     /// Rounds of compile-and-compare before what still differs is reported.
-    static let rounds = 3
+    static let rounds = 4
 
-    init(importer: TenantImporter, document: ImportedNode, id: String, layout: TierLayout, options: TenantImporter.Options) {
+    init(importer: TenantImporter, document: ImportedNode, id: String, layout: TierLayout, options: TenantImporter.Options,
+         readings: ReadingMemo? = nil) {
         self.importer = importer
         self.document = document
         self.id = id
         self.layout = layout
         self.options = options
-        fields = DocumentFields(document, schema: layout.schema)
+        fields = DocumentFields(document, schema: layout.schema, memo: readings)
         environment = document["tenant_info"]?["environment"]?.text ?? options.environment
     }
 
@@ -33,9 +35,8 @@ struct TenantImportRun {
     /// from the tier's values.
     func differenceCount() -> Int {
         let start = firstSource()
-        guard let baseline = importer.resolve(start.text().source).result.tenant?.config else { return Int.max }
-        let given = BuiltFields(baseline, schema: layout.schema)
-        let differing = fields.fields.filter { given[$0.slot] != $0.value }.count
+        guard let given = build(start).result.fields else { return Int.max }
+        let differing = fields.fields.filter { given[Int($0.slot)] != $0.value }.count
         return fields.problems.count + fields.unknown.count + differing
     }
 
@@ -49,20 +50,14 @@ struct TenantImportRun {
         guard problems.isEmpty else { return .failure(TenantImporter.Failure(problems)) }
         var source = firstSource()
         source.statements += unseenRequiredFields(given: source)
-        let (baselineResult, baselineErrors) = importer.resolve(source.text().source)
-        guard let baseline = baselineResult.tenant?.config else { return .failure(TenantImporter.Failure(mapped(baselineErrors, source))) }
-        var seeded = Set(source.statements.map { $0.path.joined(separator: ".") })
-        let given = BuiltFields(baseline, schema: layout.schema)
-        for field in fields.fields where !seeded.contains(field.path) && given[field.slot] != field.value {
-            if !layout.isComputed(field.slot) {
-                source.statements.append(statement(for: field, over: given[field.slot]))
-            } else if let input = hiddenInput(of: field.slot), seeded.insert(layout.schema.slots[Int(input)].path).inserted {
-                // The tier copies a field the document does not show: that field is what the tenant set.
-                var copied = field
-                copied.slot = input
-                copied.path = layout.schema.slots[Int(input)].path
-                source.statements.append(statement(for: copied, over: nil))
-            }
+        let given: [Value?]
+        switch tierValues(source) {
+        case .success(let values): given = values
+        case .failure(let failure): return .failure(failure)
+        }
+        let seeded = slots(of: source)
+        for field in fields.fields where given[Int(field.slot)] != field.value && !layout.isComputed(field.slot) && !seeded.contains(field.slot) {
+            source.statements.append(statement(for: field, over: given[Int(field.slot)]))
         }
         switch declarations() {
         case .success(let declared): source.statements += declared
@@ -75,15 +70,54 @@ struct TenantImportRun {
     /// and its environment unless it is the tier's (the environment decides the overlays).
     private func firstSource() -> TenantSource {
         var source = TenantSource(id: id, tier: layout.name, environment: environment)
-        var required = Set(layout.requiredFields.map { layout.schema[$0].path })
-        if let field = fields.field(Self.environmentField), layout.constant(field.slot) != field.value { required.insert(Self.environmentField) }
-        for field in fields.fields where required.contains(field.path) {
+        var required = Set(layout.requiredFields)
+        if let slot = layout.schema.lookup(Self.environmentField), let field = fields.field(at: slot), layout.constant(slot) != field.value {
+            required.insert(slot)
+        }
+        for field in fields.fields where required.contains(field.slot) {
             source.statements.append(statement(for: field, over: nil))
         }
         return source
     }
 
-    static let environmentField = "tenant_info.environment"
+    static let environmentField = ["tenant_info", "environment"]
+
+    /// What the tier gives each field before the tenant sets the others. The fast path: the
+    /// tier's baseline in the document's environment, when it knows every field compared with
+    /// it (those the tenant sets, and formulas, are not). Otherwise, or with the fast path off:
+    /// the build of `start`, the fields the tenant must set.
+    private func tierValues(_ start: TenantSource) -> Result<[Value?], TenantImporter.Failure> {
+        if options.fastPaths.contains(.importBaselines), let environment, let tier = importer.tierValues(layout, environment: environment) {
+            let seeded = slots(of: start)
+            var values = [Value?](repeating: nil, count: tier.count)
+            var known = true
+            for field in fields.fields where !seeded.contains(field.slot) && !layout.isComputed(field.slot) {
+                switch tier[Int(field.slot)] {
+                case .value(let v): values[Int(field.slot)] = v
+                case .unset: break
+                case .unknown: known = false
+                }
+            }
+            if known { return .success(values) }
+        }
+        let (result, errors) = build(start)
+        guard let built = result.fields else { return .failure(TenantImporter.Failure(mapped(errors, start))) }
+        return .success(built)
+    }
+
+    private func build(_ source: TenantSource) -> (result: TenantResult, errorLines: [(line: Int?, diagnostic: Diagnostic)]) {
+        importer.resolve(source.text().source, fastPaths: options.fastPaths)
+    }
+
+    /// The fields `source` sets.
+    private func slots(of source: TenantSource) -> Set<Int32> {
+        Set(source.statements.compactMap { layout.schema.lookup($0.path) })
+    }
+
+    /// The names of a field's path.
+    private func names(_ slot: Int32) -> [String] {
+        layout.schema.slots[Int(slot)].path.split(separator: ".").map(String.init)
+    }
 
     /// The field, absent from the document, whose value the tier copies into `slot` (through a
     /// chain of plain references), and which the tier gives a constant.
@@ -91,7 +125,7 @@ struct TenantImportRun {
         var current = slot
         for _ in 0..<8 {
             guard let source = layout.copiedField(current) else { return nil }
-            if !layout.isComputed(source) { return fields.fields.contains { $0.slot == source } ? nil : source }
+            if !layout.isComputed(source) { return fields.field(at: source) == nil ? source : nil }
             current = source
         }
         return nil
@@ -104,18 +138,16 @@ struct TenantImportRun {
     private func unseenRequiredFields(given start: TenantSource) -> [TenantSource.Statement] {
         var source = start
         var chosen: [TenantSource.Statement] = []
-        for slot in layout.requiredFields where fields.field(layout.schema[slot].path) == nil {
-            let path = layout.schema[slot].path.split(separator: ".").map(String.init)
+        for slot in layout.requiredFields where fields.field(at: slot) == nil {
             let candidates = Self.candidates(of: layout.schema[slot].type)
             guard !candidates.isEmpty else { continue }
             var best: (statement: TenantSource.Statement, differences: Int)?
             for value in candidates {
                 var trial = source
-                let statement = TenantSource.Statement(path: path, rest: "= " + TenantSource.literal(value), line: 0)
+                let statement = TenantSource.Statement(path: names(slot), rest: "= " + TenantSource.literal(value), line: 0)
                 trial.statements.append(statement)
-                guard let built = importer.resolve(trial.text().source).result.tenant?.config else { continue }
-                let given = BuiltFields(built, schema: layout.schema)
-                let differences = fields.fields.filter { given[$0.slot] != $0.value }.count
+                guard let built = build(trial).result.fields else { continue }
+                let differences = fields.fields.filter { built[Int($0.slot)] != $0.value }.count
                 if best == nil || differences < best!.differences { best = (statement, differences) }
             }
             if let best {
@@ -143,9 +175,9 @@ struct TenantImportRun {
         for round in 0..<Self.rounds {
             source.statements.sort { $0.line < $1.line }
             let text = source.text()
-            let (result, errors) = importer.resolve(text.source)
+            let (result, errors) = importer.resolve(text.source, fastPaths: options.fastPaths)
             guard errors.isEmpty else { return .failure(TenantImporter.Failure(mapped(errors, source))) }
-            guard let built = result.tenant?.config else { return .failure(TenantImporter.Failure([Problem(line: document.line, column: document.column, message: "the tenant does not build", help: [])])) }
+            guard let built = result.fields else { return .failure(TenantImporter.Failure([Problem(line: document.line, column: document.column, message: "the tenant does not build", help: [])])) }
             let differences = compare(built)
             if differences.isEmpty { return .success(TenantImporter.formatted(text.source)) }
             if round == Self.rounds - 1 { return .failure(TenantImporter.Failure(differences.map { unexplained($0, built) })) }
@@ -158,37 +190,48 @@ struct TenantImportRun {
     enum Difference {
         case field(DocumentFields.Field)
         /// A field the build has and the document does not.
-        case extra(path: String, value: Value)
+        case extra(slot: Int32)
     }
 
-    private func compare(_ built: Record) -> [Difference] {
-        let given = BuiltFields(built, schema: layout.schema)
+    private func compare(_ built: [Value?]) -> [Difference] {
         var out: [Difference] = []
-        var held = [Bool](repeating: false, count: layout.schema.count)
-        for field in fields.fields {
-            held[Int(field.slot)] = true
-            if given[field.slot] != field.value { out.append(.field(field)) }
-        }
-        for slot in given.slots where !held[Int(slot)] {
-            out.append(.extra(path: layout.schema.slots[Int(slot)].path, value: given[slot] ?? .bool(false)))
+        for field in fields.fields where built[Int(field.slot)] != field.value { out.append(.field(field)) }
+        var extra = false
+        for slot in 0..<layout.schema.count where built[slot] != nil && fields.field(at: Int32(slot)) == nil { extra = true }
+        if extra {
+            for slot in artifactOrder(Schema.root) where built[Int(slot)] != nil && fields.field(at: slot) == nil { out.append(.extra(slot: slot)) }
         }
         return out
     }
 
+    /// The leaves under `record`, in the order an artifact writes them.
+    private func artifactOrder(_ record: Int32) -> [Int32] {
+        layout.schema.slots[Int(record)].children.flatMap { c -> [Int32] in
+            let slot = layout.schema.slots[Int(c)]
+            if slot.isHidden { return [] }
+            return slot.isRecord ? artifactOrder(c) : [c]
+        }
+    }
+
     /// A field set in the body that the tiers' overlays change moves to the tenant's own `env`
-    /// block; one not set yet (a formula's result the document overrides) is set.
-    private func correct(_ source: inout TenantSource, _ difference: Difference, built: Record) {
+    /// block; a computed field that copies a field the document does not show gets that field
+    /// set instead; any other one not set yet (a formula's result the document overrides) is set.
+    private func correct(_ source: inout TenantSource, _ difference: Difference, built: [Value?]) {
         guard case .field(let field) = difference else { return }
-        let path = field.path.split(separator: ".").map(String.init)
+        let path = names(field.slot)
         if let i = source.statements.firstIndex(where: { $0.path == path }) {
             if environment != nil, !source.statements[i].inEnvironment { source.statements[i].inEnvironment = true }
+        } else if layout.isComputed(field.slot), let input = hiddenInput(of: field.slot), !source.statements.contains(where: { $0.path == names(input) }) {
+            var copied = field
+            copied.slot = input
+            source.statements.append(statement(for: copied, over: nil))
         } else {
-            source.statements.append(statement(for: field, over: built.value(at: field.path)))
+            source.statements.append(statement(for: field, over: built[Int(field.slot)]))
         }
     }
 
     private func statement(for field: DocumentFields.Field, over current: Value?) -> TenantSource.Statement {
-        let path = field.path.split(separator: ".").map(String.init)
+        let path = names(field.slot)
         if case .list(let wanted) = field.value, case .list(let given)? = current, !given.isEmpty, given.count < wanted.count, Array(wanted.prefix(given.count)) == given {
             let added = TenantSource.literal(.list(Array(wanted.dropFirst(given.count))))
             return TenantSource.Statement(path: path, rest: "= super + \(added)", line: field.line)
@@ -210,18 +253,19 @@ struct TenantImportRun {
         return problems.isEmpty ? .success(out) : .failure(TenantImporter.Failure(problems))
     }
 
-    private func unexplained(_ difference: Difference, _ built: Record) -> Problem {
+    private func unexplained(_ difference: Difference, _ built: [Value?]) -> Problem {
         switch difference {
         case .field(let field):
-            let given = built.value(at: field.path).map(TenantSource.literal) ?? "nothing"
+            let given = built[Int(field.slot)].map(TenantSource.literal) ?? "nothing"
             return Problem(line: field.line, column: 1,
-                           message: "`\(field.path)` cannot be made \(TenantSource.literal(field.value)): the tenant builds with \(given)", help: [])
-        case .extra(let path, let value):
+                           message: "`\(layout.schema.slots[Int(field.slot)].path)` cannot be made \(TenantSource.literal(field.value)): the tenant builds with \(given)", help: [])
+        case .extra(let slot):
+            let path = layout.schema.slots[Int(slot)].path
             let parent = path.split(separator: ".").dropLast().map(String.init)
             let at = parent.reduce(Optional(document)) { $0?[$1] } ?? document
             return Problem(line: at.line, column: at.column,
-                           message: "the document has no `\(path)`, which tier `\(layout.name)` sets (to \(TenantSource.literal(value))): an import cannot unset a field",
-                           help: ["add `\(path.split(separator: ".").last ?? "")` to the document, or import under another tier (--tier)"])
+                           message: "the document has no `\(path)`, which tier `\(layout.name)` sets (to \(TenantSource.literal(built[Int(slot)] ?? .bool(false)))): an import cannot unset a field",
+                           help: ["add `\(layout.schema.slots[Int(slot)].name)` to the document, or import under another tier (--tier)"])
         }
     }
 
@@ -241,41 +285,16 @@ struct TenantImportRun {
     /// The tiers whose own value of the locked field at `line` is the document's.
     private func tiersAllowing(_ diagnostic: Diagnostic, line: Int) -> [String]? {
         guard let field = fields.fields.first(where: { $0.line == line }) else { return nil }
+        let path = names(field.slot)
         return importer.tierNames.filter { name in
-            guard name != layout.name, let other = importer.tiers.layout(named: name) else { return false }
+            guard name != layout.name, let other = importer.tiers.layout(named: name), let slot = other.schema.lookup(path) else { return false }
             let run = TenantImportRun(importer: importer, document: document, id: id, layout: other, options: options)
-            return importer.resolve(run.firstSource().text().source).result.tenant?.config.value(at: field.path) == field.value
+            guard let built = run.build(run.firstSource()).result.fields else { return false }
+            return built[Int(slot)] == field.value
         }
     }
 
     private static func problem(_ p: DocumentFields.Problem) -> Problem {
         Problem(line: p.line, column: p.column, message: p.message, help: p.help)
-    }
-}
-
-/// The leaf values of a built config by schema slot: a document's fields are compared with a
-/// build by slot, not by walking a path per field.
-struct BuiltFields {
-    private var values: [Value?]
-    /// The slots that have a value, in the config's order.
-    private(set) var slots: [Int32] = []
-
-    init(_ config: Record, schema: Schema) {
-        values = Array(repeating: nil, count: schema.count)
-        walk(config, under: Schema.root, schema)
-    }
-
-    subscript(slot: Int32) -> Value? { values[Int(slot)] }
-
-    private mutating func walk(_ record: Record, under parent: Int32, _ schema: Schema) {
-        for (key, value) in zip(record.keys, record.values) {
-            guard let slot = schema.child(parent, key) else { continue }
-            if schema.slots[Int(slot)].isRecord, case .record(let inner) = value {
-                walk(inner, under: slot, schema)
-            } else {
-                values[Int(slot)] = value
-                slots.append(slot)
-            }
-        }
     }
 }

@@ -17,11 +17,14 @@ public final class TenantImporter: Sendable {
         public var tier: String?
         public var environment: String?
         public var declareUnknown = false
+        /// `importBaselines` and `tierBaselines` are the import's; the output is the same without them.
+        public var fastPaths: FastPaths = .all
 
-        public init(tier: String? = nil, environment: String? = nil, declareUnknown: Bool = false) {
+        public init(tier: String? = nil, environment: String? = nil, declareUnknown: Bool = false, fastPaths: FastPaths = .all) {
             self.tier = tier
             self.environment = environment
             self.declareUnknown = declareUnknown
+            self.fastPaths = fastPaths
         }
     }
 
@@ -49,16 +52,25 @@ public final class TenantImporter: Sendable {
         public var notes: [String]
     }
 
-    let sources: SourceMap
     let tiers: TierSet
     /// The tier directory's problems (syntax, graph, self-checks).
     public let tierDiagnostics: [Diagnostic]
+    /// For each tier (by index) and environment, what the tier gives a tenant that sets nothing.
+    private let tierValues: [[String: [TierValue]]]
 
-    init(sources: SourceMap, tiers: TierSet, diagnostics: [Diagnostic]) {
-        self.sources = sources
+    init(tiers: TierSet, diagnostics: [Diagnostic]) {
         self.tiers = tiers
         tierDiagnostics = diagnostics
+        tierValues = tiers.layouts.map { layout in
+            guard let layout, !layout.hasErrors else { return [:] }
+            var byEnvironment: [String: [TierValue]] = [:]
+            for env in layout.checkedEnvironments { byEnvironment[env] = tiers.baselineValues(layout, environment: env) }
+            return byEnvironment
+        }
     }
+
+    /// What `layout` gives, by slot, a tenant that sets nothing in `environment`, when known.
+    func tierValues(_ layout: TierLayout, environment: String) -> [TierValue]? { tierValues[layout.index][environment] }
 
     /// The tiers of `tiersDirectory`, else of the nearest `tiers/` above `near` (a directory).
     public static func load(tiersDirectory: String?, near: String, workingDirectory: String? = nil) throws(UsageFailure) -> TenantImporter {
@@ -68,14 +80,29 @@ public final class TenantImporter: Sendable {
         let sources = SourceMap()
         let project = try ProjectTierSet.load(directory, standingFor: here + "/import.tenant", base: base, sources: sources)
         let tiers = TierSet(units: project.units, sources: sources)
-        return TenantImporter(sources: sources, tiers: tiers, diagnostics: project.diagnostics + tiers.diagnostics)
+        return TenantImporter(tiers: tiers, diagnostics: project.diagnostics + tiers.diagnostics)
     }
 
     /// The names of the tiers that tenants can extend.
     public var tierNames: [String] { tiers.layouts.compactMap { $0.flatMap { $0.hasErrors ? nil : $0.name } } }
 
-    /// Imports one document.
-    public func importDocument(_ document: ImportedNode, options: Options) -> Result<Imported, Failure> {
+    /// What one worker keeps from one document to the next: its readings along each tier's
+    /// schema (`ReadingMemo`). Used by one thread at a time.
+    public final class WorkerMemo: @unchecked Sendable {
+        private var readings: [Int: ReadingMemo] = [:]
+
+        public init() {}
+
+        func readings(_ layout: TierLayout) -> ReadingMemo {
+            if let memo = readings[layout.index] { return memo }
+            let memo = ReadingMemo(fields: layout.schema.count)
+            readings[layout.index] = memo
+            return memo
+        }
+    }
+
+    /// Imports one document; `memo`, when given, is the calling worker's own, for this importer only.
+    public func importDocument(_ document: ImportedNode, options: Options, memo: WorkerMemo? = nil) -> Result<Imported, Failure> {
         guard case .record = document.kind else {
             return .failure(Failure([Problem(line: document.line, column: document.column, message: "the document is not a mapping of fields",
                                              help: ["import resolved tenant documents: what `tenantc build` or the seed's export writes"])]))
@@ -94,7 +121,8 @@ public final class TenantImporter: Sendable {
         case .failure(let p): return .failure(Failure([p]))
         }
         let notes = choice.reason.map { [$0] } ?? []
-        let run = TenantImportRun(importer: self, document: document, id: id, layout: choice.layout, options: options)
+        let run = TenantImportRun(importer: self, document: document, id: id, layout: choice.layout, options: options,
+                                  readings: memo?.readings(choice.layout))
         return run.import().map { source in
             Imported(id: id, tier: choice.layout.name, source: source, notes: notes)
         }.mapError { failure in
@@ -148,9 +176,9 @@ public final class TenantImporter: Sendable {
         return help
     }
 
-    /// Compiles `source` (one tenant) and hands back its result, with the 0-based line of each
-    /// error it reports in that source.
-    func resolve(_ source: String, environment: String? = nil) -> (result: TenantResult, errorLines: [(line: Int?, diagnostic: Diagnostic)]) {
+    /// Compiles `source` (one tenant) and hands back its result (its artifact's values by slot,
+    /// `TenantResult.fields`), with the 0-based line of each error it reports in that source.
+    func resolve(_ source: String, fastPaths: FastPaths) -> (result: TenantResult, errorLines: [(line: Int?, diagnostic: Diagnostic)]) {
         // Not registered in the shared source map: its lock would be taken twice per compile by
         // every worker, and only this function reads the file back.
         let file = SourceFile(id: Self.generatedFile, path: "<import>", bytes: Array(source.utf8))
@@ -158,8 +186,9 @@ public final class TenantImporter: Sendable {
         guard let decl = unit.declarations.first else {
             return (TenantResult(id: "", environment: "", tenant: nil, diagnostics: unit.diagnostics, failed: true), unit.diagnostics.map { (nil, $0) })
         }
-        var options = ResolveOptions(environment: environment, afterSyntaxErrors: !unit.diagnostics.isEmpty)
+        var options = ResolveOptions(afterSyntaxErrors: !unit.diagnostics.isEmpty, output: .fields)
         options.evenIfFailing = true
+        options.usesTierBaselines = fastPaths.contains(.tierBaselines)
         options.stepBudget = SharedBudget(sourceBytes: file.bytes.count)
         let result = tiers.resolve(decl, options)
         let errors = (unit.diagnostics + result.diagnostics).filter { $0.severity == .error }.map { d -> (Int?, Diagnostic) in

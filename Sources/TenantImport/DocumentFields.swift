@@ -8,7 +8,6 @@ import TenantSemantics
 public struct DocumentFields: Sendable {
     public struct Field: Sendable {
         public var slot: Int32
-        public var path: String
         public var value: Value
         public var line: Int
     }
@@ -27,43 +26,79 @@ public struct DocumentFields: Sendable {
         public var help: [String]
     }
 
+    /// The leaves the document holds, in its order.
     public private(set) var fields: [Field] = []
     public private(set) var unknown: [Unknown] = []
     public private(set) var problems: [Problem] = []
+    /// For each slot of the schema, the index of its field in `fields`, or -1.
+    private var fieldIndex: [Int32]
 
-    public init(_ document: ImportedNode, schema: Schema) {
+    /// `memo`: the same worker's earlier readings along this schema, reused where a node is
+    /// written as before.
+    public init(_ document: ImportedNode, schema: Schema, memo: ReadingMemo? = nil) {
+        fieldIndex = Array(repeating: -1, count: schema.count)
         guard case .record(let entries) = document.kind else {
             problems.append(Problem(path: "", line: document.line, column: document.column, message: "the document is not a mapping of fields", help: []))
             return
         }
-        read(entries, under: Schema.root, schema)
+        read(entries, under: Schema.root, schema, memo)
     }
 
-    /// The field at `path`, if the document holds it.
-    public func field(_ path: String) -> Field? { fields.first { $0.path == path } }
+    /// The field at `slot`, if the document holds it.
+    public func field(at slot: Int32) -> Field? {
+        guard Int(slot) < fieldIndex.count, fieldIndex[Int(slot)] >= 0 else { return nil }
+        return fields[Int(fieldIndex[Int(slot)])]
+    }
 
-    private mutating func read(_ entries: [(key: String, value: ImportedNode)], under parent: Int32, _ schema: Schema) {
-        let prefix = parent == Schema.root ? "" : schema.slots[Int(parent)].path + "."
+    private mutating func read(_ entries: [(key: String, value: ImportedNode)], under parent: Int32, _ schema: Schema, _ memo: ReadingMemo?) {
+        let children = schema.slots[Int(parent)].children
+        var next = 0
         for (key, node) in entries {
-            guard let slot = schema.child(parent, key), !key.hasPrefix("_") else {
-                unknown.append(Unknown(path: prefix + key, node: node))
+            // Documents mostly hold the fields in the schema's order: the next child is tried
+            // before the name is looked up.
+            let slot: Int32
+            if next < children.count, schema.slots[Int(children[next])].name == key {
+                slot = children[next]
+            } else if let found = schema.child(parent, key) {
+                slot = found
+            } else {
+                unknown.append(Unknown(path: Self.path(key, under: parent, schema), node: node))
+                continue
+            }
+            next += 1
+            if schema.slots[Int(slot)].isHidden {
+                unknown.append(Unknown(path: schema.slots[Int(slot)].path, node: node))
                 continue
             }
             if schema.slots[Int(slot)].isRecord {
                 guard case .record(let inner) = node.kind else {
-                    problems.append(Problem(path: prefix + key, line: node.line, column: node.column,
-                                            message: "`\(prefix + key)` is a record of the tier, and the document gives it a \(shape(of: node))", help: []))
+                    let path = schema.slots[Int(slot)].path
+                    problems.append(Problem(path: path, line: node.line, column: node.column,
+                                            message: "`\(path)` is a record of the tier, and the document gives it a \(shape(of: node))", help: []))
                     continue
                 }
-                read(inner, under: slot, schema)
+                read(inner, under: slot, schema, memo)
+                continue
+            }
+            if let known = memo?.value(of: node, at: slot) {
+                fieldIndex[Int(slot)] = Int32(fields.count)
+                fields.append(Field(slot: slot, value: known, line: node.line))
                 continue
             }
             switch ScalarReading.value(of: node, as: schema.slots[Int(slot)].type) {
-            case .success(let v): fields.append(Field(slot: slot, path: prefix + key, value: v, line: node.line))
+            case .success(let v):
+                memo?.remember(node, at: slot, v)
+                fieldIndex[Int(slot)] = Int32(fields.count)
+                fields.append(Field(slot: slot, value: v, line: node.line))
             case .failure(let p):
-                problems.append(Problem(path: prefix + key, line: node.line, column: node.column, message: "`\(prefix + key)`: \(p.message)", help: p.help))
+                let path = schema.slots[Int(slot)].path
+                problems.append(Problem(path: path, line: node.line, column: node.column, message: "`\(path)`: \(p.message)", help: p.help))
             }
         }
+    }
+
+    private static func path(_ key: String, under parent: Int32, _ schema: Schema) -> String {
+        parent == Schema.root ? key : schema.slots[Int(parent)].path + "." + key
     }
 
     /// The problems of the unknown keys, each with the field meant when one is close.

@@ -24,7 +24,10 @@ public enum DocumentReader {
     public static let maxNodes = 10_000_000
     public static let maxDepth = 512
 
-    public static func read(_ bytes: [UInt8]) throws(DocumentError) -> [ImportedNode] {
+    /// `fastPath`: the block-style documents tools write are read by `BlockYAMLReader`, the
+    /// same trees in one pass; off, or for anything else, libyaml reads them.
+    public static func read(_ bytes: [UInt8], fastPath: Bool = true) throws(DocumentError) -> [ImportedNode] {
+        if fastPath, let documents = BlockYAMLReader.read(bytes) { return documents }
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         defer { parser.deallocate() }
         guard yaml_parser_initialize(parser) == 1 else { throw DocumentError("the YAML parser could not start", line: 1, column: 1) }

@@ -3,7 +3,7 @@
 /// boolean for a `bool` field, a string for a `string` one), so it is resolved there
 /// (`ScalarReading` for tenants, `TemplateScalar` for templates), not here.
 public struct ImportedNode: Sendable {
-    public indirect enum Kind: Sendable {
+    public enum Kind: Sendable {
         /// The text of a scalar; `plain` when it was written without quotes or block style.
         case scalar(String, plain: Bool)
         case list([ImportedNode])
@@ -42,5 +42,22 @@ public struct ImportedNode: Sendable {
     public var isNull: Bool {
         guard case .scalar(let s, true) = kind else { return false }
         return s.isEmpty || s == "~" || s == "null" || s == "Null" || s == "NULL"
+    }
+}
+
+extension ImportedNode: Equatable {
+    /// The same tree, written at the same places: what the two readers of `DocumentReader` must agree on.
+    public static func == (a: ImportedNode, b: ImportedNode) -> Bool {
+        guard a.line == b.line, a.column == b.column, a.keyLines == b.keyLines else { return false }
+        switch (a.kind, b.kind) {
+        case (.scalar(let x, let xPlain), .scalar(let y, let yPlain)):
+            return x == y && xPlain == yPlain
+        case (.list(let xs), .list(let ys)):
+            return xs == ys
+        case (.record(let xs), .record(let ys)):
+            return xs.count == ys.count && zip(xs, ys).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        default:
+            return false
+        }
     }
 }

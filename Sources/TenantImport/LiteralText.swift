@@ -1,4 +1,10 @@
-import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import TenantDiagnostics
 import TenantModel
 import TenantSyntax
@@ -8,15 +14,11 @@ import TenantSyntax
 /// for any other text (a string). The language's own lexer decides, so that what is
 /// recognised here is exactly what a `.tenant` file accepts.
 public enum LiteralText {
-    /// Documents repeat the same few quantities (`512MiB`, `30d`) thousands of times: each is
-    /// read by the lexer once.
-    private static let known = Mutex<[String: Value?]>([:])
-    private static let knownLimit = 4096
-
     public static func value(of text: String) -> Value? {
-        if let hit = known.withLock({ $0[text] }) { return hit }
+        let cache = KnownLiterals.current
+        if let hit = cache.values[text] { return hit }
         let value = read(text)
-        known.withLock { if $0.count < knownLimit { $0[text] = value } }
+        if cache.values.count < KnownLiterals.limit { cache.values[text] = value }
         return value
     }
 
@@ -43,4 +45,25 @@ public enum LiteralText {
         default: nil
         }
     }
+}
+
+/// The texts already read, on this thread: documents repeat the same few quantities (`512MiB`,
+/// `30d`) thousands of times, and each is read by the lexer once per worker, with no lock
+/// between the workers.
+private final class KnownLiterals {
+    static let limit = 4096
+    var values: [String: Value?] = [:]
+
+    static var current: KnownLiterals {
+        if let raw = pthread_getspecific(key) { return Unmanaged<KnownLiterals>.fromOpaque(raw).takeUnretainedValue() }
+        let cache = KnownLiterals()
+        pthread_setspecific(key, Unmanaged.passRetained(cache).toOpaque())
+        return cache
+    }
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { raw in if let raw { Unmanaged<KnownLiterals>.fromOpaque(raw).release() } }
+        return key
+    }()
 }

@@ -69,6 +69,8 @@ public enum ScalarReading {
     /// A plain scalar as YAML's core schema reads it (booleans also in YAML 1.1's words, which
     /// tools such as PyYAML write): a boolean, an integer, a float, or a string.
     static func plainValue(_ text: String) -> Value {
+        // Only these start a boolean, an infinity or a number.
+        guard let first = text.utf8.first, isDigit(first) || "tTyYoOfFnN.+-".utf8.contains(first) else { return .string(text) }
         switch text {
         case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": return .bool(true)
         case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF": return .bool(false)
@@ -76,13 +78,24 @@ public enum ScalarReading {
         case "-.inf", "-.Inf", "-.INF": return .float(-.infinity)
         default: break
         }
-        let b = Array(text.utf8)
-        let digitsOnly = !b.isEmpty && b.enumerated().allSatisfy { i, c in (c >= 0x30 && c <= 0x39) || (i == 0 && (c == 0x2D || c == 0x2B) && b.count > 1) }
+        let b = text.utf8
+        var digitsOnly = true
+        var hasDigit = false
+        var numberBytes = true
+        for (i, c) in b.enumerated() {
+            if isDigit(c) {
+                hasDigit = true
+                continue
+            }
+            if !(i == 0 && (c == 0x2D || c == 0x2B) && b.count > 1) { digitsOnly = false }
+            if !(c == 0x2E || c == 0x2D || c == 0x2B || c == 0x65 || c == 0x45) { numberBytes = false }
+        }
         if digitsOnly, let i = Int64(text.hasPrefix("+") ? String(text.dropFirst()) : text) { return .int(i) }
-        let numberBytes = b.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D || $0 == 0x2B || $0 == 0x65 || $0 == 0x45 }
-        if numberBytes, b.contains(where: { $0 >= 0x30 && $0 <= 0x39 }), let d = Double(text), d.isFinite { return .float(d) }
+        if numberBytes, hasDigit, let d = Double(text), d.isFinite { return .float(d) }
         return .string(text)
     }
+
+    private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
     private static func list(_ items: [ImportedNode], _ type: FieldType) -> Result<Value, Problem> {
         let element: FieldType

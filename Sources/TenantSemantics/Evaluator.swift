@@ -371,6 +371,28 @@ final class Evaluator {
         try visitor.endRecord()
     }
 
+    /// The leaf values `walkArtifact` would hand over, by slot: nil for hidden fields, unset
+    /// optional ones and records.
+    func artifactFields() throws(EvalFailure) -> [Value?] {
+        var out = [Value?](repeating: nil, count: schema.count)
+        try collectArtifactFields(Schema.root, into: &out)
+        return out
+    }
+
+    private func collectArtifactFields(_ slot: Int32, into out: inout [Value?]) throws(EvalFailure) {
+        for c in schema.slots[Int(slot)].children {
+            let j = Int(c)
+            if schema.slots[j].isHidden { continue }
+            if schema.slots[j].isRecord {
+                try collectArtifactFields(c, into: &out)
+            } else if let baseline, j < baseline.count, !dirty[j], state[j] == .fresh {
+                out[j] = baseline.values[j]
+            } else {
+                out[j] = try value(c)
+            }
+        }
+    }
+
     /// For each record, the keys of its artifact as this evaluation has it — fields it could not
     /// compute counted in, unset optional ones left out: the tier's, shared by its tenants.
     func artifactKeys() -> [[String]] {

@@ -16,6 +16,9 @@ public struct TenantResult: Sendable {
     public var secretSources: [String: Span] = [:]
     /// The config as a tree instead of `tenant`, when asked for (`resolve(…, artifactTree: true)`).
     public var tree: (any ConfigTree)?
+    /// The artifact's leaf values by schema slot instead of `tenant`, when asked for
+    /// (`ResolveOptions.Output.fields`).
+    public var fields: [Value?]?
     /// When asked for (`build --annotate`): for each field of the artifact (dotted path), where
     /// the layer that set it is (`tiers/free.tenant:57 (formula, tier free)`).
     public var annotations: FieldAnnotations?
@@ -67,6 +70,9 @@ public struct ResolveOptions: Sendable {
         /// The config as `TenantResult.tree`, to be walked: a build that only writes the
         /// artifact needs no `Record` of it.
         case walked
+        /// The artifact's leaf values by slot (`TenantResult.fields`): what `import` compares
+        /// with a document, field by field.
+        case fields
     }
 
     /// `--env`, when given; else the tenant's own environment.
@@ -148,8 +154,11 @@ extension TierSet {
         let failed = r.tier.hasErrors || options.afterSyntaxErrors || diagnostics.contains { $0.severity == .error }
         var tenant: ResolvedTenant?
         var tree: EvaluatedConfig?
+        var fields: [Value?]?
         if !failed || (options.evenIfFailing && !r.tier.hasErrors && !options.afterSyntaxErrors), artifact {
-            if options.output == .walked {
+            if options.output == .fields {
+                fields = try? evaluator.artifactFields()
+            } else if options.output == .walked {
                 tree = EvaluatedConfig(id: r.id, tier: r.tier.name, environment: r.environment, evaluator: evaluator,
                                        sharesRenderings: options.sharesRenderings)
             } else if let config = try? evaluator.artifact() {
@@ -157,8 +166,9 @@ extension TierSet {
             }
         }
         var result = TenantResult(id: r.id, environment: r.environment, tenant: tenant, diagnostics: diagnostics,
-                                  failed: failed || (artifact && tenant == nil && tree == nil))
+                                  failed: failed || (artifact && tenant == nil && tree == nil && fields == nil))
         result.tree = tree
+        result.fields = fields
         if options.annotations, tenant != nil || tree != nil { result.annotations = FieldAnnotations(r, sources: sources) }
         if options.secretSources, !failed {
             for s in 0..<r.schema.count where !r.schema.slots[s].isRecord {

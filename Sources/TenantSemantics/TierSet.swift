@@ -50,15 +50,14 @@ public final class TierLayout: Sendable {
             overlays[env] = TierLayout.overlay(env, blocks: envBlocks, schema: schema, environments: environments, sources: sources)
         }
         self.overlays = overlays
-    }
-
-    /// The leaf fields a tenant of this tier must set: declared without a default, not optional.
-    public var requiredFields: [Int32] {
-        schema.slots.indices.compactMap { i in
+        requiredFields = schema.slots.indices.compactMap { i in
             let slot = schema.slots[i]
             return !slot.isRecord && i > 0 && defs[i].isEmpty && !slot.type.isOptional ? Int32(i) : nil
         }
     }
+
+    /// The leaf fields a tenant of this tier must set: declared without a default, not optional.
+    public let requiredFields: [Int32]
 
     /// Whether the tier gives `slot` its value by a formula or a `scale` (its value follows
     /// other fields), rather than a constant.
@@ -270,6 +269,21 @@ public final class TierSet: Sendable {
 
     /// The baseline of a tier in an environment, when the self-check computed one.
     func baseline(_ tier: TierLayout, _ env: String) -> Baseline? { baselines[tier.index][env] }
+
+    /// What every tenant of `tier` in `environment` gets, by slot, for the fields it does not
+    /// set: `.unknown` for a field whose value depends on a required field or on the tenant's
+    /// id, or cannot be computed. Nil when the tier has no baseline for that environment.
+    public func baselineValues(_ tier: TierLayout, environment: String) -> [TierValue]? {
+        guard let baseline = baseline(tier, environment) else { return nil }
+        var tenantDependent = DirtySet(schema: tier.schema)
+        for s in baseline.unavailable { tenantDependent.mark(s) }
+        for s in baseline.readsTenantID { tenantDependent.mark(s) }
+        tenantDependent.propagate(baseline)
+        return baseline.values.indices.map { i in
+            if tenantDependent.dirty[i] { return .unknown }
+            return baseline.values[i].map(TierValue.value) ?? .unset
+        }
+    }
 
     /// The names of the fields (and of the fields of records in lists) whose type holds a
     /// secret, in any tier: where a value may be a plaintext that diagnostics must not show.

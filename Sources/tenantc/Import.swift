@@ -53,7 +53,7 @@ struct Import: ParsableCommand {
 
     func run() throws {
         if let asTier { return try importTier(asTier) }
-        let options = TenantImporter.Options(tier: tier, environment: env, declareUnknown: declareUnknown)
+        let options = TenantImporter.Options(tier: tier, environment: env, declareUnknown: declareUnknown, fastPaths: try fastPaths())
         let report = try reportingUsage { () throws(UsageFailure) in
             try ImportBatch.run(files: files, options: options, tiersDirectory: tiers, output: output)
         }

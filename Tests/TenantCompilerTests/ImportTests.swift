@@ -1,4 +1,5 @@
 import Foundation
+@testable import TenantImport
 import Testing
 
 /// `tenantc import` (docs/import.md): documents built by tenantc come back as tenants that
@@ -37,8 +38,16 @@ import Testing
         let build = try TenantcCLI.run(["build"] + tenants + options + ["-o", first.path], in: root)
         #expect(build.status == 0 || build.status == 1, "\(build.stderr)")
         let artifacts = try files(first).keys.filter { $0.hasSuffix("." + emit) }.sorted()
+        if emit == "yaml" { try fastReaderAgrees(first, artifacts) }
         let run = try TenantcCLI.run(["import"] + artifacts.map { first.path + "/" + $0 } + extra + ["-o", imported.path], in: root)
         #expect(run.status == 0, "\(run.stderr)")
+        // The fast paths off (docs/architecture.md): the same sources, byte for byte.
+        let clear = root.appendingPathComponent("clear-\(environment)-\(emit)")
+        try FileManager.default.createDirectory(at: clear, withIntermediateDirectories: true)
+        let clearRun = try TenantcCLI.run(["import"] + artifacts.map { first.path + "/" + $0 } + extra + ["-o", clear.path],
+                                          environment: ["TENANTC_FAST_PATHS": "none"], in: root)
+        #expect(clearRun.status == 0, "\(clearRun.stderr)")
+        #expect(try files(clear) == files(imported), "the import differs with its fast paths off")
         let sources = try files(imported).keys.sorted().map { imported.path + "/" + $0 }
         #expect(sources.count == artifacts.count)
         let again = try TenantcCLI.run(["build"] + sources + ["--emit", emit, "--key-file", Self.key, "--sensitive", "encrypted", "-o", second.path], in: root)
@@ -49,6 +58,17 @@ import Testing
             Issue.record("\(environment) \(name) differs after import:\n\(String(decoding: b[name] ?? Data(), as: UTF8.self))")
         }
         return artifacts.count
+    }
+
+    /// tenantc's YAML artifacts are what the fast reader of block-style YAML is for: it reads
+    /// each of them (it does not hand it to libyaml), into the trees libyaml's events give.
+    private func fastReaderAgrees(_ dir: URL, _ artifacts: [String]) throws {
+        for name in artifacts {
+            let bytes = Array(try Data(contentsOf: dir.appendingPathComponent(name)))
+            let fast = BlockYAMLReader.read(bytes)
+            #expect(fast != nil, "\(name): not read by the fast reader")
+            #expect(fast == (try DocumentReader.read(bytes, fastPath: false)), "\(name): the fast reader's tree differs from libyaml's")
+        }
     }
 
     @Test(arguments: ["production", "staging", "development"])
