@@ -173,7 +173,12 @@ def tenantc_rows(label, tenants, tiers, n, out, build_row=None):
         def import_into(o):
             os.makedirs(o)
             return [TENANTC, "import", built, "--tiers", tiers, "-o", o]
-        rows.append(measure(f"{label}: tenantc import (the build's YAML)", import_into, n, out + "-imported"))
+        # Its bound is relative to `--emit yaml` too: the two run in turn.
+        build_turn, imported = measure_interleaved([
+            (f"{label}: tenantc build --emit yaml (in turn with import)", tenantc_build_yaml(tenants, tiers), out + "-yaml-import-turn"),
+            (f"{label}: tenantc import (the build's YAML)", import_into, out + "-imported")], n)
+        rows += [build_turn, imported]
+        IMPORT.setdefault(label, {})[n] = [i / b for i, b in zip(imported["walls"], build_turn["walls"])]
         # One field of one tenant explained: a formula, scaled in staging.
         rows.append(measure(f"{label}: tenantc explain (one path)", lambda o: [TENANTC, "explain", one, EXPLAINED, "--env", "staging", "--tiers", tiers],
                             1, runs=max(RUNS, 11)))
@@ -183,6 +188,8 @@ def tenantc_rows(label, tenants, tiers, n, out, build_row=None):
 EXPLAINED = "databases.postgresql.resources.cpu"
 # label -> N -> each round's `--emit postgres,redis` time over its `--emit yaml` time.
 PROVISIONING = {}
+# label -> N -> each round's `import` time (the build's YAML) over its `build --emit yaml` time.
+IMPORT = {}
 
 
 def compared_rows(label, tenants, tiers, n, out):
@@ -377,6 +384,11 @@ def report(sizes, rows, verify, ratios):
     if PROVISIONING:
         lines += ["", "`build --emit postgres,redis` over `build --emit yaml`, run in turn (bound: 1.5x): median of the rounds' ratios (each round's)"]
         for label, by_n in PROVISIONING.items():
+            for n, r in by_n.items():
+                lines.append(f"- {label}, N={n}: {statistics.median(r):.2f}x ({', '.join(f'{x:.2f}' for x in r)})")
+    if IMPORT:
+        lines += ["", "`import` of the build's YAML over `build --emit yaml`, run in turn (bound: 2x): median of the rounds' ratios (each round's)"]
+        for label, by_n in IMPORT.items():
             for n, r in by_n.items():
                 lines.append(f"- {label}, N={n}: {statistics.median(r):.2f}x ({', '.join(f'{x:.2f}' for x in r)})")
     if LSP:

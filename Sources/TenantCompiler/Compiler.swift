@@ -80,11 +80,16 @@ public struct FastPaths: OptionSet, Sendable {
     /// `import` reads block-style YAML in one pass of its own (`BlockYAMLReader`), libyaml
     /// reading whatever else a document holds.
     public static let importReader = FastPaths(rawValue: 32)
-    public static let all: FastPaths = [.tierBaselines, .sharedRenderings, .walkedArtifacts, .tierContexts, .importBaselines, .importReader]
+    /// `import` hands back the source as `TenantSource` writes it, in the formatter's layout,
+    /// instead of formatting it.
+    public static let importLayout = FastPaths(rawValue: 64)
+    public static let all: FastPaths = [.tierBaselines, .sharedRenderings, .walkedArtifacts, .tierContexts, .importBaselines, .importReader,
+                                        .importLayout]
 
     public static let names: [(name: String, path: FastPaths)] = [
         ("baselines", .tierBaselines), ("shared-renderings", .sharedRenderings), ("walked-artifacts", .walkedArtifacts),
         ("tier-contexts", .tierContexts), ("import-baselines", .importBaselines), ("import-reader", .importReader),
+        ("import-layout", .importLayout),
     ]
 
     /// `all`, `none`, or the names of the fast paths to keep, separated by commas.

@@ -179,7 +179,7 @@ struct TenantImportRun {
             guard errors.isEmpty else { return .failure(TenantImporter.Failure(mapped(errors, source))) }
             guard let built = result.fields else { return .failure(TenantImporter.Failure([Problem(line: document.line, column: document.column, message: "the tenant does not build", help: [])])) }
             let differences = compare(built)
-            if differences.isEmpty { return .success(TenantImporter.formatted(text.source)) }
+            if differences.isEmpty { return .success(options.fastPaths.contains(.importLayout) ? text.source : TenantImporter.formatted(text.source)) }
             if round == Self.rounds - 1 { return .failure(TenantImporter.Failure(differences.map { unexplained($0, built) })) }
             for difference in differences { correct(&source, difference, built: built) }
         }

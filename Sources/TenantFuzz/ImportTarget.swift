@@ -1,4 +1,6 @@
 import TenantCompiler
+import TenantDiagnostics
+import TenantFormat
 import TenantImport
 
 /// The importer over the shipped tiers, loaded once.
@@ -22,5 +24,8 @@ func fuzzImport(_ bytes: [UInt8], _ shipped: ShippedTiers) {
     for document in documents.prefix(3) {
         guard case .success(let tenant) = importer.importDocument(document, options: options) else { continue }
         precondition(tenant.source.hasPrefix("tenant \(tenant.id) extends "), "an imported source that does not declare its tenant")
+        let file = SourceFile(id: FileID(raw: 0), path: "<import>", bytes: Array(tenant.source.utf8))
+        guard case .formatted(let formatted) = Formatter.format(file) else { preconditionFailure("an imported source the formatter refuses") }
+        precondition(formatted == file.bytes, "an imported source that is not in the formatter's layout")
     }
 }

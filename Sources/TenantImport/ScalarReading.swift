@@ -34,6 +34,9 @@ public enum ScalarReading {
         case .record(let entries): read = record(entries, type)
         }
         guard case .success(let value) = read else { return read }
+        // A list's items were each checked against the item type; checking the list again is
+        // checking them again.
+        if case .list = node.kind, case .list = type.nonOptional { return read }
         switch type.conform(value) {
         case .success(let v): return .success(v)
         case .failure(let m): return .failure(Problem(m.message, help: m.help))

@@ -3,8 +3,8 @@ import TenantModel
 /// The `.tenant` source of an imported tenant: its assignments grouped into `name { … }` blocks
 /// where several share a record, in the document's order, those that must come last in an
 /// `env NAME { … }` block of its own. One statement per line, so that a diagnostic of the
-/// compiled source leads back to the statement, and from it to the document's line; the
-/// formatter gives the canonical layout afterwards.
+/// compiled source leads back to the statement, and from it to the document's line; in the
+/// formatter's layout (the tests check that the formatter leaves it as it is).
 public struct TenantSource: Sendable {
     public struct Statement: Sendable {
         public var path: [String]
@@ -83,7 +83,9 @@ public struct TenantSource: Sendable {
                     i = j
                 } else {
                     let s = statements[i]
-                    line(indent + s.path.joined(separator: ".") + " " + s.rest, origin: s.line)
+                    // The formatter's layout: `name = value`, `name: type = value`.
+                    let gap = s.rest.hasPrefix(":") ? "" : " "
+                    line(indent + s.path.joined(separator: ".") + gap + s.rest, origin: s.line)
                     i += 1
                 }
             }
