@@ -124,9 +124,15 @@ public enum ImportBatch {
     /// from being written, by index.
     private static func write(_ tenants: [TenantImporter.Imported?], to directory: String?, jobs: Int) -> [String?] {
         guard let directory else { return Array(repeating: nil, count: tenants.count) }
+        let opened = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard opened >= 0 else {
+            let problem = String(cString: strerror(errno))
+            return tenants.map { $0 == nil ? nil : problem }
+        }
+        defer { close(opened) }
         let problems = ResultSlots<String>(count: tenants.count)
         parallelFor(tenants.count, jobs: jobs) { i in
-            guard let tenant = tenants[i], let problem = writeNew(directory + "/" + tenant.id + ".tenant", tenant.source) else { return }
+            guard let tenant = tenants[i], let problem = writeNew(tenant.id + ".tenant", in: opened, tenant.source) else { return }
             problems.set(i, problem)
         }
         return problems.values
@@ -178,14 +184,22 @@ public enum ImportBatch {
     /// Writes `text` to `path`, which must not exist: through a temporary file linked into place,
     /// so that a reader never sees half a file and an existing file is never replaced.
     public static func writeNew(_ path: String, _ text: String) -> String? {
-        let temporary = FileSystem.parent(path) + "/." + (path.split(separator: "/").last.map(String.init) ?? "") + ".tenantc-import-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        let directory = open(FileSystem.parent(path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directory >= 0 else { return String(cString: strerror(errno)) }
+        defer { close(directory) }
+        return writeNew(path.split(separator: "/").last.map(String.init) ?? path, in: directory, text)
+    }
+
+    /// `writeNew` of the file `name` in the open `directory`: no path is looked up again per file.
+    static func writeNew(_ name: String, in directory: Int32, _ text: String) -> String? {
+        let temporary = "." + name + ".tenantc-import-\(getpid())"
+        let fd = openat(directory, temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return String(cString: strerror(errno)) }
         var failure = FileSystem.writeAll(fd, Array(text.utf8)) ?? 0
         if close(fd) != 0, failure == 0 { failure = errno }
-        defer { unlink(temporary) }
+        defer { unlinkat(directory, temporary, 0) }
         guard failure == 0 else { return String(cString: strerror(failure)) }
-        guard link(temporary, path) == 0 else {
+        guard linkat(directory, temporary, directory, name, 0) == 0 else {
             return errno == EEXIST ? "exists already: an import never replaces a file (move it away, or import into another directory)"
                                    : String(cString: strerror(errno))
         }
