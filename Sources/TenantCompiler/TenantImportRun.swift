@@ -55,9 +55,16 @@ struct TenantImportRun {
         case .success(let values): given = values
         case .failure(let failure): return .failure(failure)
         }
-        let seeded = slots(of: source)
-        for field in fields.fields where given[Int(field.slot)] != field.value && !layout.isComputed(field.slot) && !seeded.contains(field.slot) {
-            source.statements.append(statement(for: field, over: given[Int(field.slot)]))
+        var seeded = slots(of: source)
+        for field in fields.fields where given[Int(field.slot)] != field.value && !seeded.contains(field.slot) {
+            if !layout.isComputed(field.slot) {
+                source.statements.append(statement(for: field, over: given[Int(field.slot)]))
+            } else if let input = hiddenInput(of: field.slot), seeded.insert(input).inserted {
+                // The tier copies a field the document does not show: that field is what the tenant set.
+                var copied = field
+                copied.slot = input
+                source.statements.append(statement(for: copied, over: nil))
+            }
         }
         switch declarations() {
         case .success(let declared): source.statements += declared
@@ -91,8 +98,18 @@ struct TenantImportRun {
             let seeded = slots(of: start)
             var values = [Value?](repeating: nil, count: tier.count)
             var known = true
-            for field in fields.fields where !seeded.contains(field.slot) && !layout.isComputed(field.slot) {
-                switch tier[Int(field.slot)] {
+            for field in fields.fields where !seeded.contains(field.slot) {
+                // A formula's value is the build's to give, except a plain copy of a field the
+                // document does not show, which is that field's.
+                let source: Int32
+                if !layout.isComputed(field.slot) {
+                    source = field.slot
+                } else if let input = hiddenInput(of: field.slot) {
+                    source = input
+                } else {
+                    continue
+                }
+                switch tier[Int(source)] {
                 case .value(let v): values[Int(field.slot)] = v
                 case .unset: break
                 case .unknown: known = false
@@ -214,17 +231,12 @@ struct TenantImportRun {
     }
 
     /// A field set in the body that the tiers' overlays change moves to the tenant's own `env`
-    /// block; a computed field that copies a field the document does not show gets that field
-    /// set instead; any other one not set yet (a formula's result the document overrides) is set.
+    /// block; one not set yet (a formula's result the document overrides) is set.
     private func correct(_ source: inout TenantSource, _ difference: Difference, built: [Value?]) {
         guard case .field(let field) = difference else { return }
         let path = names(field.slot)
         if let i = source.statements.firstIndex(where: { $0.path == path }) {
             if environment != nil, !source.statements[i].inEnvironment { source.statements[i].inEnvironment = true }
-        } else if layout.isComputed(field.slot), let input = hiddenInput(of: field.slot), !source.statements.contains(where: { $0.path == names(input) }) {
-            var copied = field
-            copied.slot = input
-            source.statements.append(statement(for: copied, over: nil))
         } else {
             source.statements.append(statement(for: field, over: built[Int(field.slot)]))
         }

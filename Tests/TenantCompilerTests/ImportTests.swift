@@ -138,6 +138,32 @@ import Testing
             """)
     }
 
+    /// A field the tier copies from a hidden one is imported as that hidden field, before the
+    /// first build: a rule reading the hidden field sees the document's value, whichever fast
+    /// paths the import takes.
+    @Test(arguments: ["all", "none"])
+    func aCopiedHiddenFieldIsSetBeforeTheRulesReadIt(fastPaths: String) throws {
+        let root = try temporaryDirectory()
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("tiers"), withIntermediateDirectories: true)
+        _ = try write("""
+            tier base {
+              tenant_info {
+                tenant_id = tenant.id
+                tenant_type = tenant.tier
+              }
+              _plan.audit = false
+              audit = _plan.audit
+              regulated = false
+              check regulated implies _plan.audit else "a regulated tenant is audited"
+            }
+
+            """, "tiers/base.tenant", in: root)
+        let doc = try write("tenant_info:\n  tenant_id: t1\n  tenant_type: base\naudit: true\nregulated: true\n", "t1.yaml", in: root)
+        let run = try TenantcCLI.run(["import", doc, "-o", "-"], environment: ["TENANTC_FAST_PATHS": fastPaths], in: root)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "tenant t1 extends base {\n  _plan.audit = true\n  regulated = true\n}\n", "\(run.stdout)")
+    }
+
     @Test func whatCannotBeImportedIsReportedAtItsLineAndTheRestIsWritten() throws {
         let root = try project()
         let bad = try editedArtifact(root, [("  level: full", "  levle: full"), ("\n  enabled: true\n  schedule", "\n  enabled: \"yes\"\n  schedule")])
