@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import TenantDiagnostics
 import TenantModel
 import TenantSyntax
@@ -52,18 +45,8 @@ public enum LiteralText {
 /// between the workers.
 private final class KnownLiterals {
     static let limit = 4096
+    static let perThread = PerThread { KnownLiterals() }
     var values: [String: Value?] = [:]
 
-    static var current: KnownLiterals {
-        if let raw = pthread_getspecific(key) { return Unmanaged<KnownLiterals>.fromOpaque(raw).takeUnretainedValue() }
-        let cache = KnownLiterals()
-        pthread_setspecific(key, Unmanaged.passRetained(cache).toOpaque())
-        return cache
-    }
-
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key) { raw in if let raw { Unmanaged<KnownLiterals>.fromOpaque(raw).release() } }
-        return key
-    }()
+    static var current: KnownLiterals { perThread.current }
 }

@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import TenantBackends
 import TenantModel
 
@@ -30,16 +23,7 @@ final class FactsCache {
     }
 
     /// This thread's cache.
-    static var current: FactsCache {
-        if let raw = pthread_getspecific(key) { return Unmanaged<FactsCache>.fromOpaque(raw).takeUnretainedValue() }
-        let cache = FactsCache()
-        pthread_setspecific(key, Unmanaged.passRetained(cache).toOpaque())
-        return cache
-    }
+    static var current: FactsCache { perThread.current }
 
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key) { raw in if let raw { Unmanaged<FactsCache>.fromOpaque(raw).release() } }
-        return key
-    }()
+    private static let perThread = PerThread { FactsCache() }
 }
