@@ -181,6 +181,29 @@ public enum ImportBatch {
         guard (st.st_mode & S_IFMT) == S_IFDIR else { throw UsageFailure("-o \(shown): not a directory") }
     }
 
+    /// Linux: the file written unnamed (`O_TMPFILE`) and then linked into place, one change of
+    /// the directory instead of three (a temporary name, the link, its removal). Nil when the
+    /// file system or the system cannot (then a named temporary file is used); else what
+    /// `writeNew` hands back.
+    static func writeUnnamed(_ name: String, in directory: Int32, _ text: String) -> String?? {
+        #if os(Linux)
+        let unnamed: Int32 = 0o20000000 | O_DIRECTORY  // O_TMPFILE, which Swift does not import
+        let fd = openat(directory, ".", unnamed | O_WRONLY | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        if let failure = FileSystem.writeAll(fd, Array(text.utf8)) { return .some(String(cString: strerror(failure))) }
+        guard linkat(AT_FDCWD, "/proc/self/fd/\(fd)", directory, name, AT_SYMLINK_FOLLOW) == 0 else {
+            if errno == EEXIST { return .some(exists) }
+            return errno == ENOENT ? nil : .some(String(cString: strerror(errno)))
+        }
+        return .some(nil)
+        #else
+        return nil
+        #endif
+    }
+
+    static let exists = "exists already: an import never replaces a file (move it away, or import into another directory)"
+
     /// Writes `text` to `path`, which must not exist: through a temporary file linked into place,
     /// so that a reader never sees half a file and an existing file is never replaced.
     public static func writeNew(_ path: String, _ text: String) -> String? {
@@ -192,6 +215,12 @@ public enum ImportBatch {
 
     /// `writeNew` of the file `name` in the open `directory`: no path is looked up again per file.
     static func writeNew(_ name: String, in directory: Int32, _ text: String) -> String? {
+        if let outcome = writeUnnamed(name, in: directory, text) { return outcome }
+        return writeNamed(name, in: directory, text)
+    }
+
+    /// `writeNew` through a temporary file with a name of its own, linked into place and removed.
+    static func writeNamed(_ name: String, in directory: Int32, _ text: String) -> String? {
         let temporary = "." + name + ".tenantc-import-\(getpid())"
         let fd = openat(directory, temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return String(cString: strerror(errno)) }
@@ -200,8 +229,7 @@ public enum ImportBatch {
         defer { unlinkat(directory, temporary, 0) }
         guard failure == 0 else { return String(cString: strerror(failure)) }
         guard linkat(directory, temporary, directory, name, 0) == 0 else {
-            return errno == EEXIST ? "exists already: an import never replaces a file (move it away, or import into another directory)"
-                                   : String(cString: strerror(errno))
+            return errno == EEXIST ? exists : String(cString: strerror(errno))
         }
         return nil
     }

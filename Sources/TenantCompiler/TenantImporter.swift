@@ -17,7 +17,8 @@ public final class TenantImporter: Sendable {
         public var tier: String?
         public var environment: String?
         public var declareUnknown = false
-        /// `importBaselines` and `tierBaselines` are the import's; the output is the same without them.
+        /// The import takes `tierBaselines`, `importBaselines`, `importReader` and `importLayout`;
+        /// the output is the same without them.
         public var fastPaths: FastPaths = .all
 
         public init(tier: String? = nil, environment: String? = nil, declareUnknown: Bool = false, fastPaths: FastPaths = .all) {

@@ -1,4 +1,5 @@
 import Foundation
+@testable import TenantCompiler
 @testable import TenantImport
 import Testing
 
@@ -136,6 +137,26 @@ import Testing
             }
 
             """)
+    }
+
+    /// Both ways of writing a tenant (unnamed then linked, or through a named temporary file)
+    /// write the whole file, leave nothing else behind, and never replace a file.
+    @Test func aTenantIsWrittenWholeAndNeverOverAFile() throws {
+        let root = try temporaryDirectory()
+        let directory = open(root.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        try #require(directory >= 0)
+        defer { close(directory) }
+        // Where the file system has no unnamed files, the import writes through a named one.
+        let unnamed = ImportBatch.writeUnnamed("a.tenant", in: directory, "tenant a extends free {}\n")
+            ?? ImportBatch.writeNamed("a.tenant", in: directory, "tenant a extends free {}\n")
+        #expect(unnamed == nil)
+        #expect(ImportBatch.writeNamed("b.tenant", in: directory, "tenant b extends free {}\n") == nil)
+        #expect(try String(contentsOf: root.appendingPathComponent("a.tenant"), encoding: .utf8) == "tenant a extends free {}\n")
+        #expect(try String(contentsOf: root.appendingPathComponent("b.tenant"), encoding: .utf8) == "tenant b extends free {}\n")
+        #expect(ImportBatch.writeNew("b.tenant", in: directory, "x") == ImportBatch.exists)
+        #expect(ImportBatch.writeNamed("a.tenant", in: directory, "x") == ImportBatch.exists)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == ["a.tenant", "b.tenant"])
+        #expect(try String(contentsOf: root.appendingPathComponent("a.tenant"), encoding: .utf8) == "tenant a extends free {}\n")
     }
 
     /// A field the tier copies from a hidden one is imported as that hidden field, before the
