@@ -15,20 +15,16 @@ import Darwin
 enum BlockYAMLReader {
     static func read(_ bytes: [UInt8]) -> [ImportedNode]? {
         bytes.withUnsafeBufferPointer { buffer in
-            guard Self.isPlainText(buffer) else { return nil }
+            // Every byte of a line is looked at by the parser, and must be printable ASCII; the
+            // last one ends the last line.
+            guard buffer.last == newline else { return nil }
             var parser = BlockYAMLParser(buffer)
             return try? parser.stream()
         }
     }
 
-    /// Printable ASCII and line feeds only, ending with a line feed.
-    private static func isPlainText(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let last = b.last, last == newline else { return false }
-        var outside = false
-        // Printable ASCII is 0x20...0x7E: one comparison after a wrapping subtraction.
-        for c in b { outside = outside || (c &- 0x20 > 0x5E && c != newline) }
-        return !outside
-    }
+    /// Printable ASCII: 0x20...0x7E, one comparison after a wrapping subtraction.
+    static func isPrintable(_ c: UInt8) -> Bool { c &- 0x20 <= 0x5E }
 
     static let newline = UInt8(ascii: "\n")
 }
@@ -225,7 +221,7 @@ private struct BlockYAMLParser {
             var q = p + 1
             var doubled = false
             while true {
-                if endOfLine(q) { throw OutOfSubset() }
+                if !BlockYAMLReader.isPrintable(b[q]) { throw OutOfSubset() }
                 if b[q] == UInt8(ascii: "'") {
                     if b[q + 1] != UInt8(ascii: "'") { break }
                     doubled = true
@@ -239,7 +235,7 @@ private struct BlockYAMLParser {
         case UInt8(ascii: "\""):
             var q = p + 1
             while b[q] != UInt8(ascii: "\"") {
-                if endOfLine(q) || b[q] == UInt8(ascii: "\\") { throw OutOfSubset() }
+                if !BlockYAMLReader.isPrintable(b[q]) || b[q] == UInt8(ascii: "\\") { throw OutOfSubset() }
                 q += 1
             }
             try onlySpaces(after: q + 1)
@@ -271,6 +267,7 @@ private struct BlockYAMLParser {
         var end = p
         while !endOfLine(q) {
             let c = b[q]
+            if !BlockYAMLReader.isPrintable(c) { throw OutOfSubset() }
             if c == UInt8(ascii: ":"), endOfLine(q + 1) || b[q + 1] == UInt8(ascii: " ") { throw OutOfSubset() }
             if c == UInt8(ascii: "#"), b[q - 1] == UInt8(ascii: " ") { throw OutOfSubset() }
             q += 1

@@ -21,6 +21,7 @@ import Testing
         "a: !!str 1\n", "a:\n", "a: b\n  c\n", "a: \"x\\ty\"\n", "a:\tb\n", "a: 1\r\n", "a: 1", "a: 1\na: 2\n",
         "? a\n: 1\n", "a: b: c\n", "- a\n- b\n", "-\n  a: 1\n", "a:   \n  b: 1\n", "a: 'x\n  y'\n", "'a': 1\n",
         "a: caf\u{e9}\n", "%YAML 1.1\n---\na: 1\n", "a: 1\n...\n", "a: 1\n---\n", "  a: 1\n", "a:\n    b: 1\n  c: 2\n",
+        "a: 'x\ty'\n", "a: \"caf\u{e9}\"\n", "\u{feff}a: 1\n", "a: b\u{7f}\n", "a:\r\n  b: 1\r\n", "\ta: 1\n",
     ])
     func whatItReadsIsWhatLibyamlReads(_ text: String) {
         guard let fast = BlockYAMLReader.read(Array(text.utf8)) else { return }
@@ -45,7 +46,8 @@ import Testing
     @Test func anythingElseIsLeftToLibyaml() {
         for text in ["a: [x]\n", "a: 1 # note\n", "# note\na: 1\n", "a: 1\n\nb: 2\n", "a: |\n  x\n", "a: &x 1\nb: *x\n", "a: !!str 1\n",
                      "a:\n", "a: b\n  c\n", "a: \"x\\ty\"\n", "a:\tb\n", "a: 1\r\n", "a: 1", "a: 1\na: 2\n", "? a\n: 1\n", "a: b: c\n",
-                     "a: caf\u{e9}\n", "%YAML 1.1\n---\na: 1\n", "a: 1\n...\n", "a: 1\n---\n", "a:   \n  b: 1\n", "{\"a\": 1}\n"] {
+                     "a: caf\u{e9}\n", "%YAML 1.1\n---\na: 1\n", "a: 1\n...\n", "a: 1\n---\n", "a:   \n  b: 1\n", "{\"a\": 1}\n",
+                     "a: 'x\ty'\n", "a: \"caf\u{e9}\"\n", "\u{feff}a: 1\n", "a: b\u{7f}\n", "a:\r\n  b: 1\r\n", "\ta: 1\n"] {
             #expect(BlockYAMLReader.read(Array(text.utf8)) == nil, "\(text.debugDescription)")
         }
     }
