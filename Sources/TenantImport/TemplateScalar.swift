@@ -23,16 +23,18 @@ struct TemplateScalar: Sendable, Equatable {
         return .string(text, type: formats.type(of: text) ?? .string)
     }
 
-    /// How a scalar reads into a field the parent tier declares with `kind`: a plain scalar
+    /// How a scalar reads into a field the parent tier declares (`field`): a plain scalar
     /// becomes a string for a string-like field (`version: 15` into a `string`), a number
     /// becomes cores for a `cpu` (`cpu: 2` is `2cores`, which artifacts write as `2`).
     /// Anything else reads as it would alone, and the compiler checks it against the field.
-    static func read(_ text: String, plain: Bool, into kind: InheritedField.Kind?, formats: StringFormats) -> TemplateScalar {
+    static func read(_ text: String, plain: Bool, into field: InheritedField?, formats: StringFormats) -> TemplateScalar {
         let alone = read(text, plain: plain, formats: formats)
-        switch kind {
-        case let kind? where kind.isStringBacked:
+        guard let field else { return alone }
+        if field.isStringBacked {
             return .string(text, type: [.cron, .cidr, .email].contains(alone.type) ? alone.type : .string)
-        case .cpu? where alone.type == .int || alone.type == .float:
+        }
+        switch field.type.core {
+        case .cpu where !field.isRecord && (alone.type == .int || alone.type == .float):
             guard let cores = LiteralText.value(of: alone.source + "cores") else { return alone }
             return TemplateScalar(source: alone.source + "cores", type: .cpu, value: cores)
         default:

@@ -15,12 +15,16 @@ indirect enum TemplateType: Sendable, Equatable {
 
     /// The type of a value read from a field the parent tier declares: its kind (an enum's
     /// values are strings), or `any` where the kind alone does not say the type (a list).
-    init(inherited kind: InheritedField.Kind) {
-        switch kind {
+    init(inherited field: InheritedField) {
+        guard !field.isRecord else {
+            self = .any
+            return
+        }
+        switch field.type.core {
         case .bool: self = .bool
         case .int: self = .int
         case .float: self = .float
-        case .string: self = .string
+        case .string, .enumeration: self = .string
         case .size: self = .size
         case .duration: self = .duration
         case .cpu: self = .cpu
@@ -28,8 +32,7 @@ indirect enum TemplateType: Sendable, Equatable {
         case .cron: self = .cron
         case .cidr: self = .cidr
         case .email: self = .email
-        case .enumeration: self = .string
-        case .record, .list, .any, .other: self = .any
+        default: self = .any
         }
     }
 

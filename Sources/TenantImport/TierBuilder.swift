@@ -77,7 +77,7 @@ struct TierBuilder {
                                inherited: InheritedField?) throws(TemplateError) -> TierStatement? {
         if node.isNull { return null(key, line: line, path: path, inherited: inherited) }
         if let binding = declaredPlaceholder(node, at: path) { return required(key, line: line, path: path, binding) }
-        let typed = try expression(node, path: path, key: key, kind: inherited?.kind)
+        let typed = try expression(node, path: path, key: key, field: inherited)
         if let inherited {
             guard !inherits(typed, from: inherited) || comments.isCommented(path) else { return nil }
             return TierStatement(name: key, path: path, form: .set(typed.expression))
@@ -147,10 +147,10 @@ struct TierBuilder {
 
 extension TierBuilder {
     /// A value as an expression. `kind`: the type the parent tier gives the field.
-    mutating func expression(_ node: ImportedNode, path: String, key: String, kind: InheritedField.Kind?) throws(TemplateError) -> TypedExpression {
+    mutating func expression(_ node: ImportedNode, path: String, key: String, field: InheritedField?) throws(TemplateError) -> TypedExpression {
         switch node.kind {
         case .scalar(let text, let plain):
-            return scalar(text, plain: plain, line: node.line, path: path, kind: kind)
+            return scalar(text, plain: plain, line: node.line, path: path, field: field)
         case .list(let items):
             return try list(items, path: path, key: key)
         case .record(let entries):
@@ -158,10 +158,10 @@ extension TierBuilder {
         }
     }
 
-    private mutating func scalar(_ text: String, plain: Bool, line: Int, path: String, kind: InheritedField.Kind?) -> TypedExpression {
+    private mutating func scalar(_ text: String, plain: Bool, line: Int, path: String, field: InheritedField?) -> TypedExpression {
         let pieces = PlaceholderText.pieces(of: text)
         guard pieces.contains(where: { if case .placeholder = $0 { true } else { false } }) else {
-            let reading = TemplateScalar.read(text, plain: plain, into: kind, formats: formats)
+            let reading = TemplateScalar.read(text, plain: plain, into: field, formats: formats)
             noteConversion(text, plain: plain, reading, line: line, path: path)
             return TypedExpression(expression: .text(reading.source), type: reading.type, value: reading.value)
         }
@@ -187,7 +187,7 @@ extension TierBuilder {
         switch binding.target {
         case .tenantID, .tenantTier: .string
         case .field(let path, _, true): placeholders.declaredType(path) ?? .any
-        case .field(let path, _, false): parent?.fields[path].map { TemplateType(inherited: $0.kind) } ?? .any
+        case .field(let path, _, false): parent?.fields[path].map { TemplateType(inherited: $0) } ?? .any
         }
     }
 
@@ -197,7 +197,7 @@ extension TierBuilder {
         var out: [(path: String, value: TierExpression)] = []
         for (i, item) in items.enumerated() {
             let itemPath = join(path, String(i))
-            let typed = try expression(item, path: itemPath, key: key, kind: nil)
+            let typed = try expression(item, path: itemPath, key: key, field: nil)
             type = type.joined(with: typed.type)
             if let v = typed.value { values?.append(v) } else { values = nil }
             out.append((itemPath, typed.expression))
@@ -217,7 +217,7 @@ extension TierBuilder {
                 leftOut[entryPath] = "`\(entryPath)` is null: a record in a list leaves the entry out"
                 continue
             }
-            let typed = try expression(entry.value, path: entryPath, key: entry.key, kind: nil)
+            let typed = try expression(entry.value, path: entryPath, key: entry.key, field: nil)
             fields.append(TemplateField(name: entry.key, type: typed.type))
             if let v = typed.value { record?.append(entry.key, v) } else { record = nil }
             out.append((entry.key, entryPath, typed.expression))

@@ -361,7 +361,7 @@ final class Evaluator {
                 }
                 try visitor.recordKey(schema.slots[j].name)
                 try walkArtifact(c, visitor)
-            } else if let baseline, j < baseline.count, !dirty[j], state[j] == .fresh {
+            } else if let baseline, reusesBaselineValue(j) {
                 guard let v = baseline.values[j] else { continue }
                 try visitor.sharedEntry(c) { try visitor.field(schema.slots[j].name, v) }
             } else if let v = try value(c) {
@@ -369,6 +369,13 @@ final class Evaluator {
             }
         }
         try visitor.endRecord()
+    }
+
+    /// Whether leaf `j` is its baseline's, never evaluated here: the artifact takes the
+    /// baseline's value as it is.
+    private func reusesBaselineValue(_ j: Int) -> Bool {
+        guard let baseline else { return false }
+        return j < baseline.count && !dirty[j] && state[j] == .fresh
     }
 
     /// The leaf values `walkArtifact` would hand over, by slot: nil for hidden fields, unset
@@ -385,7 +392,7 @@ final class Evaluator {
             if schema.slots[j].isHidden { continue }
             if schema.slots[j].isRecord {
                 try collectArtifactFields(c, into: &out)
-            } else if let baseline, j < baseline.count, !dirty[j], state[j] == .fresh {
+            } else if let baseline, reusesBaselineValue(j) {
                 out[j] = baseline.values[j]
             } else {
                 out[j] = try value(c)

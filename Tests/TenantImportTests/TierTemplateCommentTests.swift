@@ -1,5 +1,6 @@
 import Testing
 import TenantImport
+import TenantSemantics
 
 /// `#` comments: found where libyaml's scanner says they are, kept as `//` comments with the
 /// key or item they go with, and reported when the tier cannot keep them.
@@ -120,8 +121,8 @@ import TenantImport
 
     @Test func commentsThatCannotBeKeptAreReportedWithTheirLines() throws {
         let parent = InheritedFields(tier: "base", fields: [
-            "a": InheritedField(kind: .int, typeText: "int", ownValue: .value(.int(1))),
-            "name": InheritedField(kind: .string, typeText: "string"),
+            "a": InheritedField(type: .int, typeText: "int", ownValue: .value(.int(1))),
+            "name": InheritedField(type: .string, typeText: "string"),
         ])
         let result = try convert("""
             a:   # null here: the parent's value stays

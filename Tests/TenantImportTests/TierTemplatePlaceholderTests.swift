@@ -1,5 +1,6 @@
 import Testing
 import TenantImport
+import TenantSemantics
 
 /// `${NAME}` placeholders: the tenant's id and tier are built-ins; any other is one required
 /// field each tenant sets, read wherever the template uses it.
@@ -118,9 +119,9 @@ import TenantImport
 
     @Test func aTierThatExtendsAnotherReusesWhatItDeclares() throws {
         let parent = InheritedFields(tier: "base", fields: [
-            "name": InheritedField(kind: .string, typeText: "string"),
-            "_placeholders": InheritedField(kind: .record, typeText: "{ … }"),
-            "_placeholders.OFFICE_CIDR": InheritedField(kind: .cidr, typeText: "cidr"),
+            "name": InheritedField(type: .string, typeText: "string"),
+            "_placeholders": InheritedField(type: .any, isRecord: true, typeText: "{ … }"),
+            "_placeholders.OFFICE_CIDR": InheritedField(type: .cidr, typeText: "cidr"),
         ])
         let result = try convert("""
             name: "${TENANT_NAME}"

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TenantImport
+import TenantSemantics
 import TenantModel
 
 /// The types a template's values get: read as the seed's YAML 1.1 reader read them, then as
@@ -49,7 +50,7 @@ import TenantModel
     }
 
     @Test func aNewFieldOfATierThatExtendsAnotherIsDeclaredWithItsType() throws {
-        let parent = InheritedFields(tier: "base", fields: ["limits": InheritedField(kind: .record, typeText: "{ … }")])
+        let parent = InheritedFields(tier: "base", fields: ["limits": InheritedField(type: .any, isRecord: true, typeText: "{ … }")])
         let source = try tierSource("""
             limits:
               gpus: 2
@@ -76,11 +77,11 @@ import TenantModel
 
     @Test func anInheritedFieldTakesTheValueAsItsTypeWritesIt() throws {
         let parent = InheritedFields(tier: "base", fields: [
-            "version": InheritedField(kind: .string, typeText: "string"),
-            "mode": InheritedField(kind: .enumeration, typeText: "\"a\" | \"b\""),
-            "cpu": InheritedField(kind: .cpu, typeText: "cpu"),
-            "ratio": InheritedField(kind: .float, typeText: "float"),
-            "memory": InheritedField(kind: .size, typeText: "size"),
+            "version": InheritedField(type: .string, typeText: "string"),
+            "mode": InheritedField(type: .enumeration(["a", "b"]), typeText: "\"a\" | \"b\""),
+            "cpu": InheritedField(type: .cpu, typeText: "cpu"),
+            "ratio": InheritedField(type: .float, typeText: "float"),
+            "memory": InheritedField(type: .size, typeText: "size"),
         ])
         let result = try convert("version: 15\nmode: a\ncpu: 2\nratio: 1\nmemory: \"8GiB\"\n", extends: parent)
         let source = String(decoding: result.source, as: UTF8.self)
@@ -91,20 +92,20 @@ import TenantModel
 
     @Test func valuesTheParentGivesAlreadyAreInherited() throws {
         let parent = InheritedFields(tier: "base", fields: [
-            "a": InheritedField(kind: .int, typeText: "int", ownValue: .value(.int(1))),
-            "b": InheritedField(kind: .string, typeText: "string", ownValue: .unknown, formula: "\"${tenant.id}_b\""),
-            "c": InheritedField(kind: .int, typeText: "int", ownValue: .unknown),
-            "d": InheritedField(kind: .int, typeText: "int", ownValue: .value(.int(1))),
-            "r": InheritedField(kind: .record, typeText: "{ … }"),
-            "r.x": InheritedField(kind: .size, typeText: "size", ownValue: .value(.size(Size(bytes: 1 << 30, family: .binary)))),
+            "a": InheritedField(type: .int, typeText: "int", ownValue: .value(.int(1))),
+            "b": InheritedField(type: .string, typeText: "string", ownValue: .unknown, formula: "\"${tenant.id}_b\""),
+            "c": InheritedField(type: .int, typeText: "int", ownValue: .unknown),
+            "d": InheritedField(type: .int, typeText: "int", ownValue: .value(.int(1))),
+            "r": InheritedField(type: .any, isRecord: true, typeText: "{ … }"),
+            "r.x": InheritedField(type: .size, typeText: "size", ownValue: .value(.size(Size(bytes: 1 << 30, family: .binary)))),
         ])
         let source = try tierSource("a: 1\nb: \"${TENANT_ID}_b\"\nc: 1\nd: 1 # kept: it has a comment\nr:\n  x: 1024MiB\n", extends: parent)
         #expect(source == "tier t extends base {\n  c = 1\n  d = 1 // kept: it has a comment\n}\n")
     }
 
     @Test func aRecordWhereTheParentHasAValueIsAnError() throws {
-        let parent = InheritedFields(tier: "base", fields: ["a": InheritedField(kind: .int, typeText: "int"),
-                                                            "r": InheritedField(kind: .record, typeText: "{ … }")])
+        let parent = InheritedFields(tier: "base", fields: ["a": InheritedField(type: .int, typeText: "int"),
+                                                            "r": InheritedField(type: .any, isRecord: true, typeText: "{ … }")])
         let leaf = try #require(conversionError("x: 1\na:\n  b: 1\n", extends: parent))
         #expect(leaf.line == 2 && leaf.message == "`a` is a mapping here, but tier `base` declares it `int`")
         let record = try #require(conversionError("r: 1\n", extends: parent))
